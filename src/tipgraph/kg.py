@@ -1,0 +1,384 @@
+"""The facade: one object that loads, queries, validates, reasons, exports, analyses and maps.
+
+>>> import tipgraph
+>>> kg = tipgraph.load()                       # ontology + curated data, reasoned, on Oxigraph
+>>> kg.query("countries-of-implementer", organisation="ICMPD").column("iso2")
+['AF', 'KZ', 'KG', 'PK', 'TJ', 'UZ']
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from . import load as _load
+from . import reason as _reason
+from .errors import BadInputError, NotConformingError, UnknownNameError
+from .files import atomic_write
+from .namespace import PREFIXES
+from .query import (NamedQuery, QueryResult, bind_named, get_named_query, named_queries, resolve_entity,
+                    run_query)
+from .resources import INFERRED_GRAPH, ONTOLOGY_GRAPH, ontology_file
+from .sandbox import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Limits
+from .store import Store, open_store, replace_directory, to_ox
+
+#: Export formats: name -> (Oxigraph format, keeps named graphs)
+EXPORT_FORMATS = {
+    "turtle": (ox.RdfFormat.TURTLE, False),
+    "nt": (ox.RdfFormat.N_TRIPLES, False),
+    "trig": (ox.RdfFormat.TRIG, True),
+    "nquads": (ox.RdfFormat.N_QUADS, True),
+    "jsonld": (ox.RdfFormat.JSON_LD, True),
+}
+_SUFFIX = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads", ".jsonld": "jsonld", ".json": "jsonld"}
+
+_UNSET: Any = object()
+
+
+@dataclass
+class ValidationResult:
+    """SHACL conformance plus OWL consistency (when it could be checked)."""
+
+    shacl: Any
+    owl: Any | None
+
+    @property
+    def conforms(self) -> bool:
+        """True when the shapes hold and HermiT found no inconsistency (or was skipped)."""
+        owl_ok = self.owl is None or not self.owl.checked or bool(self.owl.consistent)
+        return bool(self.shacl.conforms) and owl_ok
+
+    @property
+    def skipped(self) -> list[str]:
+        """Checks that could not run, with the reason."""
+        if self.owl is None:
+            return ["OWL consistency (HermiT): not requested"]
+        if not self.owl.checked:
+            return [f"OWL consistency (HermiT): {self.owl.skipped_reason}"]
+        return []
+
+    def text(self) -> str:
+        """Both reports, readable."""
+        parts = [self.shacl.text()]
+        if self.owl is not None:
+            parts.append(self.owl.text())
+        return "\n\n".join(parts)
+
+
+@dataclass
+class Stats:
+    """Counts per graph, per class and per relation, asserted vs inferred."""
+
+    graphs: dict[str, int]
+    classes: list[tuple[str, int, int]] = field(default_factory=list)
+    relations: list[tuple[str, int, int]] = field(default_factory=list)
+
+    @property
+    def asserted(self) -> int:
+        """Triples in every graph except the inferred one."""
+        return sum(n for g, n in self.graphs.items() if g != INFERRED_GRAPH)
+
+    @property
+    def inferred(self) -> int:
+        """Triples in the inferred graph."""
+        return self.graphs.get(INFERRED_GRAPH, 0)
+
+
+_COUNT_TYPES = """
+SELECT ?g ?term (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?term } } GROUP BY ?g ?term
+"""
+_COUNT_PREDICATES = """
+SELECT ?g ?term (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?term ?o } } GROUP BY ?g ?term
+"""
+
+
+class KnowledgeGraph:
+    """A store holding the ontology, the curated data and (after :meth:`reason`) the inferences."""
+
+    def __init__(self, store: Store, *, limits: Limits | None = None) -> None:
+        self.store = store
+        self.limits = limits or Limits()
+
+    # --- basics --------------------------------------------------------------
+    @property
+    def backend(self) -> str:
+        """``"oxigraph"`` or ``"memory"``."""
+        return self.store.backend
+
+    @property
+    def dataset(self) -> Any:
+        """The :class:`rdflib.Dataset` behind the store (default graph = union of all graphs)."""
+        return self.store.dataset
+
+    def __len__(self) -> int:
+        return self.store.count()
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeGraph {self.backend} {len(self)} triples in {len(self.store.graphs())} graphs>"
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Flush and release the store."""
+        self.store.close()
+
+    # --- loading ---------------------------------------------------------------
+    def add_files(self, paths: Iterable[str | Path], *, reason: bool = True) -> int:
+        """Parse and add RDF files (all or nothing), then refresh the inferences.
+
+        Returns the number of quads added.
+        """
+        n = _load.load_files(self.store, paths)
+        if reason and INFERRED_GRAPH in self.store.graphs():
+            self.reason()
+        return n
+
+    # --- querying --------------------------------------------------------------
+    def named_queries(self) -> list[NamedQuery]:
+        """The named competency questions, sorted by name."""
+        return sorted(named_queries().values(), key=lambda q: q.name)
+
+    def query(self, query: str, bindings: dict[str, Any] | None = None, *, timeout: float | None = _UNSET,
+              max_rows: int | None = _UNSET, allow_network: bool = False, **params: Any) -> QueryResult:
+        """Run SPARQL text or a named query; keyword arguments are bindings.
+
+        For a named query the values may be labels (``organisation="ICMPD"``); for SPARQL
+        text they may be rdflib terms, IRIs or prefixed names. ``timeout=None`` runs the
+        query in this process without a time limit.
+
+        >>> kg = load()
+        >>> kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s a tg:Country }").rows[0][0].toPython() >= 7
+        True
+        """
+        limits = Limits(
+            timeout=self.limits.timeout if timeout is _UNSET else timeout,
+            max_rows=self.limits.max_rows if max_rows is _UNSET else max_rows,
+            allow_network=allow_network or self.limits.allow_network,
+        )
+        values = dict(bindings or {}, **params)
+        text = query.strip()
+        if text and not any(c.isspace() for c in text) and "{" not in text:
+            named = get_named_query(text)
+            return run_query(self.store, named.sparql, bind_named(self.store, named, values), limits=limits,
+                             name=named.name)
+        return run_query(self.store, _with_prefixes(query), values, limits=limits)
+
+    def answer_all(self, **limits: Any) -> dict[str, QueryResult]:
+        """Every named query with its default parameters, by name."""
+        return {q.name: self.query(q.name, **limits) for q in self.named_queries()}
+
+    def resolve(self, text: str) -> URIRef:
+        """IRI for an IRI, a prefixed name or a label (e.g. ``"FIA"``)."""
+        return resolve_entity(self.store, text)
+
+    def label(self, iri: str | URIRef) -> str | None:
+        """The preferred label of an entity, or None."""
+        res = run_query(self.store, "SELECT ?l WHERE { ?e <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }",
+                        {"e": URIRef(str(iri))}, limits=Limits(timeout=None, max_rows=1))
+        return str(res.rows[0][0]) if res.rows else None
+
+    # --- validating and reasoning ---------------------------------------------
+    def asserted_graph(self) -> Graph:
+        """All asserted facts (every graph except the ontology and the inferred graph), merged."""
+        g = Graph()
+        for s, p, o, ctx in self.store.quads():
+            if str(ctx) not in (ONTOLOGY_GRAPH, INFERRED_GRAPH):
+                g.add((s, p, o))
+        return g
+
+    def ontology_graph(self) -> Graph:
+        """The ontology as loaded in the store."""
+        g = Graph()
+        for s, p, o, _ in self.store.quads(ONTOLOGY_GRAPH):
+            g.add((s, p, o))
+        return g
+
+    def validate(self, *, owl: bool = True, owl_timeout: float = 120.0) -> ValidationResult:
+        """SHACL shapes over the asserted data, then OWL consistency with HermiT (if Java is there)."""
+        from .validate import check_consistency, validate_shacl
+
+        data = self.asserted_graph()
+        shacl = validate_shacl(data, ontology=self.ontology_graph())
+        consistency = check_consistency(data, timeout=owl_timeout) if owl else None
+        return ValidationResult(shacl, consistency)
+
+    def reason(self) -> _reason.ReasonReport:
+        """Recompute the inferred graph (see :mod:`tipgraph.reason`)."""
+        return _reason.materialise(self.store)
+
+    def drop_inferred(self) -> None:
+        """Remove the inferred graph."""
+        _reason.drop_inferred(self.store)
+
+    # --- statistics and export ------------------------------------------------
+    def stats(self) -> Stats:
+        """Counts per graph, per class and per relation, asserted vs inferred."""
+        graphs = {g: self.store.count(g) for g in self.store.graphs()}
+        return Stats(graphs=graphs, classes=self._split_counts(_COUNT_TYPES),
+                     relations=self._split_counts(_COUNT_PREDICATES))
+
+    def _split_counts(self, sparql: str) -> list[tuple[str, int, int]]:
+        from .query import shorten
+
+        asserted: dict[Any, int] = {}
+        inferred: dict[Any, int] = {}
+        for g, term, n in self.store.execute(sparql, {}, None).rows:
+            if str(g) == ONTOLOGY_GRAPH:
+                continue
+            bucket = inferred if str(g) == INFERRED_GRAPH else asserted
+            bucket[term] = bucket.get(term, 0) + int(n)
+        rows = [(shorten(k), asserted.get(k, 0), inferred.get(k, 0)) for k in set(asserted) | set(inferred)]
+        return sorted(rows, key=lambda r: (-(r[1] + r[2]), r[0]))
+
+    def export(self, path: str | Path | None = None, *, format: str | None = None,
+               inferred: bool = True, ontology: bool = True) -> bytes:
+        """Serialise the store; with ``path`` also write it atomically (format from the suffix).
+
+        ``trig``, ``nquads`` and ``jsonld`` keep the named graphs (sources, inferred);
+        ``turtle`` and ``nt`` merge them.
+        """
+        if format is None:
+            format = _SUFFIX.get(Path(path).suffix.lower(), "trig") if path else "trig"
+        try:
+            ox_format, keeps_graphs = EXPORT_FORMATS[format]
+        except KeyError:
+            raise UnknownNameError("export format", format, list(EXPORT_FORMATS)) from None
+        skip = set()
+        if not inferred:
+            skip.add(INFERRED_GRAPH)
+        if not ontology:
+            skip.add(ONTOLOGY_GRAPH)
+        if keeps_graphs:
+            items: list[Any] = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g)))
+                                for s, p, o, g in self.store.quads() if str(g) not in skip]
+        else:
+            seen = {(s, p, o) for s, p, o, g in self.store.quads() if str(g) not in skip}
+            items = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in sorted(seen)]
+        prefixes = None if format in ("nt", "nquads", "jsonld") else PREFIXES
+        data = ox.serialize(items, format=ox_format, prefixes=prefixes) if prefixes else \
+            ox.serialize(items, format=ox_format)
+        if path is not None:
+            atomic_write(path, data)
+        return data
+
+    # --- networks and maps (optional extras) -----------------------------------
+    def network(self, **options: Any) -> Any:
+        """The graph projected into a typed :mod:`networkx` graph (see :mod:`tipgraph.network`)."""
+        from .network import project
+
+        return project(self.store, **options)
+
+
+def _with_prefixes(sparql: str) -> str:
+    """Declare the usual prefixes the query uses but does not declare itself."""
+    from . import sparqltext
+
+    declared = {t.lower()[:-1] for k, t, _ in sparqltext.tokens(sparql) if k == "pname" and t.endswith(":")}
+    used = {t.split(":", 1)[0] for k, t, _ in sparqltext.tokens(sparql) if k == "pname"}
+    lines = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p in used and p not in declared]
+    return "\n".join(lines + [sparql]) if lines else sparql
+
+
+def load(data: Iterable[str | Path] | None = None, *, backend: str = "oxigraph", path: str | Path | None = None,
+         reason: bool = True, timeout: float | None = DEFAULT_TIMEOUT, max_rows: int | None = DEFAULT_MAX_ROWS,
+         allow_network: bool = False) -> KnowledgeGraph:
+    """Load the ontology and data (default: the curated seed) into a new store, then reason.
+
+    ``path`` opens an existing persistent Oxigraph store instead when it already holds
+    data (``data`` must then be None).
+
+    >>> kg = load(backend="memory")
+    >>> kg.backend
+    'memory'
+    """
+    limits = Limits(timeout=timeout, max_rows=max_rows, allow_network=allow_network)
+    if path is not None and Path(path).exists() and any(Path(path).iterdir()):
+        if data is not None:
+            raise BadInputError("a store already exists there; use 'tipgraph build' to rebuild it", path=str(path))
+        return KnowledgeGraph(open_store("oxigraph", path), limits=limits)
+    store = open_store(backend, path) if path is not None else open_store(backend)
+    _load.load_default(store, data=data)
+    kg = KnowledgeGraph(store, limits=limits)
+    if reason:
+        kg.reason()
+    return kg
+
+
+@dataclass
+class BuildReport:
+    """What :func:`build` did, with timings in seconds."""
+
+    path: Path | None
+    triples_asserted: int
+    triples_inferred: int
+    timings: dict[str, float]
+    validation: ValidationResult | None
+    reasoning: _reason.ReasonReport
+
+
+def build(path: str | Path | None = None, *, data: Iterable[str | Path] | None = None,
+          backend: str = "oxigraph", validate: bool = True, owl: bool = True,
+          owl_timeout: float = 120.0, strict: bool = True) -> tuple[KnowledgeGraph, BuildReport]:
+    """Load, validate and reason; with ``path`` write a persistent Oxigraph store there.
+
+    The store is built in a temporary directory beside ``path`` and moved into place
+    only when every step succeeded, so a failed build leaves the old store untouched.
+    With ``strict`` a non-conforming graph raises :class:`NotConformingError`.
+    """
+    timings: dict[str, float] = {}
+    target = Path(path) if path is not None else None
+    tmp = None
+    if target is not None:
+        if backend != "oxigraph":
+            raise BadInputError("only the oxigraph backend can be saved to a directory")
+        tmp = target.with_name(f".{target.name}.building")
+        if tmp.exists():
+            import shutil
+
+            shutil.rmtree(tmp)
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+    store = open_store(backend, tmp) if tmp is not None else open_store(backend)
+    try:
+        t = time.perf_counter()
+        _load.load_default(store, data=data)
+        timings["load"] = time.perf_counter() - t
+        kg = KnowledgeGraph(store)
+        result = None
+        if validate:
+            t = time.perf_counter()
+            result = kg.validate(owl=owl, owl_timeout=owl_timeout)
+            timings["validate"] = time.perf_counter() - t
+            if strict and not result.conforms:
+                raise NotConformingError("the data does not conform:\n" + result.text(), report=result)
+        t = time.perf_counter()
+        rep = kg.reason()
+        timings["reason"] = time.perf_counter() - t
+        stats = kg.stats()
+    except BaseException:
+        store.close()
+        if tmp is not None:
+            import shutil
+
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if tmp is not None and target is not None:
+        store.close()
+        del kg, store
+        replace_directory(tmp, target)
+        kg = KnowledgeGraph(open_store("oxigraph", target))
+    return kg, BuildReport(target, stats.asserted, stats.inferred, timings, result, rep)
+
+
+def ontology_text() -> str:
+    """The ontology file's Turtle text."""
+    return ontology_file().read_text(encoding="utf-8")

@@ -1,0 +1,124 @@
+"""The tipgraph ontology as an rdflib DefinedNamespace.
+
+Generated from ontology/tipgraph.ttl by ``python -m tipgraph.namespace.generate``;
+do not edit by hand.
+"""
+
+from rdflib.namespace import DefinedNamespace, Namespace
+from rdflib.term import URIRef
+
+
+class TG(DefinedNamespace):
+    """tipgraph ontology: https://w3id.org/tipgraph/ontology#"""
+
+    _fail = True
+
+    # Classes
+    City: URIRef  # city: A city or town.
+    CivilSocietyOrganisation: URIRef  # civil-society organisation: A non-governmental, not-for-profit organisation.
+    Committee: URIRef  # committee: A standing group of representatives set up to coordinate work on a subject, such as an anti-trafficking committee.
+    Country: URIRef  # country: A sovereign state, identified by its ISO 3166-1 codes.
+    Document: URIRef  # document: A written work: a plan, a report, a law or a source of facts.
+    Engagement: URIRef  # engagement: One organisation's involvement in one programme in one role, with the countries, period and sources of that involvement (an n-ary relation).
+    Event: URIRef  # event: Something that happens at a given time and place and that people or organisations take part in.
+    Facility: URIRef  # facility: A service point that an organisation runs for the public, physical or virtual.
+    GlobalProgramme: URIRef  # global programme: A programme that provides the framework for initiatives and projects in several countries or regions.
+    GovernmentBody: URIRef  # government body: Any part of a national or sub-national government.
+    GovernmentMinistry: URIRef  # government ministry: A ministry or department of a government, headed by a minister or secretary.
+    Initiative: URIRef  # initiative: A programme component with its own objectives and countries, run within a larger programme.
+    IntergovernmentalOrganisation: URIRef  # intergovernmental organisation: An organisation whose members are states, such as a United Nations entity.
+    LawEnforcementAgency: URIRef  # law-enforcement agency: A government agency that investigates offences and enforces the law.
+    Legislation: URIRef  # legislation: A law or body of laws.
+    Meeting: URIRef  # meeting: A gathering to discuss or decide, including a session within a larger event.
+    MigrantResourceCentre: URIRef  # Migrant Resource Centre: A facility that gives migrants and prospective migrants information, counselling and referrals.
+    NationalActionPlan: URIRef  # national action plan: A government's plan of measures and responsibilities on a subject for a period.
+    NationalGovernment: URIRef  # national government: The government of a country taken as a whole.
+    Organisation: URIRef  # organisation: A body of people with a shared purpose: an agency, ministry, intergovernmental body, union, civil-society group, committee or one of their units.
+    OrganisationRole: URIRef  # organisation role: The part an organisation plays in a programme, following the IATI Organisation Role code list.
+    OrganisationalUnit: URIRef  # organisational unit: A part of a larger organisation with no legal standing of its own, such as a wing, division, branch or section.
+    Person: URIRef  # person: An individual human being named in a source.
+    Place: URIRef  # place: A geographic area: a country, a region or a city.
+    Post: URIRef  # post: A position within an organisation that a person can hold, whether or not the holder is named.
+    PressRelease: URIRef  # press release: A news item published by an organisation about its own work.
+    Programme: URIRef  # programme: An organised body of work with its own name, funding and implementers, such as a global programme, an initiative or a project.
+    Project: URIRef  # project: A time-bound programme with a fixed budget and deliverables.
+    Ranking: URIRef  # ranking: A report's assessment of a country, with the tier or grade it gave when the source states it.
+    Region: URIRef  # region: A group of countries or an area spanning several of them.
+    Report: URIRef  # report: A published assessment or account, such as an annual report ranking countries.
+    SourceDocument: URIRef  # source document: A document that facts in the graph were taken from; each has its own named graph.
+    SupranationalUnion: URIRef  # supranational union: A union of states with institutions of its own that can fund programmes, such as the European Union.
+    Theme: URIRef  # theme: A subject area that programmes, events and organisations work on.
+    Training: URIRef  # training: An event meant to build the skills or knowledge of its participants.
+    VirtualMigrantResourceCentre: URIRef  # virtual Migrant Resource Centre: A Migrant Resource Centre that serves people online rather than at a physical site.
+    Workshop: URIRef  # workshop: An event where participants work together on a topic through discussion and presentations.
+
+    # Object properties
+    activeIn: URIRef  # active in: The organisation works in the place, for example because it implements a programme there.
+    addresses: URIRef  # addresses: The programme, event or organisation works on the theme.
+    appliesTo: URIRef  # applies to: The country or place whose plan or law the document is.
+    attendedBy: URIRef  # attended by: The event had the organisation, person or post-holder among its participants.
+    broaderFocus: URIRef  # broader focus: A place outside the engagement's main countries whose challenges the work also addresses.
+    broaderRegionalFocus: URIRef  # broader regional focus: The programme also addresses challenges in the place, beyond its main countries.
+    contactFor: URIRef  # contact for: The person is named as a point of contact for the programme.
+    discusses: URIRef  # discusses: The event gave time to the document, ranking or topic.
+    engagedOrganisation: URIRef  # engaged organisation: The organisation whose involvement an engagement describes.
+    engagedProgramme: URIRef  # engaged programme: The programme that an engagement is an involvement in.
+    engagementCountry: URIRef  # engagement country: A country or place where the organisation does this engagement's work.
+    engagementRole: URIRef  # engagement role: The role the organisation plays in the programme in this engagement.
+    fundedBy: URIRef  # funded by: The programme receives money from the organisation.
+    funds: URIRef  # funds: The organisation provides money for the programme; derived from engagements in the funding role.
+    gaveRemarksAt: URIRef  # gave remarks at: The participant spoke at the opening or closing of the event.
+    hasEngagement: URIRef  # has engagement: Links an organisation to each of its engagements in programmes.
+    hasPart: URIRef  # has part: The object is a component of the subject, directly or through intermediate parts.
+    hasRanking: URIRef  # has ranking: Links a report to each ranking it makes.
+    hasSubOrganisation: URIRef  # has sub-organisation: The other organisation is a unit or agency within this one.
+    heldIn: URIRef  # held in: The place where the event took place.
+    holdsPost: URIRef  # holds post: The person holds the post.
+    implementedBy: URIRef  # implemented by: The programme is carried out by the organisation.
+    implements: URIRef  # implements: The organisation carries out the programme's activities; derived from engagements in the implementing role.
+    inCollaborationWith: URIRef  # in collaboration with: The organisation helped the organiser hold the event.
+    ledBy: URIRef  # led by: The session or event was chaired or led by the participant.
+    locatedIn: URIRef  # located in: The subject lies within the place, directly or through intermediate places.
+    memberOf: URIRef  # member of: The person works for the organisation; derived from the posts they hold.
+    operatesIn: URIRef  # operates in: Some organisation does the programme's work in the place; derived from the programme's engagements and those of its parts.
+    organisedBy: URIRef  # organised by: The event is convened by the organisation or person.
+    organises: URIRef  # organises: The organisation or person convenes the event.
+    partOf: URIRef  # part of: The subject is a component of the object, directly or through intermediate parts.
+    participantIn: URIRef  # participant in: The organisation, person or post-holder took part in the event.
+    partnerOf: URIRef  # partner of: The two organisations are named as partners of each other.
+    postHeldBy: URIRef  # post held by: The post is held by the person.
+    postIn: URIRef  # post in organisation: The organisation or unit that the post belongs to.
+    presentedAt: URIRef  # presented at: The participant gave a presentation at the event.
+    programmeEngagement: URIRef  # programme engagement: Links a programme to each engagement of an organisation in it.
+    publishedBy: URIRef  # published by: The organisation that issued the document.
+    rankedCountry: URIRef  # ranked country: The country that the ranking assesses.
+    rankingReport: URIRef  # ranking report: The report that makes the ranking.
+    ranks: URIRef  # ranks: The report assesses the country; derived from its rankings.
+    reviews: URIRef  # reviews: The event examined the document, for example the progress of a plan.
+    runBy: URIRef  # run by: The facility is established or operated by the organisation.
+    runs: URIRef  # runs: The organisation establishes or operates the facility.
+    serves: URIRef  # serves: The facility serves people in or from the place.
+    subEventOf: URIRef  # sub-event of: The event is a session within a larger event.
+    subOrganisationOf: URIRef  # sub-organisation of: The organisation is a unit or agency within the other, directly or through intermediate units.
+    underProgramme: URIRef  # under programme: The event or facility is organised or established as part of the programme.
+    withinFrameworkOf: URIRef  # within the framework of: The programme is run as a component of a larger programme.
+
+    # Datatype properties
+    endDate: URIRef  # end date: The day an event, engagement or programme ended; the same as the start for a one-day event.
+    femaleParticipantCount: URIRef  # female participant count: How many of the counted participants were women; never more than the participant count.
+    hadVirtualParticipants: URIRef  # had virtual participants: True when some people joined the event online, beyond those counted on site.
+    iso3166Alpha2: URIRef  # ISO 3166-1 alpha-2 code: The country's two-letter ISO 3166-1 code.
+    iso3166Alpha3: URIRef  # ISO 3166-1 alpha-3 code: The country's three-letter ISO 3166-1 code.
+    participantCount: URIRef  # participant count: How many people the source says took part in the event.
+    startDate: URIRef  # start date: The day an event, engagement or programme began.
+    tier: URIRef  # tier: The tier or grade a ranking gives, as the report writes it.
+
+    # Individuals
+    AccountableRole: URIRef  # accountable: The organisation answers for the programme and oversees it.
+    ExtendingRole: URIRef  # extending: The organisation manages the funds on the funder's behalf and passes them to implementers.
+    FundingRole: URIRef  # funding: The organisation provides the money for the programme.
+    ImplementingRole: URIRef  # implementing: The organisation carries out the programme's activities.
+    OrganisationRoleScheme: URIRef  # organisation roles: The IATI Organisation Role codes: the parts an organisation can play in a programme.
+    ThemeScheme: URIRef  # tipgraph themes: The subject areas used to classify programmes, events and organisations.
+
+    _NS = Namespace("https://w3id.org/tipgraph/ontology#")

@@ -1,0 +1,344 @@
+"""Named SPARQL queries and query results.
+
+Named queries are the ``.rq`` files in ``ontology/queries/``. Each starts with a comment
+block: the question in plain words, then one ``# @param NAME KIND DEFAULT`` line per
+parameter (KIND is ``entity``: an IRI, a prefixed name such as ``tgd:prg-0002`` or a
+label such as ``PROTECT``; or ``string``, ``integer``, ``date``). Values are passed to
+the engine as bindings (``initBindings``), never pasted into the query text.
+
+>>> q = named_queries()["countries-of-implementer"]
+>>> [p.name for p in q.params]
+['organisation', 'programme']
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from . import sparqltext
+from .errors import BadInputError, UnknownNameError
+from .namespace import PREFIXES
+from .resources import queries_dir
+from .sandbox import Limits, check_query, run_limited
+from .store import Store
+
+_KINDS = {"entity", "string", "integer", "date"}
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter of a named query."""
+
+    name: str
+    kind: str
+    default: str | None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """One ``.rq`` file: its name, its question, its parameters and its text."""
+
+    name: str
+    question: str
+    params: tuple[Param, ...]
+    sparql: str
+    path: Path
+
+
+def _parse_named(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    question_lines, params = [], []
+    for line in sparqltext.header_comment(text).splitlines():
+        if line.startswith("@param"):
+            parts = line.split()
+            if len(parts) < 3 or parts[2] not in _KINDS:
+                raise BadInputError(f"bad @param line {line!r}; write '@param NAME KIND [DEFAULT]' "
+                                    f"with KIND one of {sorted(_KINDS)}", path=str(path))
+            params.append(Param(parts[1], parts[2], " ".join(parts[3:]) or None))
+        else:
+            question_lines.append(line)
+    return NamedQuery(path.stem, " ".join(question_lines).strip(), tuple(params), text, path)
+
+
+@lru_cache(maxsize=4)
+def _load_folder(folder: Path) -> dict[str, NamedQuery]:
+    return {p.stem: _parse_named(p) for p in sorted(folder.glob("*.rq"))}
+
+
+def named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
+    """All named queries by name."""
+    return dict(_load_folder(folder or queries_dir()))
+
+
+def get_named_query(name: str, folder: Path | None = None) -> NamedQuery:
+    """One named query; an unknown name raises :class:`UnknownNameError` listing the known ones."""
+    queries = named_queries(folder)
+    try:
+        return queries[name]
+    except KeyError:
+        raise UnknownNameError("query", name, list(queries)) from None
+
+
+# ---------------------------------------------------------------------------
+# Results
+# ---------------------------------------------------------------------------
+def shorten(term: Node | None) -> str:
+    """A term as text: prefixed name for IRIs in known namespaces, the lexical form for literals.
+
+    >>> shorten(URIRef("https://w3id.org/tipgraph/id/org-0001"))
+    'tgd:org-0001'
+    """
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        text = str(term)
+        for prefix, ns in PREFIXES.items():
+            if text.startswith(ns) and len(text) > len(ns):
+                return f"{prefix}:{text[len(ns):]}"
+        return text
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _json_term(term: Node) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    out = {"type": "literal", "value": str(term)}
+    if isinstance(term, Literal) and term.language:
+        out["xml:lang"] = term.language
+    elif isinstance(term, Literal) and term.datatype is not None:
+        out["datatype"] = str(term.datatype)
+    return out
+
+
+def _python(term: Node | None) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return value if not isinstance(value, Literal) else str(value)
+    return shorten(term)
+
+
+@dataclass
+class QueryResult:
+    """Rows (or a boolean, or triples) plus how they were obtained.
+
+    ``truncated`` is True when the engine had more rows than ``max_rows``.
+    """
+
+    kind: str
+    vars: list[str] = field(default_factory=list)
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
+    truncated: bool = False
+    max_rows: int | None = None
+    seconds: float = 0.0
+    backend: str = ""
+    name: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.kind == "SELECT" else len(self.triples)
+
+    def records(self) -> list[dict[str, Any]]:
+        """Rows as dicts of plain Python values (IRIs shortened to prefixed names)."""
+        return [{v: _python(x) for v, x in zip(self.vars, row)} for row in self.rows]
+
+    def column(self, var: str) -> list[Any]:
+        """One column as plain Python values, e.g. ``result.column("countryLabel")``."""
+        i = self.vars.index(var)
+        return [_python(row[i]) for row in self.rows]
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame (needs the ``pandas`` extra)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on extras
+            raise ImportError("DataFrames need pandas: pip install 'tipgraph[pandas]'") from exc
+        return pd.DataFrame(self.records(), columns=self.vars)
+
+    def to_sparql_json(self) -> dict[str, Any]:
+        """The W3C SPARQL 1.1 Query Results JSON document."""
+        if self.kind == "ASK":
+            return {"head": {}, "boolean": bool(self.boolean)}
+        if self.kind == "CONSTRUCT":
+            vars_ = ["subject", "predicate", "object"]
+            rows: list[tuple[Node | None, ...]] = list(self.triples)
+        else:
+            vars_, rows = self.vars, self.rows
+        bindings = [{v: _json_term(x) for v, x in zip(vars_, row) if x is not None} for row in rows]
+        return {"head": {"vars": vars_}, "results": {"bindings": bindings}}
+
+    def _table(self) -> tuple[list[str], list[list[str]]]:
+        if self.kind == "ASK":
+            return ["answer"], [["yes" if self.boolean else "no"]]
+        if self.kind == "CONSTRUCT":
+            return ["subject", "predicate", "object"], [[shorten(x) for x in t] for t in self.triples]
+        return list(self.vars), [[shorten(x) for x in row] for row in self.rows]
+
+    def to_csv(self, delimiter: str = ",") -> str:
+        """CSV (or TSV with ``delimiter="\\t"``) with a header row."""
+        head, body = self._table()
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(head)
+        writer.writerows(body)
+        return buf.getvalue()
+
+    def to_json(self) -> str:
+        """Rows as a JSON list of objects with plain values."""
+        if self.kind == "ASK":
+            return json.dumps({"answer": bool(self.boolean)})
+        if self.kind == "CONSTRUCT":
+            head, body = self._table()
+            return json.dumps([dict(zip(head, r)) for r in body], ensure_ascii=False, indent=2, default=str)
+        return json.dumps(self.records(), ensure_ascii=False, indent=2, default=str)
+
+    def to_table(self, max_width: int = 60) -> str:
+        """An aligned plain-text table for terminals; long cells are cut with an ellipsis."""
+        head, body = self._table()
+
+        def cut(s: str) -> str:
+            s = " ".join(s.split())
+            return s if len(s) <= max_width else s[: max_width - 1] + "…"
+
+        cells = [[cut(c) for c in r] for r in body]
+        widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(head)]
+        line = "  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip()
+        rule = "  ".join("-" * w for w in widths)
+        rows = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+        return "\n".join([line, rule, *rows])
+
+    def summary(self) -> str:
+        """One line: how many rows, how long, and whether the cap cut the result."""
+        n = len(self) if self.kind != "ASK" else 1
+        text = f"{n} row{'s' if n != 1 else ''} in {self.seconds * 1000:.1f} ms ({self.backend})"
+        if self.truncated:
+            text += f"; CAPPED at {self.max_rows} rows, more exist (raise max_rows / --max-rows)"
+        return text
+
+
+# ---------------------------------------------------------------------------
+# Running
+# ---------------------------------------------------------------------------
+def expand(text: str) -> URIRef | None:
+    """An IRI from ``<iri>``, ``http(s)://...`` or a known prefixed name; else None.
+
+    >>> expand("tgd:org-0001")
+    rdflib.term.URIRef('https://w3id.org/tipgraph/id/org-0001')
+    """
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return URIRef(text[1:-1])
+    if text.startswith(("http://", "https://", "urn:")):
+        return URIRef(text)
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and " " not in local:
+        return URIRef(PREFIXES[prefix] + local)
+    return None
+
+
+_RESOLVE = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX tg: <https://w3id.org/tipgraph/ontology#>
+SELECT DISTINCT ?entity ?label WHERE {
+  ?entity skos:prefLabel|skos:altLabel|tg:iso3166Alpha2|tg:iso3166Alpha3 ?l .
+  FILTER (LCASE(STR(?l)) = LCASE(STR(?text)))
+  ?entity skos:prefLabel ?label .
+} ORDER BY ?entity
+"""
+
+
+def resolve_entity(store: Store, text: str) -> URIRef:
+    """Turn an IRI, prefixed name or label (case-insensitive, acronyms included) into an IRI.
+
+    Country codes (ISO 3166-1 alpha-2 or alpha-3) work too. Raises
+    :class:`UnknownNameError` when no entity has that label and
+    :class:`BadInputError` when several do.
+    """
+    iri = expand(text)
+    if iri is not None:
+        return iri
+    res = store.execute(_RESOLVE, {"text": Literal(text)}, 20)
+    found = {row[0]: row[1] for row in res.rows}
+    if not found:
+        raise BadInputError(f"no entity has the label, acronym or code {text!r}; search with the "
+                            f"find-by-label query, or give an IRI or a prefixed name such as tgd:org-0001")
+    if len(found) > 1:
+        options = "; ".join(f"{shorten(k)} ({v})" for k, v in found.items())
+        raise BadInputError(f"the label {text!r} is ambiguous; use one of: {options}")
+    return next(iter(found))  # type: ignore[return-value]
+
+
+def convert_param(store: Store, param: Param, value: Any) -> Node:
+    """Convert a user-given value for ``param`` into an RDF term."""
+    if isinstance(value, (URIRef, Literal, BNode)):
+        return value
+    text = str(value)
+    if param.kind == "entity":
+        return resolve_entity(store, text)
+    if param.kind == "integer":
+        try:
+            return Literal(int(text))
+        except ValueError:
+            raise BadInputError(f"parameter {param.name} must be an integer, got {text!r}") from None
+    if param.kind == "date":
+        return Literal(text, datatype=XSD.date)
+    return Literal(text)
+
+
+def bind_named(store: Store, query: NamedQuery, params: Mapping[str, Any]) -> dict[str, Node]:
+    """Bindings for a named query: the given values, then each parameter's default."""
+    known = {p.name: p for p in query.params}
+    unknown = set(params) - set(known)
+    if unknown:
+        raise UnknownNameError(f"parameter of query {query.name!r}", sorted(unknown)[0], list(known))
+    out: dict[str, Node] = {}
+    for p in query.params:
+        value = params.get(p.name, p.default)
+        if value is not None:
+            out[p.name] = convert_param(store, p, value)
+    return out
+
+
+def _as_term(value: Any) -> Node:
+    if isinstance(value, (URIRef, Literal, BNode)):
+        return value
+    if isinstance(value, str):
+        iri = expand(value)
+        if iri is not None:
+            return iri
+    return Literal(value)
+
+
+def run_query(store: Store, sparql: str, bindings: Mapping[str, Any] | None = None, *,
+              limits: Limits = Limits(), name: str | None = None) -> QueryResult:
+    """Check the query against the limits, then run it in a worker; see :mod:`tipgraph.sandbox`.
+
+    Binding values may be rdflib terms, IRIs or prefixed names (as strings), or plain
+    Python values (become literals).
+    """
+    check_query(sparql, allow_network=limits.allow_network)
+    terms = {k.lstrip("?$"): _as_term(v) for k, v in (bindings or {}).items()}
+    started = time.perf_counter()
+    fn, args, start_method = store.worker(sparql, terms, limits.max_rows)
+    raw = run_limited(fn, limits.timeout, args=args, start_method=start_method)
+    return QueryResult(kind=raw.kind, vars=raw.vars, rows=raw.rows, boolean=raw.boolean, triples=raw.triples,
+                       truncated=raw.truncated, max_rows=limits.max_rows,
+                       seconds=time.perf_counter() - started, backend=store.backend, name=name)
