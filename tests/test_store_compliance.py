@@ -113,3 +113,20 @@ def test_persistent_oxigraph_store_survives_reopening(tmp_path: Path) -> None:
     again = tipgraph.load(path=path)
     assert len(again) == n == report.triples_asserted + report.triples_inferred
     assert again.query("active-in-country", country="PK").column("organisationLabel") == ["ICMPD", "UNODC"]
+
+
+def test_the_seed_conforms_whichever_backend_holds_it(kg: tipgraph.KnowledgeGraph) -> None:
+    # Oxigraph stores xsd:nonNegativeInteger as xsd:integer: the shapes must accept both.
+    report = kg.validate(owl=False)
+    assert report.conforms, report.text()
+
+
+def test_negative_counts_fail_on_every_backend(tmp_path: Path) -> None:
+    bad = tmp_path / "negative.trig"
+    seed = (Path(__file__).resolve().parents[1] / "data" / "seed-unodc-2024-10-11.trig").read_text()
+    bad.write_text(seed.replace('"68"^^xsd:nonNegativeInteger', '"-68"^^xsd:integer')
+                   .replace('"12"^^xsd:nonNegativeInteger', '"-1"^^xsd:integer'))
+    for backend in BACKENDS:
+        report = tipgraph.load([bad], backend=backend, reason=False).validate(owl=False)
+        assert not report.conforms
+        assert "tgd:evt-0001" in report.text() and "participantCount" in report.text()

@@ -175,7 +175,8 @@ def cmd_reason(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     kg = _open(args)
     st = kg.stats()
-    print(f"{st.asserted} asserted triples, {st.inferred} inferred, in {len(st.graphs)} graphs\n")
+    print(f"{st.data} data triples (+{st.ontology} ontology) asserted, {st.inferred} inferred, "
+          f"in {len(st.graphs)} graphs\n")
     print("graph" + " " * 55 + "triples")
     for g, n in st.graphs.items():
         print(f"{g:<60}{n:>7}")

@@ -85,6 +85,16 @@ class Stats:
         return sum(n for g, n in self.graphs.items() if g != INFERRED_GRAPH)
 
     @property
+    def ontology(self) -> int:
+        """Triples in the ontology graph."""
+        return self.graphs.get(ONTOLOGY_GRAPH, 0)
+
+    @property
+    def data(self) -> int:
+        """Asserted triples outside the ontology graph (the curated facts)."""
+        return self.asserted - self.ontology
+
+    @property
     def inferred(self) -> int:
         """Triples in the inferred graph."""
         return self.graphs.get(INFERRED_GRAPH, 0)

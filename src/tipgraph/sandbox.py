@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import re
 import signal
 import time
 import traceback
@@ -100,6 +101,10 @@ def query_error(info: dict[str, Any]) -> Exception:
     if t in {"SyntaxError", "ParseException", "ParseFatalException"}:
         line = info.get("lineno")
         col = info.get("offset") or info.get("col")
+        found = re.search(r"error at (\d+):(\d+)", msg)  # Oxigraph puts the position in the message
+        if line is None and found:
+            line, col = int(found.group(1)), int(found.group(2))
+            msg = msg.replace(found.group(0), "error").strip()
         return BadInputError(f"malformed SPARQL: {msg}", path="<query>", line=line, column=col)
     if t in {"UnknownNameError", "BadInputError"}:
         return BadInputError(msg)
