@@ -130,3 +130,23 @@ def test_negative_counts_fail_on_every_backend(tmp_path: Path) -> None:
         report = tipgraph.load([bad], backend=backend, reason=False).validate(owl=False)
         assert not report.conforms
         assert "tgd:evt-0001" in report.text() and "participantCount" in report.text()
+
+
+def test_persistent_store_queries_see_new_data_and_survive_a_timeout(tmp_path: Path) -> None:
+    kg, _ = tipgraph.build(tmp_path / "store", validate=False)
+    assert kg.query("ASK { tgd:org-0005 tg:activeIn tgd:plc-0003 }").boolean is False
+    extra = tmp_path / "iom.trig"
+    extra.write_text("""
+@prefix tg: <https://w3id.org/tipgraph/ontology#> . @prefix tgd: <https://w3id.org/tipgraph/id/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix prov: <http://www.w3.org/ns/prov#> .
+tgd:graph-src-9001 { tgd:eng-9001 a tg:Engagement ; skos:prefLabel "IOM in Pakistan (test)"@en ;
+  tg:engagedOrganisation tgd:org-0005 ; tg:engagedProgramme tgd:prg-0002 ;
+  tg:engagementRole tg:ImplementingRole ; tg:engagementCountry tgd:plc-0003 ;
+  prov:wasDerivedFrom tgd:src-0001 . }
+""")
+    kg.add_files([extra])
+    assert kg.query("ASK { tgd:org-0005 tg:activeIn tgd:plc-0003 }").boolean is True
+    with pytest.raises(tipgraph.QueryTimeoutError):
+        kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", timeout=1)
+    assert kg.query("active-in-country", country="PK").column("organisationLabel") == ["ICMPD", "IOM", "UNODC"]
+    kg.close()

@@ -337,8 +337,7 @@ def run_query(store: Store, sparql: str, bindings: Mapping[str, Any] | None = No
     check_query(sparql, allow_network=limits.allow_network)
     terms = {k.lstrip("?$"): _as_term(v) for k, v in (bindings or {}).items()}
     started = time.perf_counter()
-    fn, args, start_method = store.worker(sparql, terms, limits.max_rows)
-    raw = run_limited(fn, limits.timeout, args=args, start_method=start_method)
+    raw = run_limited(store.execute, limits.timeout, args=(sparql, terms, limits.max_rows))
     return QueryResult(kind=raw.kind, vars=raw.vars, rows=raw.rows, boolean=raw.boolean, triples=raw.triples,
                        truncated=raw.truncated, max_rows=limits.max_rows,
                        seconds=time.perf_counter() - started, backend=store.backend, name=name)

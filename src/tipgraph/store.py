@@ -156,11 +156,6 @@ class Store(abc.ABC):
         ``max_rows`` rows are returned and ``truncated`` says whether more existed.
         """
 
-    def worker(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None
-               ) -> tuple[Any, tuple[Any, ...], str]:
-        """How a sandboxed worker runs this query: (function, arguments, start method)."""
-        return self.execute, (sparql, dict(bindings), max_rows), "fork"
-
     def close(self) -> None:
         """Release the store (flushes a persistent store)."""
 
@@ -177,20 +172,41 @@ def _collect(kind: str, vars_: list[str], rows: Iterable[tuple], max_rows: int |
 
 
 class OxigraphStore(Store):
-    """Oxigraph through rdflib's ``oxrdflib`` store plugin; in memory or persistent in ``path``."""
+    """Oxigraph through rdflib's ``oxrdflib`` store plugin; in memory, or kept in directory ``path``.
+
+    With a ``path`` the data lives in Oxigraph's on-disk format (RocksDB) and is read
+    into memory when the store opens; every change is written through to disk at
+    once. The on-disk database is open only while a change is written, because RocksDB
+    runs background threads and a query worker forked while one of them holds a lock
+    would hang. It also lets another process change the directory between two commands.
+    """
 
     backend = "oxigraph"
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path | None = None) -> None:
         super().__init__()
         from oxrdflib import OxigraphStore as _OxPlugin
 
-        if path is None:
-            self._ox = ox.Store()
-        else:
+        self._ox = ox.Store()
+        if path is not None:
             self.path = Path(path)
-            self._ox = ox.Store.read_only(str(self.path)) if read_only else ox.Store(str(self.path))
+            disk = self._open_disk()
+            self._ox.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+            del disk
         self.dataset = Dataset(store=_OxPlugin(store=self._ox), default_union=True)
+
+    def _open_disk(self) -> ox.Store:
+        try:
+            return ox.Store(str(self.path))
+        except OSError as exc:
+            raise BadInputError(f"cannot open the store: {exc}", path=str(self.path)) from None
+
+    def _write_through(self, change: Any) -> None:
+        if self.path is not None:
+            disk = self._open_disk()
+            change(disk)
+            disk.flush()
+            del disk
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -198,15 +214,24 @@ class OxigraphStore(Store):
         return self._ox
 
     def add_ox_quads(self, quads: list[Any]) -> None:
-        if len(quads) > 50_000:
-            self._ox.bulk_extend(quads)
-        else:
-            self._ox.extend(quads)
+        def add(store: ox.Store) -> None:
+            if len(quads) > 50_000:
+                store.bulk_extend(quads)
+            else:
+                store.extend(quads)
+
+        add(self._ox)
+        self._write_through(add)
 
     def drop_graph(self, graph: str) -> None:
         g = ox.NamedNode(graph)
-        if self._ox.contains_named_graph(g):
-            self._ox.remove_graph(g)
+
+        def drop(store: ox.Store) -> None:
+            if store.contains_named_graph(g):
+                store.remove_graph(g)
+
+        drop(self._ox)
+        self._write_through(drop)
 
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode))
@@ -257,26 +282,6 @@ class OxigraphStore(Store):
                 break
             triples.append((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))
         return RawResult(kind="CONSTRUCT", triples=triples, truncated=truncated)
-
-    def worker(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None
-               ) -> tuple[Any, tuple[Any, ...], str]:
-        if self.path is None:
-            return super().worker(sparql, bindings, max_rows)
-        # RocksDB runs background threads: never fork it; reopen read-only in a fresh process.
-        self._ox.flush()
-        return _execute_read_only, (str(self.path), sparql, dict(bindings), max_rows), "spawn"
-
-    def close(self) -> None:
-        if self.path is not None:
-            try:
-                self._ox.flush()
-            except OSError:  # read-only stores cannot flush
-                pass
-
-
-def _execute_read_only(path: str, sparql: str, bindings: dict[str, Node], max_rows: int | None) -> RawResult:
-    return OxigraphStore(path, read_only=True).execute(sparql, bindings, max_rows)
-
 
 class MemoryStore(Store):
     """rdflib's pure-Python memory store and SPARQL engine (the portable fallback)."""

@@ -335,11 +335,11 @@ class ConsistencyReport:
     def text(self) -> str:
         """A readable summary.
 
-        >>> ConsistencyReport(False, None, "Java not found", 0.0).text()
-        'OWL consistency was NOT checked: Java not found'
+        >>> ConsistencyReport(False, None, "Java not found; OWL consistency was NOT checked.", 0.0).text()
+        'OWL (HermiT) skipped: Java not found; OWL consistency was NOT checked.'
         """
         if not self.checked:
-            return f"OWL consistency was NOT checked: {self.skipped_reason}"
+            return f"OWL (HermiT) skipped: {self.skipped_reason}"
         if not self.consistent:
             out = [f"OWL: HermiT found the ontology plus data INCONSISTENT ({self.seconds:.1f} s)."]
             if self.explanation:
