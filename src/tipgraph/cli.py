@@ -206,7 +206,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_map(args: argparse.Namespace) -> int:
     kg = _open(args)
     result = kg.map(args.output, focus=args.focus, depth=args.depth, country=args.country,
-                    programme=args.programme, title=args.title)
+                    programme=args.programme, title=args.title, relations=args.relations,
+                    collapse_engagements=not args.keep_engagements, layout=args.layout)
     _err(f"wrote {args.output}: {result.nodes} nodes, {result.edges} edges")
     return errors.EXIT_OK
 
@@ -214,7 +215,7 @@ def cmd_map(args: argparse.Namespace) -> int:
 def cmd_analyze(args: argparse.Namespace) -> int:
     kg = _open(args)
     report = kg.analyze(top=args.top, chain=args.chain, ego=args.ego, depth=args.depth, export=args.export)
-    print(report.text())
+    print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else report.text())
     return errors.EXIT_OK
 
 
@@ -310,6 +311,12 @@ def build_parser() -> argparse.ArgumentParser:
     view.add_argument("--programme", metavar="PROGRAMME", help="a programme and everyone involved")
     p.add_argument("--depth", type=int, default=2, help="steps around --focus (default 2)")
     p.add_argument("--title", help="title shown on the map")
+    p.add_argument("--relations", nargs="+", metavar="RELATION",
+                   help="only these relations (e.g. implements funds activeIn); default: all between entities")
+    p.add_argument("--keep-engagements", action="store_true",
+                   help="show engagement nodes instead of collapsing them into labelled edges")
+    p.add_argument("--layout", choices=("auto", "physics", "python"), default="auto",
+                   help="physics in the browser, or positions computed in Python (default: by size)")
     _source_options(p)
 
     p = add("analyze", cmd_analyze, "Centrality, brokers, communities, chains of facts, ego networks; Gephi export.",
@@ -322,6 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ego", metavar="ACTOR", help="the ego network of an actor")
     p.add_argument("--depth", type=int, default=1)
     p.add_argument("--export", type=Path, metavar="FILE", help=".graphml, .gexf or .csv (edge list)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
     _source_options(p)
     return parser
 

@@ -281,10 +281,43 @@ class KnowledgeGraph:
 
     # --- networks and maps (optional extras) -----------------------------------
     def network(self, **options: Any) -> Any:
-        """The graph projected into a typed :mod:`networkx` graph (see :mod:`tipgraph.network`)."""
+        """The graph projected into a typed :mod:`networkx` graph (see :mod:`tipgraph.network`).
+
+        >>> G = load().network()
+        >>> G.nodes["https://w3id.org/tipgraph/id/org-0001"]["label"]
+        'UNODC'
+        """
         from .network import project
 
         return project(self.store, **options)
+
+    def map(self, path: str | Path | None = None, **options: Any) -> Any:
+        """An interactive, self-contained HTML map (see :func:`tipgraph.render.make_map`).
+
+        Views: the whole landscape, ``focus="UNODC", depth=2``, ``country="PK"`` or
+        ``programme="PROTECT"``. With ``path`` the file is written atomically. In Jupyter
+        the returned object displays inline.
+
+        >>> load().map(country="PK").nodes > 5
+        True
+        """
+        from .render import make_map
+
+        result = make_map(self.store, **options)
+        if path is not None:
+            result.save(path)
+        return result
+
+    def analyze(self, **options: Any) -> Any:
+        """Centrality, brokers, communities and chains of facts (see :func:`tipgraph.analyze.analyze_store`).
+
+        >>> report = load().analyze(chain=("European Union", "FIA"))
+        >>> "PROTECT" in report.text()
+        True
+        """
+        from .analyze import analyze_store
+
+        return analyze_store(self.store, **options)
 
 
 def _with_prefixes(sparql: str) -> str:

@@ -1,0 +1,189 @@
+"""Network analysis (tipgraph.analyze) on the seed graph, with expected values."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import tipgraph
+from tipgraph import analyze as A
+from tipgraph.errors import BadInputError, UnknownNameError
+from tipgraph.network import project
+
+ID = "https://w3id.org/tipgraph/id/"
+UNODC, EU, ICMPD, FIA, GOV_PK = ID + "org-0001", ID + "org-0002", ID + "org-0003", ID + "org-0011", ID + "org-0009"
+PROTECT, MRC, WORKSHOP = ID + "prg-0002", ID + "fac-0001", ID + "evt-0001"
+PROFILE = "PROTECT project profile attached to the UNODC press release of 11 October 2024"
+RELEASE = "UNODC press release: inter-ministerial workshop on TIP and SOM, Islamabad, 11 October 2024"
+
+
+@pytest.fixture(scope="module")
+def G(kg_ox: tipgraph.KnowledgeGraph):
+    return project(kg_ox.store)
+
+
+def test_the_broker_between_the_eu_and_pakistans_fia_is_protect(G) -> None:
+    # The EU's only link to anyone is its funding of PROTECT; from PROTECT several
+    # independent routes lead to the FIA (the workshop, the themes, Pakistan).
+    assert A.brokers_between(G, "European Union", "FIA") == [PROTECT]
+    assert A.brokers_between(G, "UNODC", "ICMPD") == []  # linked in several independent ways
+
+
+def test_articulation_points_and_bridges(G) -> None:
+    report = A.analyze(G, top=20)
+    brokers = {b.node: b for b in report.brokers}
+    assert PROTECT in brokers
+    assert "European Union" in brokers[PROTECT].examples
+    assert brokers[PROTECT].cut_off == max(b.cut_off for b in report.brokers)
+    assert ("European Union", "PROTECT") in report.bridges
+    H = A.simple_view(G)
+    assert set(brokers) <= set(nx.articulation_points(H))
+    assert report.bridge_count == len(list(nx.bridges(H)))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_cut_off_counts_match_brute_force(seed: int) -> None:
+    rnd = random.Random(seed)
+    H = nx.gnm_random_graph(60, 70, seed=seed)
+    H.add_edges_from((rnd.randrange(60), 60 + i) for i in range(15))  # leaves hanging off
+    cut = A.articulation_cut_offs(H)
+    assert set(cut) == set(nx.articulation_points(H))
+    for v, n in cut.items():
+        comp = nx.node_connected_component(H, v)
+        rest = H.subgraph(comp - {v})
+        pieces = sorted((len(c) for c in nx.connected_components(rest)), reverse=True)
+        assert n == sum(pieces[1:]), v
+
+
+def test_shortest_chain_from_the_eu_to_the_migrant_resource_centre(G) -> None:
+    c = A.chain(G, "EU", "virtual MRC Afghanistan")
+    assert c is not None and len(c) == 2
+    assert c.summary() == "European Union —funds→ PROTECT ←under programme— virtual MRC Afghanistan"
+    first, second = c.steps
+    assert (first.subject, first.relation, first.object) == (EU, "funds", PROTECT)
+    assert first.sources == sorted([PROFILE, RELEASE]) and first.forward and not first.inferred
+    assert (second.subject, second.relation, second.object) == (MRC, "underProgramme", PROTECT)
+    assert not second.forward
+
+
+def test_chain_through_the_implementer_explained_fact_by_fact(G) -> None:
+    c = A.chain(G, "European Union", "virtual MRC Afghanistan", via="ICMPD")
+    assert c is not None
+    assert c.nodes == [EU, PROTECT, ICMPD, MRC]
+    assert c.summary() == ("European Union —funds→ PROTECT —implemented by→ ICMPD —runs→ "
+                           "virtual MRC Afghanistan")
+    facts = [(s.subject_label, s.relation_label, s.object_label) for s in c.steps]
+    assert facts == [("European Union", "funds", "PROTECT"), ("ICMPD", "implements", "PROTECT"),
+                     ("ICMPD", "runs", "virtual MRC Afghanistan")]
+    assert all(s.sources and not s.inferred for s in c.steps)
+    text = c.text()
+    assert "ICMPD implements PROTECT (countries: Afghanistan" in text and f"[source: {PROFILE}]" in text
+    # the same chain is among the three shortest
+    assert c.summary() in [x.summary() for x in A.chains(G, EU, MRC, k=3)]
+
+
+def test_chains_are_ordered_and_unlinked_nodes_have_none(G) -> None:
+    found = A.chains(G, EU, MRC, k=3)
+    assert [len(c) for c in found] == sorted(len(c) for c in found)
+    assert len(found) == 3
+    H = G.copy()
+    H.add_node("island", label="Island")
+    assert A.chains(H, EU, "island") == [] and A.chain(H, EU, "Island") is None
+    assert len(A.chain(G, EU, EU)) == 0
+
+
+def test_analyze_report(G) -> None:
+    report = A.analyze(G, top=5, chain=("EU", "virtual MRC Afghanistan"))
+    assert report.nodes == G.number_of_nodes() and report.edges == G.number_of_edges()
+    assert len(report.degree) == 5
+    top_degree = [r.node for r in report.degree[:3]]
+    assert WORKSHOP in top_degree and PROTECT in top_degree
+    assert report.betweenness[0].node in (WORKSHOP, PROTECT)
+    assert report.betweenness_sampled is None
+    assert sum(c.size for c in A.analyze(G, top=1000).communities) == G.number_of_nodes()
+    assert 0 < report.modularity < 1
+    assert report.chains and report.chain_ends == ("European Union", "virtual MRC Afghanistan")
+    text = report.text()
+    for heading in ("Most connected", "betweenness", "Communities", "articulation points", "Bridges",
+                    "Chain 1 from European Union to virtual MRC Afghanistan"):
+        assert heading in text
+    data = json.loads(json.dumps(report.to_dict()))
+    assert data["degree"][0]["label"] == report.degree[0].label
+    assert data["chains"][0]["summary"] == report.chains[0].summary()
+    # fixed seeds: the same answer every time
+    assert A.analyze(G, top=5).to_dict() == A.analyze(G, top=5).to_dict()
+
+
+def test_betweenness_is_sampled_on_large_graphs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(A, "EXACT_BETWEENNESS_LIMIT", 50)
+    H = nx.gnm_random_graph(120, 300, seed=1)
+    nx.set_node_attributes(H, {n: f"node {n}" for n in H}, "label")
+    report = A.analyze(H, top=3)
+    assert report.betweenness_sampled == 120 and len(report.betweenness) == 3
+
+
+def test_analyze_store_resolves_names(kg_ox: tipgraph.KnowledgeGraph) -> None:
+    report = A.analyze_store(kg_ox.store, top=3, chain=("EU", "tgd:fac-0001"))
+    assert report.chains[0].nodes[0] == EU and report.chains[0].nodes[-1] == MRC
+    with pytest.raises(BadInputError):  # UnknownNameError is a BadInputError too
+        A.analyze_store(kg_ox.store, chain=("EU", "Atlantis"))
+
+
+def test_analyze_store_exports(kg_ox: tipgraph.KnowledgeGraph, tmp_path: Path) -> None:
+    report = A.analyze_store(kg_ox.store, top=2, export=[tmp_path / "n.gexf", tmp_path / "n.csv"])
+    assert report.exported == [tmp_path / "n.gexf", tmp_path / "n.csv"]
+    assert nx.read_gexf(tmp_path / "n.gexf").number_of_nodes() == report.nodes
+    assert f"Wrote {tmp_path / 'n.csv'}" in report.text()
+    assert A.analyze_store(kg_ox.store, export=tmp_path / "one.graphml").exported == [tmp_path / "one.graphml"]
+
+
+def test_analyze_store_on_an_ego_network(kg_ox: tipgraph.KnowledgeGraph, G) -> None:
+    report = A.analyze_store(kg_ox.store, ego="FIA", depth=1)
+    assert report.nodes == A.ego(G, FIA, 1).number_of_nodes()
+    assert report.text().startswith("Ego network of Federal Investigation Agency (depth 1): ")
+    assert report.to_dict()["ego"] == ["Federal Investigation Agency", 1]
+
+
+def test_ego_network(G) -> None:
+    E = A.ego(G, "UNODC", radius=1)
+    assert UNODC in E and PROTECT in E and WORKSHOP in E
+    assert EU not in E
+    H = A.simple_view(G)
+    assert set(E) == set(nx.ego_graph(H, UNODC, radius=1))
+    assert E.graph["focus"] == [UNODC]
+    assert EU in A.ego(G, "UNODC", radius=2)
+
+
+@pytest.mark.parametrize("suffix", [".graphml", ".gexf"])
+def test_export_for_gephi(G, tmp_path: Path, suffix: str) -> None:
+    path = A.export_graph(G, tmp_path / f"seed{suffix}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"seed{suffix}"]  # no temporary file left
+    back = nx.read_graphml(path) if suffix == ".graphml" else nx.read_gexf(path)
+    assert back.number_of_nodes() == G.number_of_nodes()
+    assert back.number_of_edges() == G.number_of_edges()
+    node = back.nodes[UNODC]
+    assert node["label"] == "UNODC" and "United Nations Office on Drugs and Crime" in node["aliases"]
+    icmpd_edges = [d for _, _, d in back.edges(data=True) if d.get("relation") == "implements"]
+    assert any("Afghanistan; Kazakhstan" in d.get("countries", "") for d in icmpd_edges)
+
+
+def test_export_csv_edge_list(G, tmp_path: Path) -> None:
+    path = A.export_graph(G, tmp_path / "edges.csv")
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert len(rows) == G.number_of_edges()
+    assert list(rows[0]) == A.CSV_COLUMNS
+    eu = [r for r in rows if r["source"] == EU and r["relation"] == "funds"]
+    assert eu and eu[0]["target_label"] == "PROTECT" and eu[0]["role"] == "funding"
+    assert eu[0]["sources"] == f"{PROFILE}; {RELEASE}"
+
+
+def test_export_refuses_unknown_formats(G, tmp_path: Path) -> None:
+    with pytest.raises(UnknownNameError, match="network export format"):
+        A.export_graph(G, tmp_path / "x.pdf")
+    assert not list(tmp_path.iterdir())

@@ -1,0 +1,163 @@
+"""The RDF -> networkx projection (tipgraph.network) on the seed graph."""
+
+from __future__ import annotations
+
+import pytest
+
+import tipgraph
+from tipgraph.errors import BadInputError, UnknownNameError
+from tipgraph.network import default_relations, node_for, project
+from tipgraph.resources import TG_NS
+
+ID = "https://w3id.org/tipgraph/id/"
+UNODC, EU, ICMPD, FIA, AHS = ID + "org-0001", ID + "org-0002", ID + "org-0003", ID + "org-0011", ID + "org-0012"
+GOV_PK, PROTECT, GLOACT, MRC = ID + "org-0009", ID + "prg-0002", ID + "prg-0001", ID + "fac-0001"
+WORKSHOP, PAKISTAN, AFGHANISTAN = ID + "evt-0001", ID + "plc-0003", ID + "plc-0001"
+PROFILE = "PROTECT project profile attached to the UNODC press release of 11 October 2024"
+RELEASE = "UNODC press release: inter-ministerial workshop on TIP and SOM, Islamabad, 11 October 2024"
+
+
+@pytest.fixture(scope="module")
+def G(kg_ox: tipgraph.KnowledgeGraph):
+    return project(kg_ox.store)
+
+
+def keys(G) -> set[str]:
+    return {k for _, _, k in G.edges(keys=True)}
+
+
+def test_nodes_carry_class_group_label_aliases_sources(G) -> None:
+    unodc = G.nodes[UNODC]
+    assert unodc["label"] == "UNODC"
+    assert unodc["cls"] == "IntergovernmentalOrganisation"
+    assert unodc["group"] == "organisation"
+    assert "United Nations Office on Drugs and Crime" in unodc["aliases"]
+    assert unodc["iri"] == UNODC and unodc["curie"] == "tgd:org-0001"
+    assert RELEASE in unodc["sources"]
+    mrc = G.nodes[MRC]
+    assert (mrc["cls"], mrc["group"]) == ("VirtualMigrantResourceCentre", "facility")
+    assert G.nodes[PROTECT]["cls"] == "Initiative" and G.nodes[PROTECT]["group"] == "programme"
+    assert G.nodes[PAKISTAN]["group"] == "place"
+    # Pakistan is stated in both sources; the catalogue of sources is not itself a source.
+    assert G.nodes[PAKISTAN]["sources"] == sorted([PROFILE, RELEASE])
+    assert {d["group"] for _, d in G.nodes(data=True)} >= {
+        "organisation", "programme", "place", "event", "person", "post", "document", "facility", "theme"}
+
+
+def test_engagements_are_collapsed_into_role_edges(G) -> None:
+    assert not [n for n, d in G.nodes(data=True) if d["group"] == "engagement"]
+    icmpd = G.edges[ICMPD, PROTECT, "implements"]
+    assert icmpd["role"] == "implementing" and icmpd["label"] == "implements"
+    assert icmpd["countries"] == ["Afghanistan", "Kazakhstan", "Kyrgyz Republic", "Pakistan", "Tajikistan",
+                                  "Uzbekistan"]
+    assert PAKISTAN in icmpd["country_iris"]
+    assert icmpd["sources"] == [PROFILE] and icmpd["inferred"] is False
+    assert "migrant protection" in icmpd["themes"]
+    eu = G.edges[EU, PROTECT, "funds"]
+    assert eu["role"] == "funding" and eu["countries"] == [] and eu["sources"] == sorted([PROFILE, RELEASE])
+    unodc = G.edges[UNODC, PROTECT, "implements"]
+    assert unodc["broader_focus"] == ["Central Asia", "Kazakhstan", "Kyrgyz Republic", "Uzbekistan"]
+    assert G.has_edge(UNODC, GLOACT, "accountableFor")
+
+
+def test_engagements_can_be_kept_as_nodes(kg_ox: tipgraph.KnowledgeGraph) -> None:
+    H = project(kg_ox.store, collapse_engagements=False)
+    eng = [n for n, d in H.nodes(data=True) if d["group"] == "engagement"]
+    assert len(eng) == 4
+    e3 = ID + "eng-0003"
+    assert H.nodes[e3]["role"] == "funding"
+    assert H.has_edge(e3, EU, "engagedOrganisation") and H.has_edge(e3, PROTECT, "engagedProgramme")
+    assert H.has_edge(ID + "eng-0002", AFGHANISTAN, "engagementCountry")
+    assert "engagementRole" not in keys(H)
+
+
+def test_inverse_relations_are_shown_one_way_with_the_stated_sources(G) -> None:
+    assert not keys(G) & {"implementedBy", "fundedBy", "hasPart", "hasSubOrganisation", "runBy", "postHeldBy",
+                          "organisedBy", "attendedBy", "hasEngagement", "programmeEngagement", "hasRanking"}
+    runs = G.edges[ICMPD, MRC, "runs"]  # stated as "MRC runBy ICMPD"
+    assert runs["inferred"] is False and runs["sources"] == [PROFILE] and runs["label"] == "runs"
+    assert G.edges[UNODC, WORKSHOP, "organises"]["inferred"] is False  # stated as organisedBy
+    assert "rdf:type" not in keys(G) and "type" not in keys(G)
+
+
+def test_symmetric_partnerships_appear_once_the_way_they_were_stated(G) -> None:
+    partners = [(u, v) for u, v, k in G.edges(keys=True) if k == "partnerOf"]
+    assert len(partners) == 5
+    assert all(u == GOV_PK for u, _ in partners)
+
+
+def test_pruning_drops_facts_the_map_already_shows(kg_ox: tipgraph.KnowledgeGraph, G) -> None:
+    full = project(kg_ox.store, prune=False)
+    # participantIn beside gaveRemarksAt (a sub-property) for the same pair
+    assert G.has_edge(UNODC, WORKSHOP, "gaveRemarksAt") and not G.has_edge(UNODC, WORKSHOP, "participantIn")
+    assert full.has_edge(UNODC, WORKSHOP, "participantIn")
+    # transitive shortcut: the AHS Wing is in the FIA, which is in the Government of Pakistan
+    assert not G.has_edge(AHS, GOV_PK, "subOrganisationOf")
+    assert full.edges[AHS, GOV_PK, "subOrganisationOf"]["inferred"] is True
+    # property chain: memberOf = holdsPost o postIn, both shown
+    assert "memberOf" not in keys(G) and "memberOf" in keys(full)
+    # facts that say something new stay, marked as inferred
+    assert G.edges[ICMPD, AFGHANISTAN, "activeIn"]["inferred"] is True
+    assert G.has_edge(PROTECT, PAKISTAN, "operatesIn")
+    assert not G.has_edge(GLOACT, PAKISTAN, "operatesIn")  # via hasPart o operatesIn
+    assert G.number_of_edges() < full.number_of_edges()
+
+
+def test_asserted_only_projection(kg_ox: tipgraph.KnowledgeGraph) -> None:
+    H = project(kg_ox.store, include_inferred=False)
+    assert not [e for e in H.edges(data=True) if e[2]["inferred"]]
+    assert not H.has_edge(ICMPD, AFGHANISTAN, "activeIn")
+    assert H.has_edge(ICMPD, PROTECT, "implements")  # from the stated engagement
+
+
+def test_relations_and_classes_can_be_chosen(kg_ox: tipgraph.KnowledgeGraph) -> None:
+    H = project(kg_ox.store, relations=["implements", "tg:funds"], classes=["Organisation", "programme"])
+    assert keys(H) == {"implements", "funds"}
+    assert {d["group"] for _, d in H.nodes(data=True)} == {"organisation", "programme"}
+    assert set(H.edges()) == {(UNODC, PROTECT), (ICMPD, PROTECT), (EU, PROTECT)}
+    # asking for an inverse relation shows the facts that way round
+    inv = project(kg_ox.store, relations=["implementedBy"])
+    assert inv.has_edge(PROTECT, ICMPD, "implementedBy") and not keys(inv) - {"implementedBy"}
+    with pytest.raises(UnknownNameError, match="relation"):
+        project(kg_ox.store, relations=["nosuchrelation"])
+
+
+def test_default_relations_skip_inverses(kg_ox: tipgraph.KnowledgeGraph) -> None:
+    rels = default_relations(kg_ox.store)
+    assert TG_NS + "implements" in rels and TG_NS + "implementedBy" not in rels
+    assert TG_NS + "engagementRole" not in rels
+    assert all(r.startswith(TG_NS) for r in rels)
+
+
+def test_same_projection_on_both_backends(kg: tipgraph.KnowledgeGraph, G) -> None:
+    H = project(kg.store)
+    assert dict(H.nodes(data=True)) == dict(G.nodes(data=True))
+    assert sorted(H.edges(keys=True)) == sorted(G.edges(keys=True))
+
+
+def test_projection_uses_a_few_queries_not_triple_loops(kg_ox: tipgraph.KnowledgeGraph,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+    original = kg_ox.store.execute
+    monkeypatch.setattr(kg_ox.store, "execute", lambda *a, **k: calls.append(1) or original(*a, **k))
+    monkeypatch.setattr(kg_ox.store, "quads", lambda *a, **k: pytest.fail("iterated over quads"))
+    project(kg_ox.store)
+    assert len(calls) <= 8
+
+
+def test_facade_network(kg_ox: tipgraph.KnowledgeGraph) -> None:
+    H = kg_ox.network(relations=["implements"])
+    assert keys(H) == {"implements"}
+
+
+def test_node_for_resolves_labels_aliases_and_prefixed_names(G) -> None:
+    assert node_for(G, "FIA") == FIA
+    assert node_for(G, "european union") == EU
+    assert node_for(G, "tgd:prg-0002") == PROTECT
+    assert node_for(G, MRC) == MRC
+    with pytest.raises(UnknownNameError):
+        node_for(G, "Atlantis")
+    G2 = G.copy()
+    G2.add_node("x", label="UNODC")
+    with pytest.raises(BadInputError, match="ambiguous"):
+        node_for(G2, "UNODC")
