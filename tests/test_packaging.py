@@ -28,7 +28,8 @@ def test_wheel_contains_the_resources(wheel: Path) -> None:
     for needed in ("tipgraph/_resources/ontology/tipgraph.ttl", "tipgraph/_resources/ontology/shapes.ttl",
                    "tipgraph/_resources/ontology/queries/countries-of-implementer.rq",
                    "tipgraph/_resources/ontology/rules/implements.rq",
-                   "tipgraph/_resources/data/seed-unodc-2024-10-11.trig", "tipgraph/namespace/_TG.py"):
+                   "tipgraph/_resources/data/seed-unodc-2024-10-11.trig", "tipgraph/namespace/_TG.py",
+                   "tipgraph/templates/map.html", "tipgraph/assets/map.js", "tipgraph/assets/map.css"):
         assert needed in names, f"{needed} is missing from the wheel: check [tool.hatch...force-include]"
 
 
@@ -36,7 +37,8 @@ def test_installed_wheel_answers_from_its_own_resources(wheel: Path, tmp_path: P
     zipfile.ZipFile(wheel).extractall(tmp_path / "site")
     code = ("import tipgraph, tipgraph.resources as r; "
             "assert '_resources' in str(r.ontology_file()), r.ontology_file(); "
-            "print(tipgraph.load().query('countries-of-implementer', organisation='UNODC').column('iso2'))")
+            "kg = tipgraph.load(); assert kg.map(country='PK').nodes > 5; "
+            "print(kg.query('countries-of-implementer', organisation='UNODC').column('iso2'))")
     env = dict(os.environ, PYTHONPATH=str(tmp_path / "site"))
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path,
                          timeout=120)
