@@ -108,3 +108,28 @@ def test_events_in_country_reports_the_counts(kg: tipgraph.KnowledgeGraph) -> No
     (row,) = kg.query("events-in-country", country="PK").records()
     assert (row["participants"], row["women"], str(row["date"])) == (68, 12, "2024-10-11")
     assert row["placeLabel"] == "Islamabad" and row["organiserLabel"] == "UNODC"
+
+
+def test_sources_count_mentions_as_object_too(kg: tipgraph.KnowledgeGraph) -> None:
+    # UNODC's engagements (where it is the object) come from the project profile.
+    assert set(kg.query("sources-of-entity", entity="UNODC").column("source")) == {"tgd:src-0001", "tgd:src-0002"}
+
+
+def test_speakers_need_no_reasoning() -> None:
+    raw = tipgraph.load(reason=False)
+    assert set(raw.query("speakers-at-event").column("speakerLabel")) == EXPECTED["speakers-at-event"][2]
+
+
+def test_stats_count_each_entity_once(kg: tipgraph.KnowledgeGraph) -> None:
+    classes = {term: (a, i) for term, a, i in kg.stats().classes}
+    assert classes["tg:Country"] == (7, 0)  # Pakistan is stated by two sources, counted once
+    assert classes["tg:Theme"] == (5, 0)
+    assert classes["tg:Organisation"] == (0, 19)  # all 19 organisations get the general class by reasoning
+
+
+def test_labels_and_numbers_come_back_as_plain_values(kg: tipgraph.KnowledgeGraph) -> None:
+    assert kg.label("tgd:org-0003") == "ICMPD"
+    assert kg.label("https://w3id.org/tipgraph/id/org-0001") == "UNODC"
+    assert kg.label("tgd:nothing") is None
+    (row,) = kg.query("events-in-country", country="PK").records()
+    assert isinstance(row["womenPercent"], float)

@@ -161,3 +161,35 @@ def test_node_for_resolves_labels_aliases_and_prefixed_names(G) -> None:
     G2.add_node("x", label="UNODC")
     with pytest.raises(BadInputError, match="ambiguous"):
         node_for(G2, "UNODC")
+
+
+def test_relation_names_cannot_smuggle_sparql_into_the_projection(kg_ox) -> None:
+    import pytest
+
+    import tipgraph
+    from tipgraph.network import project
+
+    hostile = "http://x> } } SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } #"
+    with pytest.raises(tipgraph.UnknownNameError):
+        project(kg_ox.store, relations=[hostile])
+    with pytest.raises(tipgraph.UnknownNameError):
+        project(kg_ox.store, relations=["tg:notARelation"])
+
+
+def test_projection_is_the_same_in_every_process() -> None:
+    import subprocess
+    import sys
+
+    code = ("import tipgraph; G = tipgraph.load().network(); "
+            "print(list(G.nodes)[:20]); print([len(c.members) for c in tipgraph.load().analyze().communities])")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120).stdout
+            for _ in range(3)}
+    assert len(outs) == 1, outs
+
+
+def test_source_documents_are_attributes_not_nodes(kg_ox) -> None:
+    G = kg_ox.network()
+    assert not [n for n, d in G.nodes(data=True) if d["cls"] in ("PressRelease", "SourceDocument")]
+    assert any("PROTECT project profile" in s for s in G.nodes["https://w3id.org/tipgraph/id/org-0003"]["sources"])
+    with_sources = kg_ox.network(classes=["Organisation", "SourceDocument"])
+    assert "https://w3id.org/tipgraph/id/src-0001" in with_sources

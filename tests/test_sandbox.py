@@ -98,3 +98,9 @@ def test_bindings_are_never_spliced_into_the_text(kg: tipgraph.KnowledgeGraph) -
     assert res.rows == []
     res = kg.query("SELECT ?t WHERE { BIND(STR(?text) AS ?t) }", text=hostile)
     assert res.column("t") == [hostile]
+
+
+def test_positions_count_only_the_lines_the_user_wrote(kg: tipgraph.KnowledgeGraph) -> None:
+    with pytest.raises(tipgraph.BadInputError) as err:
+        kg.query("SELECT ?s WHERE { ?s tg:implements }")
+    assert err.value.line == 1

@@ -22,8 +22,8 @@ from . import reason as _reason
 from .errors import BadInputError, NotConformingError, UnknownNameError
 from .files import atomic_write
 from .namespace import PREFIXES
-from .query import (NamedQuery, QueryResult, bind_named, get_named_query, named_queries, resolve_entity,
-                    run_query)
+from .query import (NamedQuery, QueryResult, bind_named, expand, get_named_query, named_queries,
+                    resolve_entity, run_query)
 from .resources import INFERRED_GRAPH, ONTOLOGY_GRAPH, ontology_file
 from .sandbox import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Limits
 from .store import Store, open_store, replace_directory, to_ox
@@ -98,12 +98,22 @@ class Stats:
         return self.graphs.get(INFERRED_GRAPH, 0)
 
 
+# Each class or relation counted once per entity or fact, however many sources state it;
+# "inferred" counts only what the reasoner added. The graph IRIs are our own constants.
 _COUNT_TYPES = """
-SELECT ?g ?term (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?term } } GROUP BY ?g ?term
-"""
+SELECT ?term (COUNT(DISTINCT ?a) AS ?asserted) (COUNT(DISTINCT ?i) AS ?inferred) WHERE {
+  { GRAPH ?g { ?a a ?term } FILTER(?g != <%(ontology)s> && ?g != <%(inferred)s>) }
+  UNION { GRAPH <%(inferred)s> { ?i a ?term } }
+} GROUP BY ?term
+""" % {"ontology": ONTOLOGY_GRAPH, "inferred": INFERRED_GRAPH}
 _COUNT_PREDICATES = """
-SELECT ?g ?term (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?term ?o } } GROUP BY ?g ?term
-"""
+SELECT ?term (COUNT(DISTINCT ?a) AS ?asserted) (COUNT(DISTINCT ?i) AS ?inferred) WHERE {
+  { GRAPH ?g { ?s ?term ?o } FILTER(?g != <%(ontology)s> && ?g != <%(inferred)s>)
+    BIND(CONCAT(STR(?s), " ", STR(?o), " ", COALESCE(STR(DATATYPE(?o)), ""), COALESCE(LANG(?o), "")) AS ?a) }
+  UNION { GRAPH <%(inferred)s> { ?s ?term ?o }
+    BIND(CONCAT(STR(?s), " ", STR(?o), " ", COALESCE(STR(DATATYPE(?o)), ""), COALESCE(LANG(?o), "")) AS ?i) }
+} GROUP BY ?term
+""" % {"ontology": ONTOLOGY_GRAPH, "inferred": INFERRED_GRAPH}
 
 
 class KnowledgeGraph:
@@ -179,7 +189,7 @@ class KnowledgeGraph:
             named = get_named_query(text)
             return run_query(self.store, named.sparql, bind_named(self.store, named, values), limits=limits,
                              name=named.name)
-        return run_query(self.store, _with_prefixes(query), values, limits=limits)
+        return run_query(self.store, query, values, limits=limits)
 
     def answer_all(self, **limits: Any) -> dict[str, QueryResult]:
         """Every named query with its default parameters, by name."""
@@ -189,10 +199,15 @@ class KnowledgeGraph:
         """IRI for an IRI, a prefixed name or a label (e.g. ``"FIA"``)."""
         return resolve_entity(self.store, text)
 
-    def label(self, iri: str | URIRef) -> str | None:
-        """The preferred label of an entity, or None."""
-        res = run_query(self.store, "SELECT ?l WHERE { ?e <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }",
-                        {"e": URIRef(str(iri))}, limits=Limits(timeout=None, max_rows=1))
+    def label(self, entity: str | URIRef) -> str | None:
+        """The preferred label of an entity given by IRI or prefixed name, or None.
+
+        >>> load().label("tgd:org-0003")
+        'ICMPD'
+        """
+        iri = entity if isinstance(entity, URIRef) else (expand(entity) or URIRef(entity))
+        res = run_query(self.store, "SELECT ?l WHERE { ?e skos:prefLabel ?l } ORDER BY ?l",
+                        {"e": iri}, limits=Limits(timeout=None, max_rows=1))
         return str(res.rows[0][0]) if res.rows else None
 
     # --- validating and reasoning ---------------------------------------------
@@ -238,14 +253,7 @@ class KnowledgeGraph:
     def _split_counts(self, sparql: str) -> list[tuple[str, int, int]]:
         from .query import shorten
 
-        asserted: dict[Any, int] = {}
-        inferred: dict[Any, int] = {}
-        for g, term, n in self.store.execute(sparql, {}, None).rows:
-            if str(g) == ONTOLOGY_GRAPH:
-                continue
-            bucket = inferred if str(g) == INFERRED_GRAPH else asserted
-            bucket[term] = bucket.get(term, 0) + int(n)
-        rows = [(shorten(k), asserted.get(k, 0), inferred.get(k, 0)) for k in set(asserted) | set(inferred)]
+        rows = [(shorten(t), int(a), int(i)) for t, a, i in self.store.execute(sparql, {}, None).rows]
         return sorted(rows, key=lambda r: (-(r[1] + r[2]), r[0]))
 
     def export(self, path: str | Path | None = None, *, format: str | None = None,
@@ -291,25 +299,37 @@ class KnowledgeGraph:
 
         return project(self.store, **options)
 
-    def map(self, path: str | Path | None = None, **options: Any) -> Any:
+    def map(self, path: str | Path | None = None, *, focus: str | None = None, depth: int = 2,
+            country: str | None = None, programme: str | None = None, title: str | None = None,
+            subtitle: str | None = None, relations: Iterable[str] | None = None,
+            collapse_engagements: bool = True, include_inferred: bool = True, layout: str = "auto") -> Any:
         """An interactive, self-contained HTML map (see :func:`tipgraph.render.make_map`).
 
-        Views: the whole landscape, ``focus="UNODC", depth=2``, ``country="PK"`` or
-        ``programme="PROTECT"``. With ``path`` the file is written atomically. In Jupyter
-        the returned object displays inline.
+        Views: the whole landscape, an actor's neighbourhood (``focus="UNODC", depth=2``),
+        a country (``country="PK"``: everyone active there and through which programmes)
+        or a programme (``programme="PROTECT"``). With ``path`` the file is written
+        atomically. In Jupyter the returned :class:`~tipgraph.render.MapResult` displays inline.
 
         >>> load().map(country="PK").nodes > 5
         True
         """
         from .render import make_map
 
-        result = make_map(self.store, **options)
+        result = make_map(self.store, focus=focus, depth=depth, country=country, programme=programme,
+                          title=title, subtitle=subtitle, relations=relations,
+                          collapse_engagements=collapse_engagements, include_inferred=include_inferred,
+                          layout=layout)
         if path is not None:
             result.save(path)
         return result
 
-    def analyze(self, **options: Any) -> Any:
-        """Centrality, brokers, communities and chains of facts (see :func:`tipgraph.analyze.analyze_store`).
+    def analyze(self, *, top: int = 10, chain: tuple[str, str] | None = None, k: int = 3,
+                ego: str | None = None, depth: int = 1, export: str | Path | Iterable[str | Path] | None = None,
+                relations: Iterable[str] | None = None, collapse_engagements: bool = True,
+                include_inferred: bool = True) -> Any:
+        """Centrality, communities, brokers and bridges; ``chain=(a, b)`` explains the shortest
+        chains of facts from a to b; ``ego`` restricts to an actor's neighbourhood; ``export``
+        writes GraphML, GEXF or CSV (see :func:`tipgraph.analyze.analyze_store`).
 
         >>> report = load().analyze(chain=("European Union", "FIA"))
         >>> "PROTECT" in report.text()
@@ -317,17 +337,9 @@ class KnowledgeGraph:
         """
         from .analyze import analyze_store
 
-        return analyze_store(self.store, **options)
-
-
-def _with_prefixes(sparql: str) -> str:
-    """Declare the usual prefixes the query uses but does not declare itself."""
-    from . import sparqltext
-
-    declared = {t.lower()[:-1] for k, t, _ in sparqltext.tokens(sparql) if k == "pname" and t.endswith(":")}
-    used = {t.split(":", 1)[0] for k, t, _ in sparqltext.tokens(sparql) if k == "pname"}
-    lines = [f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p in used and p not in declared]
-    return "\n".join(lines + [sparql]) if lines else sparql
+        return analyze_store(self.store, top=top, chain=chain, k=k, ego=ego, depth=depth, export=export,
+                             relations=relations, collapse_engagements=collapse_engagements,
+                             include_inferred=include_inferred)
 
 
 def load(data: Iterable[str | Path] | None = None, *, backend: str = "oxigraph", path: str | Path | None = None,

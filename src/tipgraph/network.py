@@ -229,24 +229,29 @@ def default_relations(store: Store) -> list[str]:
 
 
 def _resolve_relation(name: str, schema: _Schema) -> str:
-    text = name.strip()
-    if text.startswith(("http://", "https://", "urn:")):
-        return text
-    if text.startswith("<") and text.endswith(">"):
-        return text[1:-1]
-    if ":" in text:
-        from .query import expand
+    """A relation name, prefixed name or IRI -> the IRI of a property the ontology declares.
 
-        iri = expand(text)
-        if iri is None:
-            raise BadInputError(f"unknown prefix in relation {name!r}")
-        return str(iri)
-    if TG_NS + text in schema.properties:
-        return TG_NS + text
+    Only declared properties are accepted: the IRIs end up in the text of a query.
+    """
+    text = name.strip()
     known = sorted({_local(p) for p in schema.properties if p.startswith(TG_NS)}
                    | {k for k, _, _ in ROLE_EDGES.values()})
-    if text in known:  # a collapsed-engagement edge name such as accountableFor
+    iri: str | None = None
+    if text.startswith(("http://", "https://", "urn:")):
+        iri = text
+    elif text.startswith("<") and text.endswith(">"):
+        iri = text[1:-1]
+    elif ":" in text:
+        from .query import expand
+
+        expanded = expand(text)
+        iri = str(expanded) if expanded is not None else None
+    elif TG_NS + text in schema.properties:
+        iri = TG_NS + text
+    elif text in known:  # a collapsed-engagement edge name such as accountableFor
         return text
+    if iri is not None and iri in schema.properties:
+        return iri
     raise UnknownNameError("relation", name, known)
 
 
@@ -265,7 +270,9 @@ def project(store: Store, *, relations: Iterable[str] | None = None, collapse_en
     ``relations`` are names (``"implements"``), prefixed names or IRIs; None means
     :func:`default_relations` plus the collapsed engagement edges. ``classes`` keeps
     only nodes of those classes (local names such as ``"Organisation"``, prefixed names,
-    IRIs, or group names such as ``"programme"``), subclasses included.
+    IRIs, or group names such as ``"programme"``), subclasses included. Without
+    ``classes`` the source documents are left out: they appear as the ``sources`` of
+    the nodes and links instead (ask for ``classes=[..., "SourceDocument"]`` to see them).
     """
     schema = _Schema(store)
 
@@ -329,7 +336,7 @@ def project(store: Store, *, relations: Iterable[str] | None = None, collapse_en
     wanted_classes = set(classes) if classes is not None else None
     G = nx.MultiDiGraph()
     engagement_nodes: set[str] = set()
-    for iri, tset in types.items():
+    for iri, tset in sorted(types.items()):  # sorted: same graph, same analysis, every run
         best = [t for t in tset if not any(t in schema.ancestors(u) for u in tset if u != t)]
         cls = min(best, key=lambda t: (-len(schema.ancestors(t)), t))
         ancestors = schema.ancestors(cls) | {cls}
@@ -340,6 +347,8 @@ def project(store: Store, *, relations: Iterable[str] | None = None, collapse_en
                 continue
         if wanted_classes is not None and not _class_matches(cls, ancestors, group, wanted_classes):
             continue
+        if wanted_classes is None and TG_NS + "SourceDocument" in ancestors:
+            continue  # provenance: shown as every node's and link's sources, not as a node
         label = label_of(iri)
         G.add_node(iri, label=label, cls=_local(cls), group=group,
                    aliases=sorted(a for a in alt.get(iri, ()) if a != label),

@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import time
+from decimal import Decimal
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -131,6 +132,8 @@ def _python(term: Node | None) -> Any:
         return None
     if isinstance(term, Literal):
         value = term.toPython()
+        if isinstance(value, Decimal):  # floats suit DataFrames and plots better
+            return float(value)
         return value if not isinstance(value, Literal) else str(value)
     return shorten(term)
 

@@ -28,6 +28,7 @@ from rdflib.term import Node, Variable
 
 from . import sparqltext
 from .errors import BadInputError, UnknownNameError
+from .namespace import PREFIXES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING = XSD + "string"
@@ -152,6 +153,8 @@ class Store(abc.ABC):
     def execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None) -> RawResult:
         """Run a SPARQL query (already checked by :mod:`tipgraph.sandbox`) over the union graph.
 
+        The prefixes of :data:`tipgraph.namespace.PREFIXES` (``tg:``, ``tgd:``, ``skos:`` ...)
+        are predeclared; a query's own ``PREFIX`` lines take precedence.
         ``bindings`` pre-bind variables (``initBindings`` semantics); at most
         ``max_rows`` rows are returned and ``truncated`` says whether more existed.
         """
@@ -256,7 +259,7 @@ class OxigraphStore(Store):
         subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
         added: list[str] = []
         try:
-            res = self._ox.query(sparql, use_default_graph_as_union=True, substitutions=subs)
+            res = self._ox.query(sparql, use_default_graph_as_union=True, substitutions=subs, prefixes=PREFIXES)
         except RuntimeError as exc:
             # Oxigraph refuses to substitute a variable that the SELECT clause does not
             # project (rdflib accepts it): project it too, then drop the added column.
@@ -265,7 +268,7 @@ class OxigraphStore(Store):
             projected = sparqltext.projected_variables(sparql) or []
             added = [k for k in bindings if k not in projected]
             res = self._ox.query(sparqltext.add_to_projection(sparql, added),
-                                 use_default_graph_as_union=True, substitutions=subs)
+                                 use_default_graph_as_union=True, substitutions=subs, prefixes=PREFIXES)
         if isinstance(res, ox.QueryBoolean):
             return RawResult(kind="ASK", boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
@@ -326,7 +329,8 @@ class MemoryStore(Store):
             yield s, p, normalise(o), gid
 
     def execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None) -> RawResult:
-        res = self.dataset.query(sparql, initBindings={Variable(k): v for k, v in bindings.items()})
+        res = self.dataset.query(sparql, initNs=PREFIXES,
+                                 initBindings={Variable(k): v for k, v in bindings.items()})
         if res.type == "ASK":
             return RawResult(kind="ASK", boolean=bool(res.askAnswer))
         if res.type == "SELECT":
