@@ -16,16 +16,8 @@ from tipgraph import analyze as A
 from tipgraph.errors import BadInputError, UnknownNameError
 from tipgraph.network import project
 
-ID = "https://w3id.org/tipgraph/id/"
-UNODC, EU, ICMPD, FIA, GOV_PK = ID + "org-0001", ID + "org-0002", ID + "org-0003", ID + "org-0011", ID + "org-0009"
-PROTECT, MRC, WORKSHOP = ID + "prg-0002", ID + "fac-0001", ID + "evt-0001"
-PROFILE = "PROTECT project profile attached to the UNODC press release of 11 October 2024"
-RELEASE = "UNODC press release: inter-ministerial workshop on TIP and SOM, Islamabad, 11 October 2024"
-
-
-@pytest.fixture(scope="module")
-def G(kg_ox: tipgraph.KnowledgeGraph):
-    return project(kg_ox.store)
+from conftest import (AFGHANISTAN, AHS, EU, FIA, GLOACT, GOV_PK, ICMPD, ID, MRC, PAKISTAN, PROFILE,  # noqa: F401
+                      PROTECT, RELEASE, UNODC, WORKSHOP)
 
 
 def test_the_broker_between_the_eu_and_pakistans_fia_is_protect(G) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from tipgraph.query import named_queries
 
-from conftest import run_cli
+from conftest import FIXTURES, run_cli
 
 
 def test_list_shows_every_named_query_with_its_question() -> None:
@@ -100,15 +100,7 @@ def test_malformed_turtle_names_file_and_line_and_leaves_the_store_unchanged(tmp
 def test_add_then_query_a_persistent_store(tmp_path: Path) -> None:
     store = tmp_path / "store"
     assert run_cli("build", "--store", str(store), "--no-owl").returncode == 0
-    extra = tmp_path / "extra.trig"
-    extra.write_text("""
-@prefix tg: <https://w3id.org/tipgraph/ontology#> . @prefix tgd: <https://w3id.org/tipgraph/id/> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix prov: <http://www.w3.org/ns/prov#> .
-tgd:graph-src-9001 { tgd:eng-9001 a tg:Engagement ; skos:prefLabel "IOM implementing PROTECT (test)"@en ;
-  tg:engagedOrganisation tgd:org-0005 ; tg:engagedProgramme tgd:prg-0002 ;
-  tg:engagementRole tg:ImplementingRole ; tg:engagementCountry tgd:plc-0003 ;
-  prov:wasDerivedFrom tgd:src-0001 . }
-""")
+    extra = FIXTURES / "iom-in-pakistan.trig"
     assert run_cli("add", str(extra), "--store", str(store)).returncode == 0
     out = run_cli("query", "active-in-country", "-p", "country=PK", "-f", "csv", "--store", str(store))
     assert out.returncode == 0, out.stderr

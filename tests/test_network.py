@@ -9,17 +9,8 @@ from tipgraph.errors import BadInputError, UnknownNameError
 from tipgraph.network import default_relations, node_for, project
 from tipgraph.resources import TG_NS
 
-ID = "https://w3id.org/tipgraph/id/"
-UNODC, EU, ICMPD, FIA, AHS = ID + "org-0001", ID + "org-0002", ID + "org-0003", ID + "org-0011", ID + "org-0012"
-GOV_PK, PROTECT, GLOACT, MRC = ID + "org-0009", ID + "prg-0002", ID + "prg-0001", ID + "fac-0001"
-WORKSHOP, PAKISTAN, AFGHANISTAN = ID + "evt-0001", ID + "plc-0003", ID + "plc-0001"
-PROFILE = "PROTECT project profile attached to the UNODC press release of 11 October 2024"
-RELEASE = "UNODC press release: inter-ministerial workshop on TIP and SOM, Islamabad, 11 October 2024"
-
-
-@pytest.fixture(scope="module")
-def G(kg_ox: tipgraph.KnowledgeGraph):
-    return project(kg_ox.store)
+from conftest import (AFGHANISTAN, AHS, EU, FIA, GLOACT, GOV_PK, ICMPD, ID, MRC, PAKISTAN, PROFILE,  # noqa: F401
+                      PROTECT, RELEASE, UNODC, WORKSHOP)
 
 
 def keys(G) -> set[str]:

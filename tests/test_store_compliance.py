@@ -16,6 +16,8 @@ from tipgraph.query import named_queries
 from tipgraph.resources import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from tipgraph.store import BACKENDS, open_store
 
+from conftest import FIXTURES
+
 
 def _canonical(res: tipgraph.QueryResult) -> list[tuple[str, ...]]:
     return sorted(tuple(x.n3() if x is not None else "UNBOUND" for x in row) for row in res.rows)
@@ -135,15 +137,7 @@ def test_negative_counts_fail_on_every_backend(tmp_path: Path) -> None:
 def test_persistent_store_queries_see_new_data_and_survive_a_timeout(tmp_path: Path) -> None:
     kg, _ = tipgraph.build(tmp_path / "store", validate=False)
     assert kg.query("ASK { tgd:org-0005 tg:activeIn tgd:plc-0003 }").boolean is False
-    extra = tmp_path / "iom.trig"
-    extra.write_text("""
-@prefix tg: <https://w3id.org/tipgraph/ontology#> . @prefix tgd: <https://w3id.org/tipgraph/id/> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix prov: <http://www.w3.org/ns/prov#> .
-tgd:graph-src-9001 { tgd:eng-9001 a tg:Engagement ; skos:prefLabel "IOM in Pakistan (test)"@en ;
-  tg:engagedOrganisation tgd:org-0005 ; tg:engagedProgramme tgd:prg-0002 ;
-  tg:engagementRole tg:ImplementingRole ; tg:engagementCountry tgd:plc-0003 ;
-  prov:wasDerivedFrom tgd:src-0001 . }
-""")
+    extra = FIXTURES / "iom-in-pakistan.trig"
     kg.add_files([extra])
     assert kg.query("ASK { tgd:org-0005 tg:activeIn tgd:plc-0003 }").boolean is True
     with pytest.raises(tipgraph.QueryTimeoutError):

@@ -58,20 +58,19 @@ def check_query(sparql: str, *, allow_network: bool = False) -> None:
     """Raise :class:`QueryRefusedError` if the query would change data or reach outside the store."""
     if not isinstance(sparql, str) or not sparql.strip():
         raise BadInputError("the query is empty")
-    updates = sparqltext.forbidden_keywords(sparql, sparqltext.UPDATE_KEYWORDS)
-    if updates:
-        word, line, col = updates[0]
-        raise QueryRefusedError(
-            f"line {line}, column {col}: {word} is SPARQL Update; tipgraph queries are read-only "
-            "(change the data files and rebuild instead)")
-    if allow_network:
-        return
-    found = sparqltext.forbidden_keywords(sparql, sparqltext.NETWORK_KEYWORDS)
+    _refuse(sparqltext.forbidden_keywords(sparql, sparqltext.UPDATE_KEYWORDS),
+            lambda word: f"{word} is SPARQL Update; tipgraph queries are read-only "
+                         "(change the data files and rebuild instead)")
+    if not allow_network:
+        _refuse(sparqltext.forbidden_keywords(sparql, sparqltext.NETWORK_KEYWORDS),
+                lambda word: f"{_WHY[word]}; refused because queries never reach the network or the file "
+                             "system unless you allow it (Python: allow_network=True; CLI: --allow-network)")
+
+
+def _refuse(found: list[tuple[str, int, int]], why: Callable[[str], str]) -> None:
     if found:
         word, line, col = found[0]
-        raise QueryRefusedError(
-            f"line {line}, column {col}: {_WHY[word]}; refused because queries never reach the network "
-            "or the file system unless you allow it (Python: allow_network=True; CLI: --allow-network)")
+        raise QueryRefusedError(f"line {line}, column {col}: {why(word)}")
 
 
 def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
