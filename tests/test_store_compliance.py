@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 
 import tipgraph
 from tipgraph.load import load_default
@@ -144,3 +144,43 @@ def test_persistent_store_queries_see_new_data_and_survive_a_timeout(tmp_path: P
         kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", timeout=1)
     assert kg.query("active-in-country", country="PK").column("organisationLabel") == ["ICMPD", "IOM", "UNODC"]
     kg.close()
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_both_reasoning_engines_infer_the_same_graph(backend: str) -> None:
+    inferred = {}
+    for engine in ("rules", "reasonable"):
+        kg = tipgraph.load(backend=backend, reason=False)
+        report = kg.reason(engine=engine)
+        inferred[engine] = {(s, p, o) for s, p, o, _ in kg.store.quads(INFERRED_GRAPH)}
+        assert report.inferred == len(inferred[engine]) > 250
+    only_rules = inferred["rules"] - inferred["reasonable"]
+    only_reasonable = inferred["reasonable"] - inferred["rules"]
+    assert not only_rules and not only_reasonable, (sorted(only_rules)[:5], sorted(only_reasonable)[:5])
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_loading_a_malformed_file_names_file_and_line(backend: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.trig"
+    bad.write_text("@prefix tgd: <https://w3id.org/tipgraph/id/> .\ntgd:graph-x {\n  tgd:a tgd:b \"open .\n}\n")
+    with pytest.raises(tipgraph.BadInputError) as err:
+        tipgraph.load([bad], backend=backend)
+    assert err.value.path == str(bad) and err.value.line == 3
+    with pytest.raises(tipgraph.BadInputError, match="no such file"):
+        tipgraph.load([tmp_path / "missing.trig"], backend=backend)
+
+
+def test_bulk_and_parsed_loading_give_the_same_store(tmp_path: Path) -> None:
+    from tipgraph.load import load_default
+
+    bulk = open_store("oxigraph")
+    parsed = open_store("oxigraph")
+    parsed.add_triples("urn:x:seed", [])  # not empty any more, so the parse path is taken
+    load_default(bulk)
+    load_default(parsed)
+    assert bulk.count() == parsed.count()
+
+    def named(store):  # blank nodes get fresh names on every load
+        return sorted(q for q in store.quads() if not any(isinstance(t, BNode) for t in q))
+
+    assert named(bulk) == named(parsed)

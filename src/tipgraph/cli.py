@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -164,7 +165,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_reason(args: argparse.Namespace) -> int:
     kg = _open(args)
-    report = kg.reason()
+    report = kg.reason(engine=args.engine)
     kg.close()
     print(report.text())
     if args.store is None:
@@ -276,7 +277,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--owl-timeout", type=float, default=120.0, metavar="SECONDS")
 
     p = add("reason", cmd_reason, "Recompute the inferred graph (OWL 2 RL closure + rules).",
-            "  tipgraph reason --store out/store")
+            "  tipgraph reason --store out/store\n  tipgraph reason --engine reasonable   # the cross-check engine")
+    p.add_argument("--engine", choices=("rules", "reasonable"),
+                   help="rules compiled from the ontology (default on Oxigraph) or reasonable's OWL 2 RL "
+                        "closure (default on the memory backend)")
     _source_options(p)
 
     p = add("stats", cmd_stats, "Count triples per graph, class and relation, asserted vs inferred.",
@@ -358,6 +362,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
+    except BrokenPipeError:  # e.g. piped into head: the reader has all it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return errors.EXIT_OK
 
 
 if __name__ == "__main__":

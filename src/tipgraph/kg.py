@@ -235,9 +235,9 @@ class KnowledgeGraph:
         consistency = check_consistency(data, timeout=owl_timeout) if owl else None
         return ValidationResult(shacl, consistency)
 
-    def reason(self) -> _reason.ReasonReport:
-        """Recompute the inferred graph (see :mod:`tipgraph.reason`)."""
-        return _reason.materialise(self.store)
+    def reason(self, *, engine: str | None = None) -> _reason.ReasonReport:
+        """Recompute the inferred graph (see :mod:`tipgraph.reason`; ``engine`` "rules" or "reasonable")."""
+        return _reason.materialise(self.store, engine=engine)
 
     def drop_inferred(self) -> None:
         """Remove the inferred graph."""

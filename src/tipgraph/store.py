@@ -132,6 +132,22 @@ class Store(abc.ABC):
         self.add_ox_quads(quads)
         return len(quads)
 
+    def load_ntriples(self, graph: str, data: bytes) -> None:
+        """Add N-Triples bytes (e.g. a CONSTRUCT result) to the named graph ``graph``."""
+        g = ox.NamedNode(graph)
+        self.add_ox_quads([ox.Quad(q.subject, q.predicate, q.object, g)
+                           for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)])
+
+    def construct_ntriples(self, sparql: str) -> bytes:
+        """Run a CONSTRUCT query over the union graph; the triples as N-Triples bytes."""
+        triples = self.execute(sparql, {}, None).triples
+        return "".join(f"{to_ox(s)} {to_ox(p)} {to_ox(o)} .\n" for s, p, o in triples).encode("utf-8")
+
+    def select_terms(self, sparql: str) -> list[bytes]:
+        """The first column of a SELECT, each term in N-Triples syntax."""
+        return [str(to_ox(row[0])).encode("utf-8") for row in self.execute(sparql, {}, None).rows
+                if row[0] is not None]
+
     @abc.abstractmethod
     def drop_graph(self, graph: str) -> None:
         """Remove a named graph and all its triples (no error if absent)."""
@@ -225,6 +241,27 @@ class OxigraphStore(Store):
 
         add(self._ox)
         self._write_through(add)
+
+    def load_ntriples(self, graph: str, data: bytes) -> None:
+        g = ox.NamedNode(graph)
+
+        def load(store: ox.Store) -> None:
+            if len(data) > 5_000_000:
+                store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=g)
+            else:
+                store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=g)
+
+        load(self._ox)
+        self._write_through(load)
+
+    def construct_ntriples(self, sparql: str) -> bytes:
+        res = self._ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+        return res.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
+
+    def select_terms(self, sparql: str) -> list[bytes]:
+        res = self._ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+        data = res.serialize(format=ox.QueryResultsFormat.TSV) or b""
+        return [line.split(b"\t", 1)[0] for line in data.split(b"\n")[1:] if line]
 
     def drop_graph(self, graph: str) -> None:
         g = ox.NamedNode(graph)
