@@ -107,11 +107,12 @@ SELECT ?term (COUNT(DISTINCT ?a) AS ?asserted) (COUNT(DISTINCT ?i) AS ?inferred)
 } GROUP BY ?term
 """ % {"ontology": ONTOLOGY_GRAPH, "inferred": INFERRED_GRAPH}
 _COUNT_PREDICATES = """
-SELECT ?term (COUNT(DISTINCT ?a) AS ?asserted) (COUNT(DISTINCT ?i) AS ?inferred) WHERE {
-  { GRAPH ?g { ?s ?term ?o } FILTER(?g != <%(ontology)s> && ?g != <%(inferred)s>)
-    BIND(CONCAT(STR(?s), " ", STR(?o), " ", COALESCE(STR(DATATYPE(?o)), ""), COALESCE(LANG(?o), "")) AS ?a) }
-  UNION { GRAPH <%(inferred)s> { ?s ?term ?o }
-    BIND(CONCAT(STR(?s), " ", STR(?o), " ", COALESCE(STR(DATATYPE(?o)), ""), COALESCE(LANG(?o), "")) AS ?i) }
+SELECT ?term (SUM(?x) AS ?asserted) (SUM(?y) AS ?inferred) WHERE {
+  { SELECT ?term (COUNT(*) AS ?x) (0 AS ?y) WHERE {
+      SELECT DISTINCT ?s ?term ?o WHERE {
+        GRAPH ?g { ?s ?term ?o } FILTER(?g != <%(ontology)s> && ?g != <%(inferred)s>) } }
+    GROUP BY ?term }
+  UNION { SELECT ?term (0 AS ?x) (COUNT(*) AS ?y) WHERE { GRAPH <%(inferred)s> { ?s ?term ?o } } GROUP BY ?term }
 } GROUP BY ?term
 """ % {"ontology": ONTOLOGY_GRAPH, "inferred": INFERRED_GRAPH}
 
