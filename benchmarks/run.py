@@ -1,0 +1,1061 @@
+"""Benchmark every stage of tipgraph on synthetic landscapes of growing size, beside plain rdflib.
+
+    python benchmarks/run.py --sizes 10k,100k,1m          # what `make bench` runs
+    python benchmarks/run.py --quick                       # smallest size, one repetition (smoke test)
+
+For each size the runner generates the landscape (``benchmarks/generate.py``), then runs each
+group of stages in a fresh Python process, so that each group's peak memory (``ru_maxrss``) is
+its own, under an address-space limit (``--memory-limit``) so that a stage needing more fails on
+its own instead of waking the kernel's OOM killer:
+
+``reason-rules``       load, then ``tipgraph.reason.materialise`` with the default rules engine
+                       (its inferred graph is written out for the other groups).
+``reason-reasonable``  the same with ``engine="reasonable"`` (the previous default), checked to
+                       infer the same graph.
+``oxigraph``           the default store: ``load_default`` (bulk loader) and the previous path
+                       (parse into Python, then add), ``KnowledgeGraph.stats()``, every named query
+                       and analyst query (engine time through ``store.execute``; sandboxed time
+                       through ``run_query``, which forks a worker per query), the bare fork.
+``prototype``          the faster variants in ``benchmarks/prototypes.py``: bound values written
+                       into the query, one reused query worker, rewritten queries, a label index,
+                       ``fast_stats``; each checked to give the same rows.
+``memory``             tipgraph's ``memory`` backend (rdflib's memory store and its own SPARQL
+                       engine) on the same data and inferences; each query in a forked child with
+                       a time cap.
+``rdflib``             plain rdflib: ``Dataset().parse(file, format="trig")``.
+``shacl``              ``KnowledgeGraph.validate(owl=False)`` (pySHACL), up to ``--shacl-max``.
+``network``            ``tipgraph.network.project``, degree and (k-sampled) betweenness centrality,
+                       the HTML map of the whole landscape and one of 10,000 nodes.
+
+Timings are medians after one warm-up run; a stage whose first run takes longer than
+``--slow`` seconds is run once and reported as a single sample. Results go to
+``<results>/<size>.json`` and ``<results>/summary.md``; with the default results folder the
+tables in ``benchmarks/README.md`` are regenerated too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.metadata
+import json
+import os
+import platform
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+DEFAULT_RESULTS = HERE / "results"
+DEFAULT_DATA = HERE / "data"
+README = HERE / "README.md"
+START_MARK = "<!-- results:start -->"
+END_MARK = "<!-- results:end -->"
+MAX_ROWS = 10_000          # the library's default row cap (tipgraph.sandbox.DEFAULT_MAX_ROWS)
+WORKERS = ("reason-rules", "reason-reasonable", "oxigraph", "prototype", "memory", "rdflib", "shacl", "network")
+
+PREFIXES = """PREFIX tg:   <https://w3id.org/tipgraph/ontology#>
+PREFIX tgd:  <https://w3id.org/tipgraph/id/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+"""
+
+#: Heavier questions an analyst asks of a whole region: name -> (what it does, SPARQL).
+ANALYST_QUERIES: dict[str, tuple[str, str]] = {
+    "agg-per-country": (
+        "engagements and distinct organisations per country (GROUP BY)",
+        PREFIXES + """SELECT ?country ?label (COUNT(DISTINCT ?org) AS ?organisations) (COUNT(DISTINCT ?e) AS ?engagements)
+WHERE {
+  ?e tg:engagementCountry ?country ;
+     tg:engagedOrganisation ?org .
+  ?country a tg:Country ;
+           skos:prefLabel ?label .
+}
+GROUP BY ?country ?label
+ORDER BY DESC(?engagements) ?label"""),
+    "agg-events-per-country-year": (
+        "events, participants and women per country and year, through city -> country (GROUP BY)",
+        PREFIXES + """SELECT ?country ?year (COUNT(?event) AS ?events) (SUM(?n) AS ?participants) (SUM(?w) AS ?women)
+WHERE {
+  ?event tg:heldIn/tg:locatedIn ?country ;
+         tg:startDate ?date ;
+         tg:participantCount ?n ;
+         tg:femaleParticipantCount ?w .
+  ?country a tg:Country .
+  BIND (YEAR(?date) AS ?year)
+}
+GROUP BY ?country ?year
+ORDER BY ?country ?year"""),
+    "programme-hierarchy": (
+        "programmes under each top-level programme, through tg:withinFrameworkOf+ (property path)",
+        PREFIXES + """SELECT ?top ?topLabel (COUNT(DISTINCT ?programme) AS ?programmes)
+WHERE {
+  ?programme tg:withinFrameworkOf+ ?top .
+  FILTER NOT EXISTS { ?top tg:withinFrameworkOf ?above }
+  ?top skos:prefLabel ?topLabel .
+}
+GROUP BY ?top ?topLabel
+ORDER BY DESC(?programmes) ?topLabel"""),
+    "two-hop-partners": (
+        "organisations two shared programmes away from tgd:org-0003 (co-engagement, two hops; each hop "
+        "made DISTINCT in a sub-query, without which it takes 9 s at 100k on Oxigraph)",
+        PREFIXES + """SELECT ?partner ?label
+WHERE {
+  { SELECT DISTINCT ?partner WHERE {
+      { SELECT DISTINCT ?middle WHERE {
+          ?e1 tg:engagedOrganisation tgd:org-0003 ; tg:engagedProgramme ?p1 .
+          ?e2 tg:engagedProgramme ?p1 ; tg:engagedOrganisation ?middle .
+      } }
+      ?e3 tg:engagedOrganisation ?middle ; tg:engagedProgramme ?p2 .
+      ?e4 tg:engagedProgramme ?p2 ; tg:engagedOrganisation ?partner .
+      FILTER (?partner != tgd:org-0003)
+  } }
+  ?partner skos:prefLabel ?label .
+}
+ORDER BY ?label"""),
+    "label-search": (
+        "entities whose preferred label contains 'border', case-insensitive (CONTAINS scan)",
+        PREFIXES + """SELECT ?entity ?label
+WHERE {
+  ?entity skos:prefLabel ?label .
+  FILTER (CONTAINS(LCASE(STR(?label)), "border"))
+}
+ORDER BY ?label"""),
+}
+
+
+# ---------------------------------------------------------------------------
+# Small helpers
+# ---------------------------------------------------------------------------
+def size_label(n: int) -> str:
+    """10000 -> "10k", 1000000 -> "1m"."""
+    if n % 1_000_000 == 0:
+        return f"{n // 1_000_000}m"
+    if n % 1_000 == 0:
+        return f"{n // 1_000}k"
+    return str(n)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory so far, in MiB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def stat(samples: list[float], **extra: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"p50": statistics.median(samples), "min": min(samples), "max": max(samples),
+                           "n": len(samples), "samples": [round(s, 6) for s in samples]}
+    out.update(extra)
+    return out
+
+
+def measure(fn: Callable[[], Any], repeat: int, *, slow: float, warmup: bool = True) -> tuple[dict[str, Any], Any]:
+    """Median of ``repeat`` runs after one warm-up run; a first run slower than ``slow`` s is the only sample."""
+    samples: list[float] = []
+    result: Any = None
+    for i in range(repeat + (1 if warmup else 0)):
+        gc.collect()
+        t = time.perf_counter()
+        result = fn()
+        dt = time.perf_counter() - t
+        if i == 0 and dt > slow:
+            return stat([dt], single=True), result
+        if i == 0 and warmup:
+            continue
+        samples.append(dt)
+    return stat(samples), result
+
+
+def in_child(fn: Callable[[], Any], repeat: int, *, cap: float, slow: float) -> dict[str, Any]:
+    """Time ``fn`` in a forked child killed after ``cap`` seconds; the child times itself.
+
+    The child runs ``fn`` once, then (if that took less than ``slow`` s) ``repeat`` more times and
+    reports the median of those; a child that passes the cap is reported as timed out.
+    """
+    from tipgraph.errors import QueryTimeoutError
+    from tipgraph.sandbox import run_limited
+
+    def body() -> tuple[list[float], Any]:
+        samples, result = [], None
+        for i in range(1 + repeat):
+            t = time.perf_counter()
+            result = fn()
+            samples.append(time.perf_counter() - t)
+            if i == 0 and samples[0] > slow:
+                break
+        return samples, result
+
+    try:
+        samples, result = run_limited(body, cap)
+    except QueryTimeoutError:
+        return {"timeout": True, "cap": cap}
+    except Exception as exc:  # noqa: BLE001 - e.g. the child ran out of its memory limit and died
+        return {"failed": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"}
+    if len(samples) == 1:
+        return stat(samples, single=True, result=result)
+    return stat(samples[1:], result=result)
+
+
+class Recorder:
+    """Collects a worker's results and writes them after every stage (so a killed worker keeps them)."""
+
+    def __init__(self, path: Path, worker: str) -> None:
+        self.path = path
+        self.data: dict[str, Any] = {"worker": worker, "stages": {}, "queries": {}, "peak_mb": {}, "errors": [],
+                                     "info": {}}
+
+    def stage(self, name: str, value: Any) -> None:
+        self.data["stages"][name] = value
+        self.data["peak_mb"][name] = round(peak_mb(), 1)
+        self.save()
+
+    def query(self, name: str, key: str, value: Any) -> None:
+        self.data["queries"].setdefault(name, {})[key] = value
+        self.save()
+
+    def error(self, where: str, exc: BaseException) -> None:
+        self.data["errors"].append({"where": where, "error": f"{type(exc).__name__}: {exc}",
+                                    "trace": traceback.format_exc(limit=4)})
+        self.save()
+
+    def save(self) -> None:
+        self.data["peak_mb"]["worker"] = round(peak_mb(), 1)
+        atomic_write(self.path, json.dumps(self.data, indent=1, default=str))
+
+
+def all_queries() -> list[tuple[str, str, str, dict[str, Any]]]:
+    """(kind, name, sparql, bindings-to-resolve) for every named and analyst query."""
+    from tipgraph.query import named_queries
+
+    out = [("named", q.name, q.sparql, {}) for q in sorted(named_queries().values(), key=lambda q: q.name)]
+    out += [("analyst", name, sparql, {}) for name, (_, sparql) in ANALYST_QUERIES.items()]
+    return out
+
+
+def bindings_for(store: Any, kind: str, name: str) -> dict[str, Any]:
+    from tipgraph.query import bind_named, named_queries
+
+    if kind == "named":
+        return bind_named(store, named_queries()[name], {})
+    return {}
+
+
+# ---------------------------------------------------------------------------
+# Workers (each runs in its own process)
+# ---------------------------------------------------------------------------
+def worker_oxigraph(args: argparse.Namespace, rec: Recorder) -> None:
+    import pyoxigraph as ox
+
+    from tipgraph import KnowledgeGraph
+    from tipgraph.load import load_default, parse_file
+    from tipgraph.query import run_query
+    from tipgraph.reason import materialise
+    from tipgraph.resources import INFERRED_GRAPH, ONTOLOGY_GRAPH, ontology_file
+    from tipgraph.sandbox import Limits, run_limited
+    from tipgraph.store import open_store
+
+    data = [args.data]
+    holder: dict[str, Any] = {}
+
+    def load() -> None:
+        holder.pop("store", None)
+        gc.collect()
+        store = open_store("oxigraph")
+        holder["counts"] = load_default(store, data=data)
+        holder["store"] = store
+
+    st, _ = measure(load, args.repeat, slow=args.slow)
+    store = holder["store"]
+    rec.data["info"]["quads_loaded"] = holder["counts"]
+    rec.stage("load", st)
+
+    def load_parsed() -> None:  # what load_default did before it used the bulk loader
+        holder.pop("other", None)
+        gc.collect()
+        other = open_store("oxigraph")
+        other.add_ox_quads(parse_file(ontology_file(), graph=ONTOLOGY_GRAPH) + parse_file(args.data))
+        holder["other"] = other
+
+    st, _ = measure(load_parsed, args.repeat, slow=args.slow)
+    holder.pop("other", None)
+    gc.collect()
+    rec.stage("load_parsed", st)
+
+    # The inferences come from the reason-rules worker (the library's default engine), so that
+    # this process's memory is that of a loaded store plus queries.
+    dump = Path(args.tmp) / f"inferred-rules-{args.label}.nt"
+    if dump.exists():
+        store.oxigraph.bulk_load(path=str(dump), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(INFERRED_GRAPH))
+    else:
+        materialise(store)
+        rec.data["info"]["inferences_from"] = "materialise in the oxigraph worker (the reason-rules worker left none)"
+    rec.stage("reason_loaded", {"inferred": store.count(INFERRED_GRAPH)})
+
+    kg = KnowledgeGraph(store)
+    rec.stage("stats", in_child(lambda: len(kg.stats().graphs), args.repeat, cap=args.stats_cap, slow=args.slow))
+    rec.data["info"]["graphs"] = len(store.graphs())
+
+    limits = Limits(timeout=args.query_cap, max_rows=MAX_ROWS)
+    for kind, name, sparql, _ in all_queries():
+        try:
+            b = bindings_for(store, kind, name)
+            st, res = measure(lambda: store.execute(sparql, b, MAX_ROWS), args.repeat, slow=args.slow)
+            st.update(rows=len(res.rows), truncated=res.truncated, kind=kind)
+            rec.query(name, "oxigraph", st)
+            st, _ = measure(lambda: run_query(store, sparql, b, limits=limits), args.repeat, slow=args.slow)
+            rec.query(name, "sandboxed", st)
+        except Exception as exc:  # noqa: BLE001 - report and go on with the next query
+            rec.error(f"query {name}", exc)
+    rec.stage("queries", {"count": len(rec.data["queries"])})
+    st, _ = measure(lambda: run_limited(lambda: None, 60), max(args.repeat, 5), slow=args.slow)
+    rec.stage("fork", st)
+
+
+def worker_reason(args: argparse.Namespace, rec: Recorder) -> None:
+    """Load, then materialise with one engine; a fresh process per engine, so the peak is its own."""
+    import pyoxigraph as ox
+
+    from tipgraph.load import load_default
+    from tipgraph.reason import materialise
+    from tipgraph.resources import INFERRED_GRAPH
+    from tipgraph.store import open_store
+
+    engine = args.worker.split("-", 1)[1]
+    store = open_store("oxigraph")
+    load_default(store, data=[args.data])
+    rec.stage("load", {"quads": store.count()})
+    st, rep = measure(lambda: materialise(store, engine=engine), args.repeat, slow=args.slow)
+    st.update(inferred=rep.inferred, asserted=rep.asserted, rule_runs_or_rounds=rep.rounds, engine=rep.engine)
+    dump = Path(args.tmp) / f"inferred-{engine}-{args.label}.nt"
+    store.oxigraph.dump(str(dump), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(INFERRED_GRAPH))
+    reference = Path(args.tmp) / f"inferred-rules-{args.label}.nt"
+    if engine != "rules" and reference.exists():
+        st["same_as_rules"] = set(dump.read_bytes().splitlines()) == set(reference.read_bytes().splitlines())
+    rec.stage("reason", st)
+
+
+def worker_prototype(args: argparse.Namespace, rec: Recorder) -> None:
+    import pyoxigraph as ox
+
+    import prototypes as proto
+    from tipgraph.load import load_default
+    from tipgraph.reason import materialise
+    from tipgraph.resources import INFERRED_GRAPH
+    from tipgraph.store import open_store
+
+    store = open_store("oxigraph")
+    load_default(store, data=[args.data])
+    reference = Path(args.tmp) / f"inferred-rules-{args.label}.nt"
+    if reference.exists():  # the inferences the reason-rules worker computed (same library, same data)
+        store.oxigraph.bulk_load(path=str(reference), format=ox.RdfFormat.N_TRIPLES,
+                                 to_graph=ox.NamedNode(INFERRED_GRAPH))
+    else:
+        materialise(store)
+    rec.stage("load", {"inferred": store.count(INFERRED_GRAPH)})
+    st, _ = measure(lambda: proto.fast_stats(store), args.repeat, slow=args.slow)
+    rec.stage("stats", st)
+
+    # Rewritten named queries, and label search from a Python index: same rows as the originals?
+    tuned = proto.tuned_queries()
+    st, index = measure(lambda: proto.LabelIndex(store), args.repeat, slow=args.slow)
+    st.update(labels=len(index.entries))
+    rec.stage("label_index_build", st)
+
+    worker = proto.QueryWorker(store)
+    try:
+        for kind, name, sparql, _ in all_queries():
+            try:
+                b = bindings_for(store, kind, name)
+                st, res = measure(lambda: proto.execute_inlined(store, sparql, b, MAX_ROWS), args.repeat,
+                                  slow=args.slow)
+                st.update(rows=len(res.rows))
+                rec.query(name, "inlined", st)
+                st, _ = measure(lambda: worker.execute(proto.inline_bindings(sparql, b), {}, MAX_ROWS,
+                                                       args.query_cap), args.repeat, slow=args.slow)
+                rec.query(name, "worker", st)
+                if name in tuned:
+                    st, _ = measure(lambda: proto.execute_inlined(store, tuned[name], b, MAX_ROWS), args.repeat,
+                                    slow=args.slow)
+                    original = store.execute(proto.inline_bindings(sparql, b), {}, None)
+                    rewritten = store.execute(proto.inline_bindings(tuned[name], b), {}, None)
+                    st["same_rows"] = _same_rows(original, rewritten)
+                    rec.query(name, "rewritten", st)
+                elif name == "find-by-label":
+                    text = str(b["text"])
+                    st, found = measure(lambda: index.find(text), args.repeat, slow=args.slow)
+                    original = store.execute(proto.inline_bindings(sparql, b), {}, None)
+                    st["same_rows"] = sorted(found) == sorted((str(r[1]), str(r[2])) for r in original.rows)
+                    rec.query(name, "rewritten", st)
+            except Exception as exc:  # noqa: BLE001
+                rec.error(f"query {name}", exc)
+        st, _ = measure(lambda: worker.execute("ASK { }", {}, 1, 60), max(args.repeat, 5), slow=args.slow)
+        rec.stage("worker_roundtrip", st)
+    finally:
+        worker.close()
+    rec.stage("queries", {"count": len(rec.data["queries"])})
+
+
+def _same_rows(a: Any, b: Any) -> bool:
+    """Same rows in any order; GROUP_CONCAT cells compared as sets of their parts."""
+    def norm(res: Any) -> list[tuple[str, ...]]:
+        return sorted(tuple(", ".join(sorted(str(x).split(", "))) if x is not None else "" for x in row)
+                      for row in res.rows)
+    return a.vars == b.vars and norm(a) == norm(b)
+
+
+def worker_memory(args: argparse.Namespace, rec: Recorder) -> None:
+    import pyoxigraph as ox
+
+    from tipgraph.load import load_default
+    from tipgraph.reason import materialise
+    from tipgraph.resources import INFERRED_GRAPH
+    from tipgraph.store import open_store
+
+    holder: dict[str, Any] = {}
+
+    def load() -> None:
+        holder.pop("store", None)
+        gc.collect()
+        store = open_store("memory")
+        load_default(store, data=[args.data])
+        holder["store"] = store
+
+    st, _ = measure(load, args.repeat, slow=args.slow)
+    store = holder["store"]
+    rec.stage("load", st)
+    # Reasoning with rdflib's engine for the rules, in a child (its result is thrown away) ...
+    st = in_child(lambda: materialise(store).inferred, 0, cap=args.reason_cap, slow=args.slow)
+    if "result" in st:
+        st["inferred"] = st.pop("result")
+    rec.stage("reason", st)
+    # ... and the same inferences as the oxigraph store's, so that both answer the same questions.
+    reference = Path(args.tmp) / f"inferred-rules-{args.label}.nt"
+    if reference.exists():
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(INFERRED_GRAPH))
+                 for t in ox.parse(path=str(reference), format=ox.RdfFormat.N_TRIPLES)]
+        store.add_ox_quads(quads)
+        rec.data["info"]["inferred_added"] = len(quads)
+    else:
+        materialise(store)
+        rec.data["info"]["inferred_added"] = "computed here"
+    for kind, name, sparql, _ in all_queries():
+        try:
+            b = bindings_for(store, kind, name)
+            rec.query(name, "memory", in_child(lambda: len(store.execute(sparql, b, MAX_ROWS).rows),
+                                               args.repeat, cap=args.memory_cap, slow=1.0))
+        except Exception as exc:  # noqa: BLE001
+            rec.error(f"query {name}", exc)
+    rec.stage("queries", {"count": len(rec.data["queries"])})
+
+
+def worker_rdflib(args: argparse.Namespace, rec: Recorder) -> None:
+    from rdflib import Dataset
+
+    holder: dict[str, Any] = {}
+
+    def parse() -> None:
+        holder.pop("ds", None)
+        gc.collect()
+        ds = Dataset()
+        ds.parse(args.data, format="trig")
+        holder["ds"] = ds
+
+    st, _ = measure(parse, args.repeat, slow=args.slow)
+    rec.stage("load", st)
+
+
+def worker_shacl(args: argparse.Namespace, rec: Recorder) -> None:
+    import tipgraph
+
+    kg = tipgraph.load([args.data], reason=False)
+    rec.stage("load", {"p50": 0.0, "n": 0})
+    t = time.perf_counter()
+    res = kg.validate(owl=False)
+    total = time.perf_counter() - t
+    rec.stage("validate", stat([total], single=True, conforms=res.shacl.conforms,
+                               violations=len(res.shacl.violations), pyshacl_seconds=res.shacl.seconds))
+
+
+def worker_network(args: argparse.Namespace, rec: Recorder) -> None:
+    import networkx as nx
+
+    import tipgraph
+
+    kg = tipgraph.load([args.data])
+    rec.stage("load", {"p50": 0.0, "n": 0})
+    try:
+        from tipgraph.network import project
+    except ImportError as exc:
+        rec.stage("project", {"skipped": f"tipgraph.network is not available ({exc})"})
+        return
+    st, G = measure(lambda: project(kg.store), args.repeat, slow=args.slow)
+    st.update(nodes=G.number_of_nodes(), edges=G.number_of_edges())
+    rec.stage("project", st)
+    H = nx.Graph(G)
+    st, _ = measure(lambda: nx.degree_centrality(H), args.repeat, slow=args.slow)
+    rec.stage("degree", st)
+    k = min(args.betweenness_k, H.number_of_nodes())
+    st, _ = measure(lambda: nx.betweenness_centrality(H, k=k, seed=42), 1, slow=args.slow, warmup=False)
+    st.update(k=k)
+    rec.stage("betweenness", st)
+    try:
+        import tipgraph.render  # noqa: F401
+    except ImportError as exc:
+        rec.stage("map", {"skipped": f"tipgraph.render is not available ({exc})"})
+        return
+    out = Path(args.tmp) / f"map-{args.label}.html"
+    if G.number_of_nodes() > args.map_max_nodes:
+        rec.stage("map", {"skipped": f"{G.number_of_nodes():,} nodes, above --map-max-nodes {args.map_max_nodes:,}"})
+    else:
+        _whole_map(kg, out, args, rec)
+    _map_10k(G, H, args, rec)
+
+
+def _whole_map(kg: Any, out: Path, args: argparse.Namespace, rec: Recorder) -> None:
+    from tipgraph.render import make_map
+
+    def whole() -> Any:
+        res = make_map(kg.store)
+        res.save(out)
+        return res
+
+    st, res = measure(whole, 1, slow=args.slow)
+    st.update(nodes=res.nodes, edges=res.edges, bytes=out.stat().st_size)
+    rec.stage("map", st)
+
+
+def _map_10k(G: Any, H: Any, args: argparse.Namespace, rec: Recorder) -> None:
+    from tipgraph.render import render_html
+
+    # A map of about 10,000 nodes: the neighbourhood of the biggest implementer, grown breadth-first.
+    if G.number_of_nodes() >= 10_000:
+        start = "https://w3id.org/tipgraph/id/org-0003"
+        seen = {start}
+        frontier = [start]
+        while frontier and len(seen) < 10_000:
+            nxt = []
+            for v in frontier:
+                for u in H.neighbors(v):
+                    if u not in seen and len(seen) < 10_000:
+                        seen.add(u)
+                        nxt.append(u)
+            frontier = nxt
+        view = G.subgraph(seen).copy()
+        out10 = Path(args.tmp) / f"map10k-{args.label}.html"
+        st, _ = measure(lambda: out10.write_text(render_html(view, title="10k nodes"), encoding="utf-8"), 1,
+                        slow=args.slow)
+        st.update(nodes=view.number_of_nodes(), edges=view.number_of_edges(), bytes=out10.stat().st_size)
+        rec.stage("map10k", st)
+
+
+WORKER_FUNCS = {"reason-rules": worker_reason, "reason-reasonable": worker_reason,
+                "oxigraph": worker_oxigraph, "prototype": worker_prototype, "memory": worker_memory,
+                "rdflib": worker_rdflib, "shacl": worker_shacl, "network": worker_network}
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    if args.memory_limit:
+        # Protect the machine: past this much address space an allocation fails (and a
+        # forked child that hits it dies) instead of the kernel's OOM killer picking a victim.
+        limit = int(args.memory_limit * 1024 ** 3)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    rec = Recorder(Path(args.json), args.worker)
+    rec.data["info"]["pid"] = os.getpid()
+    try:
+        WORKER_FUNCS[args.worker](args, rec)
+    except Exception as exc:  # noqa: BLE001 - the parent reads the error from the JSON
+        rec.error(args.worker, exc)
+        return 1
+    finally:
+        rec.save()
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# The parent: generate, run the workers, write results and tables
+# ---------------------------------------------------------------------------
+def machine() -> dict[str, Any]:
+    def version(dist: str) -> str:
+        try:
+            return importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            return "not installed"
+
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = 0.0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    return {
+        "cores": os.cpu_count(), "cpu": cpu, "ram_gib": round(ram, 1),
+        "python": platform.python_version(), "platform": platform.platform(),
+        "versions": {d: version(d) for d in ("tipgraph", "rdflib", "pyoxigraph", "oxrdflib", "reasonable",
+                                                 "pyshacl", "networkx")},
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+
+
+def launch(worker: str, args: argparse.Namespace, label: str, data: Path, tmp: Path, cap: float) -> dict[str, Any]:
+    out = tmp / f"{worker}-{label}.json"
+    out.unlink(missing_ok=True)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", worker, "--json", str(out),
+           "--data", str(data), "--label", label, "--tmp", str(tmp), "--repeat", str(args.repeat),
+           "--slow", str(args.slow), "--query-cap", str(args.query_cap), "--memory-cap", str(args.memory_cap),
+           "--reason-cap", str(args.reason_cap), "--stats-cap", str(args.stats_cap),
+           "--betweenness-k", str(args.betweenness_k), "--reason-worker-cap", str(args.reason_worker_cap),
+           "--memory-limit", str(args.memory_limit), "--map-max-nodes", str(args.map_max_nodes)]
+    started = time.perf_counter()
+    env = dict(os.environ, RUST_BACKTRACE="0")  # a reasoner that runs out of memory prints one line, not 60
+    proc = subprocess.Popen(cmd, start_new_session=True, stdin=subprocess.DEVNULL, env=env)
+    timed_out = False
+    try:
+        proc.wait(timeout=cap)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait()
+    finally:
+        try:  # forked query children of the worker, if any survived it
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    result: dict[str, Any] = {"worker": worker, "stages": {}, "queries": {}, "peak_mb": {}, "errors": []}
+    if out.exists():
+        result = json.loads(out.read_text(encoding="utf-8"))
+    result["wall_seconds"] = round(time.perf_counter() - started, 1)
+    result["exit_code"] = proc.returncode
+    if timed_out:
+        result["timed_out"] = cap
+    return result
+
+
+def run_size(n: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
+    from generate import generate
+
+    label = size_label(n)
+    data_dir = Path(args.data_dir)
+    path = data_dir / f"synthetic-{label}.trig"
+    print(f"== {label}: generating {path}", flush=True)
+    gen = generate(n, args.seed, path)
+    result: dict[str, Any] = {
+        "size": label, "target": n, "triples": gen.triples, "seed": args.seed, "graphs": gen.graphs,
+        "entities": gen.entities, "generate_seconds": round(gen.seconds, 2), "repeat": args.repeat,
+        "machine": machine(), "workers": {},
+    }
+    caps = {w: args.worker_cap for w in WORKERS}
+    caps.update({"shacl": args.shacl_cap, "reason-rules": args.reason_worker_cap,
+                 "reason-reasonable": args.reason_worker_cap})
+    for worker in args.workers:
+        if worker == "shacl" and n > args.shacl_max:
+            result["workers"][worker] = {"skipped": f"above --shacl-max {size_label(args.shacl_max)} triples"}
+            print(f"   {worker}: skipped (above --shacl-max)", flush=True)
+            continue
+        print(f"   {worker} ...", end="", flush=True)
+        res = launch(worker, args, label, path, tmp, caps[worker])
+        result["workers"][worker] = res
+        note = " (timed out)" if res.get("timed_out") else ""
+        errs = f", {len(res.get('errors', []))} error(s)" if res.get("errors") else ""
+        print(f" {res['wall_seconds']} s, peak {res.get('peak_mb', {}).get('worker', '?')} MiB{note}{errs}",
+              flush=True)
+    return result
+
+
+# ---------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------
+def fmt(st: Any) -> str:
+    """A timing cell: '12.3 ms', '4.56 s', '> 30 s (timed out)', or a dash."""
+    if not isinstance(st, dict):
+        return "–"
+    if st.get("skipped"):
+        return "not run" if st["skipped"] == "not run" else "skipped"
+    if st.get("timeout"):
+        return f"> {st['cap']:g} s (timed out)"
+    if st.get("failed"):
+        return "failed ²"
+    if "p50" not in st:
+        return "–"
+    return secs(st["p50"]) + (" ¹" if st.get("single") else "")
+
+
+def secs(s: float) -> str:
+    if s < 0.001:
+        return f"{s * 1e6:.0f} µs"
+    if s < 1:
+        return f"{s * 1000:.1f} ms"
+    if s < 100:
+        return f"{s:.2f} s"
+    return f"{s:.0f} s"
+
+
+def ratio(slow: Any, fast: Any) -> str:
+    """How many times faster ``fast`` is than ``slow``."""
+    if not isinstance(fast, dict) or "p50" not in fast or fast["p50"] <= 0:
+        return "–"
+    if isinstance(slow, dict) and slow.get("timeout"):
+        return f"> {slow['cap'] / fast['p50']:,.0f}×"
+    if not isinstance(slow, dict) or "p50" not in slow:
+        return "–"
+    r = slow["p50"] / fast["p50"]
+    return f"{r:,.0f}×" if r >= 10 else f"{r:.1f}×"
+
+
+def _worker_failure(r: dict[str, Any], worker: str) -> dict[str, Any] | None:
+    """A worker that died (e.g. aborted at the memory limit) or was stopped, as a table cell."""
+    w = r.get("workers", {}).get(worker)
+    if not isinstance(w, dict):
+        return None
+    if w.get("timed_out"):
+        return {"timeout": True, "cap": w["timed_out"]}
+    if w.get("exit_code") not in (0, None):
+        return {"failed": f"the process ended with code {w['exit_code']} (peak {w.get('peak_mb', {}).get('worker')} "
+                          "MiB before the last stage; a negative code is a signal: -6 = aborted, e.g. an "
+                          "allocation past the --memory-limit)"}
+    return None
+
+
+def _peak(r: dict[str, Any], worker: str) -> str:
+    v_ = get(r, worker, "peak_mb", "worker")
+    if not isinstance(v_, (int, float)):
+        return "–"
+    return ("> " if _worker_failure(r, worker) else "") + f"{v_:,.0f} MiB"
+
+
+def get(res: dict[str, Any], worker: str, *keys: str) -> Any:
+    if worker not in res.get("workers", {}):
+        return {"skipped": "not run"} if keys and keys[0] == "stages" else None
+    cur: Any = res.get("workers", {}).get(worker, {})
+    if isinstance(cur, dict) and cur.get("skipped") and keys and keys[0] == "stages":
+        return {"skipped": cur["skipped"]}
+    for k in keys:
+        if not isinstance(cur, dict):
+            return None
+        cur = cur.get(k)
+    return cur
+
+
+def render_tables(results: list[dict[str, Any]]) -> str:
+    if not results:
+        return "No results yet: run `make bench`.\n"
+    m = results[-1]["machine"]
+    v = m["versions"]
+    lines = [
+        f"Measured on {m['date']}: {m['cores']} cores ({m['cpu'] or 'unknown CPU'}), {m['ram_gib']} GiB RAM, "
+        f"Python {m['python']}, {m['platform']}; tipgraph {v['tipgraph']}, rdflib {v['rdflib']}, "
+        f"pyoxigraph {v['pyoxigraph']}, oxrdflib {v['oxrdflib']}, reasonable {v['reasonable']}, "
+        f"pySHACL {v['pyshacl']}, networkx {v['networkx']}. Medians of {results[-1]['repeat']} runs after a "
+        "warm-up; ¹ = a single run (the first run took longer than the `--slow` limit); ² = failed (see "
+        "*Problems during the run*). Ratios say how many times faster the second is than the first.",
+        "",
+        "### Data",
+        "",
+        "| size | triples | named graphs | organisations | programmes | engagements | events | people | "
+        "generated in | measured |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        e = r["entities"]
+        lines.append(f"| {r['size']} | {r['triples']:,} | {r['graphs']:,} | {e.get('org', 0):,} | "
+                     f"{e.get('prg', 0):,} | {e.get('eng', 0):,} | {e.get('evt', 0):,} | {e.get('per', 0):,} | "
+                     f"{secs(r['generate_seconds'])} | {r['machine']['date']} |")
+
+    lines += ["", "### Load (ontology + data into a new store)", "",
+              "| size | tipgraph oxigraph (`load_default`: Oxigraph's bulk loader) | parse into Python, then add "
+              "(the previous `load_default`) | tipgraph memory backend | plain rdflib `Dataset.parse` | "
+              "rdflib ÷ oxigraph |",
+              "|---|---:|---:|---:|---:|---:|"]
+    for r in results:
+        ox_ = get(r, "oxigraph", "stages", "load")
+        lines.append(f"| {r['size']} | {fmt(ox_)} | {fmt(get(r, 'oxigraph', 'stages', 'load_parsed'))} | "
+                     f"{fmt(get(r, 'memory', 'stages', 'load'))} | {fmt(get(r, 'rdflib', 'stages', 'load'))} | "
+                     f"{ratio(get(r, 'rdflib', 'stages', 'load'), ox_)} |")
+
+    lines += ["", "### Validation (SHACL, `kg.validate(owl=False)`)", "",
+              "| size | total | of which pySHACL | conforms | violations | peak memory |", "|---|---:|---:|---|---:|---:|"]
+    for r in results:
+        w = r["workers"].get("shacl", {})
+        st = get(r, "shacl", "stages", "validate")
+        if "shacl" not in r["workers"]:
+            lines.append(f"| {r['size']} | not run | | | | |")
+        elif w.get("skipped"):
+            lines.append(f"| {r['size']} | skipped: {w['skipped']} | | | | |")
+        elif w.get("timed_out"):
+            lines.append(f"| {r['size']} | > {w['timed_out']:g} s (timed out) | | | | {w['peak_mb'].get('worker')} MiB |")
+        elif isinstance(st, dict) and "p50" in st:
+            lines.append(f"| {r['size']} | {fmt(st)} | {secs(st['pyshacl_seconds'])} | {st['conforms']} | "
+                         f"{st['violations']} | {w['peak_mb'].get('worker')} MiB |")
+        else:
+            lines.append(f"| {r['size']} | failed | | | | |")
+
+    lines += ["", "### Reasoning (materialisation of the inferred graph)", "",
+              "| size | inferred triples | `materialise` on oxigraph (rules engine, the default) | peak memory | "
+              "`engine=\"reasonable\"` (the previous default) | peak memory | speed-up | same inferences | "
+              "`materialise` on the memory backend (reasonable) |",
+              "|---|---:|---:|---:|---:|---:|---:|---|---:|"]
+    for r in results:
+        lib = get(r, "reason-rules", "stages", "reason")
+        old = get(r, "reason-reasonable", "stages", "reason")
+        if not isinstance(old, dict) or ("p50" not in old and not old.get("skipped")):
+            old = _worker_failure(r, "reason-reasonable") or old
+        if not isinstance(lib, dict) or ("p50" not in lib and not lib.get("skipped")):
+            lib = _worker_failure(r, "reason-rules") or lib
+        inferred = lib.get("inferred") if isinstance(lib, dict) else None
+        same = old.get("same_as_rules", "–") if isinstance(old, dict) else "–"
+        lines.append((f"| {r['size']} | {inferred:,} | " if isinstance(inferred, int) else f"| {r['size']} | – | ")
+                     + f"{fmt(lib)} | {_peak(r, 'reason-rules')} | {fmt(old)} | {_peak(r, 'reason-reasonable')} | "
+                     f"{ratio(old, lib)} | {same} | {fmt(get(r, 'memory', 'stages', 'reason'))} |")
+
+    for r in results:
+        lines += ["", f"### Queries at {r['size']} ({r['triples']:,} triples)", "",
+                  "Engine = `store.execute` in-process; sandboxed = `run_query` (forks a worker per query); "
+                  "inlined = prototype with the bound values written into the query; reused worker = prototype "
+                  "sandbox that forks once; memory = rdflib's engine "
+                  f"(each query capped at {r.get('memory_cap', '?'):g} s).",
+                  "",
+                  "| query | rows | oxigraph engine | sandboxed | prototype: inlined | prototype: reused worker | "
+                  "prototype: rewritten ³ | memory (rdflib) | rdflib ÷ oxigraph |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        ox_q = get(r, "oxigraph", "queries") or {}
+        pr_q = get(r, "prototype", "queries") or {}
+        me_q = get(r, "memory", "queries") or {}
+        names = list(ox_q) or list(me_q)
+        for name in names:
+            o = ox_q.get(name, {})
+            eng = o.get("oxigraph")
+            mem = me_q.get(name, {}).get("memory")
+            rows = eng.get("rows", "–") if isinstance(eng, dict) else "–"
+            if isinstance(eng, dict) and eng.get("truncated"):
+                rows = f"{rows} (capped)"
+            tag = " †" if name in ANALYST_QUERIES else ""
+            rw = pr_q.get(name, {}).get("rewritten")
+            rw_text = "" if rw is None else fmt(rw) + ("" if rw.get("same_rows") else " (rows differ!)")
+            lines.append(f"| {name}{tag} | {rows} | {fmt(eng)} | {fmt(o.get('sandboxed'))} | "
+                         f"{fmt(pr_q.get(name, {}).get('inlined'))} | {fmt(pr_q.get(name, {}).get('worker'))} | "
+                         f"{rw_text} | {fmt(mem)} | {ratio(mem, eng)} |")
+        lines.append("")
+        lines.append("† analyst query (see `ANALYST_QUERIES` in `benchmarks/run.py`); the others are the named "
+                     "competency questions of `ontology/queries/` with their default parameters. "
+                     "³ the rewritten query in `benchmarks/tuned_queries/` (bindings inlined), or for "
+                     "find-by-label a search in a Python label index (`prototypes.LabelIndex`, built in "
+                     f"{fmt(get(r, 'prototype', 'stages', 'label_index_build'))}); checked to give the same rows.")
+
+    lines += ["", "### Sandbox, statistics", "",
+              "| size | bare fork per query (`run_limited(lambda: None)`) | prototype: reused worker round trip | "
+              "`kg.stats()` | prototype: `fast_stats` | named graphs |",
+              "|---|---:|---:|---:|---:|---:|"]
+    for r in results:
+        lines.append(f"| {r['size']} | {fmt(get(r, 'oxigraph', 'stages', 'fork'))} | "
+                     f"{fmt(get(r, 'prototype', 'stages', 'worker_roundtrip'))} | "
+                     f"{fmt(get(r, 'oxigraph', 'stages', 'stats'))} | {fmt(get(r, 'prototype', 'stages', 'stats'))} | "
+                     f"{r['graphs']:,} |")
+
+    lines += ["", "### Network and map", "",
+              "| size | nodes | edges | projection | degree centrality | betweenness (k-sampled) | "
+              "map of the whole landscape | map of ~10k nodes |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        pj = get(r, "network", "stages", "project")
+        bt = get(r, "network", "stages", "betweenness")
+        mp = get(r, "network", "stages", "map")
+        m10 = get(r, "network", "stages", "map10k")
+        nodes = pj.get("nodes", "–") if isinstance(pj, dict) else "–"
+        edges = pj.get("edges", "–") if isinstance(pj, dict) else "–"
+        bt_text = f"{fmt(bt)} (k={bt['k']})" if isinstance(bt, dict) and "k" in bt else fmt(bt)
+        mp_text = (f"{fmt(mp)} ({mp['bytes'] / 1e6:.1f} MB)" if isinstance(mp, dict) and "bytes" in mp
+                   else fmt(mp))
+        m10_text = (f"{fmt(m10)} ({m10['nodes']:,} nodes)" if isinstance(m10, dict) and "nodes" in m10
+                    else "– (graph smaller)" if isinstance(pj, dict) and "nodes" in pj else fmt(m10))
+        lines.append(f"| {r['size']} | {nodes if isinstance(nodes, str) else f'{nodes:,}'} | "
+                     f"{edges if isinstance(edges, str) else f'{edges:,}'} | {fmt(pj)} | "
+                     f"{fmt(get(r, 'network', 'stages', 'degree'))} | {bt_text} | {mp_text} | {m10_text} |")
+
+    lines += ["", "### Peak memory (resident, MiB, each group in its own process)", "",
+              "| size | oxigraph: load | load + reasoning (rules) | load + reasoning (reasonable) | load + queries | "
+              "memory backend | plain rdflib parse | SHACL | network + map |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        def pk(worker: str, stage: str = "worker") -> str:
+            v_ = get(r, worker, "peak_mb", stage)
+            return f"{v_:,.0f}" if isinstance(v_, (int, float)) else "–"
+
+        def child(worker: str) -> str:
+            failure = _worker_failure(r, worker)
+            text = pk(worker)
+            return f"> {text} (failed ²)" if failure and text != "–" else text
+        lines.append(f"| {r['size']} | {pk('oxigraph', 'load')} | {child('reason-rules')} | {child('reason-reasonable')} | "
+                     f"{pk('oxigraph')} | {pk('memory')} | {pk('rdflib')} | {pk('shacl')} | {pk('network')} |")
+
+    problems = []
+    for r in results:
+        for w, res in r["workers"].items():
+            if isinstance(res, dict):
+                failure = _worker_failure(r, w)
+                if failure and failure.get("failed"):
+                    problems.append(f"- {r['size']} {w}: {failure['failed']}.")
+                if res.get("timed_out"):
+                    problems.append(f"- {r['size']} {w}: the worker passed its cap of {res['timed_out']:g} s "
+                                    "and was stopped; later stages are missing.")
+                for e in res.get("errors", []):
+                    problems.append(f"- {r['size']} {w}: {e['where']}: {e['error'].splitlines()[0][:300]}")
+                for name, st in (res.get("stages") or {}).items():
+                    if isinstance(st, dict) and st.get("failed"):
+                        problems.append(f"- {r['size']} {w} {name}: failed: {st['failed'][:300]}")
+                for name, cells in (res.get("queries") or {}).items():
+                    for key, st in cells.items():
+                        if isinstance(st, dict) and st.get("failed"):
+                            problems.append(f"- {r['size']} {w} query {name} ({key}): failed: {st['failed'][:300]}")
+                info = res.get("info") or {}
+                if info.get("inferences_from"):
+                    problems.append(f"- {r['size']} {w}: the inferences the queries used came from "
+                                    f"{info['inferences_from']}.")
+    if problems:
+        lines += ["", "### Problems during the run", ""] + problems
+    return "\n".join(lines) + "\n"
+
+
+def update_readme(tables: str, readme: Path) -> None:
+    text = readme.read_text(encoding="utf-8") if readme.exists() else ""
+    block = f"{START_MARK}\n{tables}{END_MARK}"
+    if START_MARK in text and END_MARK in text:
+        before = text.split(START_MARK, 1)[0]
+        after = text.split(END_MARK, 1)[1]
+        text = before + block + after
+    else:
+        text = text.rstrip() + "\n\n## Results\n\n" + block + "\n"
+    atomic_write(readme, text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from generate import parse_size
+
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--sizes", default="10k,100k,1m", help="comma-separated sizes (default 10k,100k,1m)")
+    p.add_argument("--repeat", type=int, default=3, help="measured runs per stage after the warm-up (default 3)")
+    p.add_argument("--quick", action="store_true",
+                   help="smoke run: the smallest size only, one repetition, short caps")
+    p.add_argument("--results", type=Path, default=DEFAULT_RESULTS,
+                   help="folder for <size>.json and summary.md (default benchmarks/results)")
+    p.add_argument("--readme", type=Path, default=None,
+                   help="README whose results block to regenerate (default: benchmarks/README.md when "
+                        "--results is the default folder, else none)")
+    p.add_argument("--data-dir", type=Path, default=DEFAULT_DATA, help="where generated data goes")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--workers", default=",".join(WORKERS), help=f"which groups to run (default {','.join(WORKERS)})")
+    p.add_argument("--slow", type=float, default=10.0,
+                   help="a stage whose first run takes longer than this many seconds is run only once (default 10)")
+    p.add_argument("--query-cap", type=float, default=120.0, help="time limit of a sandboxed oxigraph query (s)")
+    p.add_argument("--memory-cap", type=float, default=None,
+                   help="time limit of a query on the memory backend (default 60 s; 20 s above 100k triples)")
+    p.add_argument("--reason-cap", type=float, default=300.0, help="time limit of materialise on the memory backend")
+    p.add_argument("--stats-cap", type=float, default=300.0, help="time limit of kg.stats()")
+    p.add_argument("--reason-worker-cap", type=float, default=900.0,
+                   help="time limit of each reasoning worker (load + all repetitions; default 900 s)")
+    p.add_argument("--memory-limit", type=float, default=12.0,
+                   help="address-space limit of each worker process in GiB (default 12; 0 = none)")
+    p.add_argument("--map-max-nodes", type=int, default=60_000,
+                   help="largest network drawn as one whole-landscape map (default 60000 nodes)")
+    p.add_argument("--shacl-max", default="100k", help="largest size validated with SHACL (default 100k)")
+    p.add_argument("--shacl-cap", type=float, default=1200.0, help="time limit of the SHACL worker (s)")
+    p.add_argument("--worker-cap", type=float, default=2400.0, help="time limit of any other worker (s)")
+    p.add_argument("--betweenness-k", type=int, default=100,
+                   help="sources sampled for betweenness centrality (default 100)")
+    # Internal: run one worker.
+    p.add_argument("--worker", choices=WORKERS, help=argparse.SUPPRESS)
+    p.add_argument("--json", help=argparse.SUPPRESS)
+    p.add_argument("--data", help=argparse.SUPPRESS)
+    p.add_argument("--label", help=argparse.SUPPRESS)
+    p.add_argument("--tmp", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+
+    if args.worker:
+        if args.memory_cap is None:
+            args.memory_cap = 60.0
+        return run_worker(args)
+
+    sizes = sorted(parse_size(s) for s in args.sizes.split(",") if s.strip())
+    if args.quick:
+        sizes = sizes[:1]
+        args.repeat = 1
+        args.query_cap = min(args.query_cap, 30.0)
+        args.reason_cap = min(args.reason_cap, 60.0)
+        args.stats_cap = min(args.stats_cap, 60.0)
+        args.betweenness_k = min(args.betweenness_k, 100)
+        args.memory_cap = args.memory_cap or 5.0
+        args.reason_worker_cap = min(args.reason_worker_cap, 300.0)
+    args.shacl_max = parse_size(args.shacl_max)
+    args.workers = [w.strip() for w in args.workers.split(",") if w.strip()]
+    unknown = set(args.workers) - set(WORKERS)
+    if unknown:
+        p.error(f"unknown worker(s) {sorted(unknown)}; choose from {', '.join(WORKERS)}")
+    readme = args.readme
+    if readme is None and args.results.resolve() == DEFAULT_RESULTS.resolve():
+        readme = README
+    tmp = args.results / "tmp"
+    tmp.mkdir(parents=True, exist_ok=True)
+    explicit_memory_cap = args.memory_cap
+    results = []
+    for n in sizes:
+        args.memory_cap = explicit_memory_cap or (20.0 if n > 100_000 else 60.0)
+        res = run_size(n, args, tmp)
+        res["memory_cap"] = args.memory_cap
+        atomic_write(args.results / f"{res['size']}.json", json.dumps(res, indent=1, default=str))
+        results.append(res)
+    # Sizes measured earlier into the same folder stay in the tables.
+    done = {r["size"] for r in results}
+    for f in args.results.glob("*.json"):
+        try:
+            old = json.loads(f.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(old, dict) and "target" in old and old.get("size") not in done:
+            results.append(old)
+    results.sort(key=lambda r: r["target"])
+    tables = render_tables(results)
+    atomic_write(args.results / "summary.md", "# tipgraph benchmark results\n\n" + tables)
+    if readme is not None:
+        update_readme(tables, readme)
+    print(f"wrote {args.results / 'summary.md'}" + (f" and the tables in {readme}" if readme else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
