@@ -14,7 +14,6 @@ import pytest
 import tipgraph
 from tipgraph import analyze as A
 from tipgraph.errors import BadInputError, UnknownNameError
-from tipgraph.network import project
 
 from conftest import (AFGHANISTAN, AHS, EU, FIA, GLOACT, GOV_PK, ICMPD, ID, MRC, PAKISTAN, PROFILE,  # noqa: F401
                       PROTECT, RELEASE, UNODC, WORKSHOP)

@@ -24,7 +24,7 @@ from .files import atomic_write
 from .namespace import PREFIXES
 from .query import (NamedQuery, QueryResult, bind_named, expand, get_named_query, named_queries,
                     resolve_entity, run_query)
-from .resources import INFERRED_GRAPH, ONTOLOGY_GRAPH, ontology_file
+from .resources import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from .sandbox import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Limits
 from .store import Store, open_store, replace_directory, to_ox
 
@@ -432,7 +432,3 @@ def build(path: str | Path | None = None, *, data: Iterable[str | Path] | None =
         kg = KnowledgeGraph(open_store("oxigraph", target))
     return kg, BuildReport(target, stats.asserted, stats.inferred, timings, result, rep)
 
-
-def ontology_text() -> str:
-    """The ontology file's Turtle text."""
-    return ontology_file().read_text(encoding="utf-8")

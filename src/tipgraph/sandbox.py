@@ -20,7 +20,6 @@ import multiprocessing as mp
 import os
 import re
 import signal
-import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass

@@ -88,8 +88,6 @@ def projected_variables(sparql: str) -> list[str] | None:
             if depth == 0 or after_as:
                 names.append(text[1:])
                 after_as = False
-        elif kind == "other" or text == "*":
-            pass
     if not names and re.search(r"SELECT\s+(DISTINCT\s+|REDUCED\s+)?\*", sparql, re.IGNORECASE):
         return None
     return names
