@@ -76,6 +76,7 @@ def _where_span(sparql: str) -> tuple[int, int]:
 def inline_bindings(sparql: str, bindings: Mapping[str, Node]) -> str:
     """Write bound values into the WHERE clause as constants and BIND them for the projection.
 
+    >>> from rdflib import URIRef
     >>> inline_bindings("SELECT ?x ?y WHERE { ?x <p> ?y }", {"x": URIRef("http://e/a")})
     'SELECT ?x ?y WHERE { <http://e/a> <p> ?y  BIND(<http://e/a> AS ?x) }'
     """
