@@ -247,7 +247,9 @@ class KnowledgeGraph:
     # --- statistics and export ------------------------------------------------
     def stats(self) -> Stats:
         """Counts per graph, per class and per relation, asserted vs inferred."""
-        graphs = {g: self.store.count(g) for g in self.store.graphs()}
+        rows = self.store.execute("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+                                  {}, None).rows
+        graphs = {str(g): int(n) for g, n in sorted(rows) if isinstance(g, URIRef)}
         return Stats(graphs=graphs, classes=self._split_counts(_COUNT_TYPES),
                      relations=self._split_counts(_COUNT_PREDICATES))
 
