@@ -17,13 +17,7 @@ from typing import Any
 from . import errors
 from .errors import BadInputError, TipgraphError
 
-EXIT_CODES = """exit codes:
-  0  success
-  1  internal error (a bug: please report it)
-  2  usage error (unknown option, missing argument)
-  3  the data does not conform (SHACL violations or OWL inconsistency)
-  4  bad input: unparseable file (file:line:column), malformed SPARQL (position), unknown name
-  5  refused (query would reach the network or change data) or timed out"""
+EXIT_CODES = errors.exit_codes_text()
 
 FORMATS = ("table", "csv", "tsv", "json", "sparql-json")
 
@@ -235,6 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
                "  tipgraph query countries-of-implementer --param organisation=ICMPD\n"
                "  tipgraph map out/pakistan.html --country PK\n\n" + EXIT_CODES)
     parser.add_argument("--version", action="version", version=f"tipgraph {_version()}")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, func: Any, help: str, examples: str) -> argparse.ArgumentParser:
@@ -344,6 +339,18 @@ def _version() -> str:
     return __version__
 
 
+def _bug(args: argparse.Namespace, exc: BaseException) -> int:
+    """Report a bug in tipgraph in one line (the traceback only with --debug)."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    _err(f"tipgraph {args.command}: internal error ({type(exc).__name__}: {first}); this is a bug in tipgraph, "
+         "not in your input: please report it with the command you ran (rerun with --debug for the traceback)")
+    if getattr(args, "debug", False):
+        import traceback
+
+        traceback.print_exception(exc)
+    return errors.EXIT_INTERNAL
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tipgraph`` command; returns the exit code."""
     parser = build_parser()
@@ -353,12 +360,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return errors.EXIT_USAGE
     try:
         return int(args.func(args))
+    except errors.InternalError as exc:
+        return _bug(args, exc)
     except TipgraphError as exc:
         _err(f"tipgraph {args.command}: error: {exc}")
         return errors.exit_code_for(exc)
     except ImportError as exc:
-        _err(f"tipgraph {args.command}: error: {exc}")
+        _err(f"tipgraph {args.command}: error: {exc} (install the extra it names)")
         return errors.EXIT_INTERNAL
+    except Exception as exc:  # noqa: BLE001 - a bug in tipgraph, not the user's input
+        return _bug(args, exc)
     except KeyboardInterrupt:
         _err("interrupted")
         return 130

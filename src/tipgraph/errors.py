@@ -1,20 +1,16 @@
 """Every exception tipgraph raises on purpose, and the exit code the CLI maps it to.
 
-Each class also subclasses the closest built-in, so callers can catch either.
+Each class also subclasses the closest built-in, so callers can catch either. The exit
+codes are declared once, in :data:`EXIT_CODES`; the README's table and every ``--help``
+are generated from it or tested against it.
 
-Exit codes (documented in the README):
-
-====  ==========================================================
-0     success
-1     unexpected internal error (a bug: please report it)
-2     command-line usage error (unknown option, missing argument)
-3     the data does not conform (SHACL violations or OWL inconsistency)
-4     bad input: unparseable file, malformed SPARQL, unknown name
-5     refused (network / file access, update) or timed out
-====  ==========================================================
+>>> exit_code_for(QueryTimeoutError("too slow"))
+5
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -22,10 +18,56 @@ EXIT_USAGE = 2
 EXIT_NOT_CONFORMING = 3
 EXIT_BAD_INPUT = 4
 EXIT_REFUSED = 5
+EXIT_LOCKED = 6
+
+#: The exit codes of the ``tipgraph`` command and what each means (the one table).
+EXIT_CODES: tuple[tuple[int, str], ...] = (
+    (EXIT_OK, "success"),
+    (EXIT_INTERNAL, "internal error (a bug in tipgraph: please report it; --debug shows the traceback)"),
+    (EXIT_USAGE, "usage error (unknown option, missing argument)"),
+    (EXIT_NOT_CONFORMING, "the data does not conform (SHACL violations or OWL inconsistency)"),
+    (EXIT_BAD_INPUT, "bad input: unparseable file (file:line:column), malformed SPARQL (position), "
+                     "unknown name (known names listed), unusable store or output path"),
+    (EXIT_REFUSED, "refused (network or file access, update, size or memory limit) or timed out"),
+    (EXIT_LOCKED, "the store is busy: another tipgraph command is writing to it (try again when it ends)"),
+)
+
+
+def exit_codes_text(indent: str = "  ") -> str:
+    """The exit-code table as plain text, for ``--help``.
+
+    >>> exit_codes_text().splitlines()[1]
+    '  0  success'
+    """
+    return "exit codes:\n" + "\n".join(f"{indent}{code}  {text}" for code, text in EXIT_CODES)
+
+
+def exit_codes_markdown() -> str:
+    """The exit-code table as Markdown, as the README shows it."""
+    rows = ["| code | meaning |", "| --- | --- |"]
+    rows += [f"| {code} | {text} |" for code, text in EXIT_CODES]
+    return "\n".join(rows)
 
 
 class TipgraphError(Exception):
     """Base class of all tipgraph errors."""
+
+    exit_code = EXIT_INTERNAL
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross from query workers to the parent by pickling; keep every attribute.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[TipgraphError], args: tuple[Any, ...], state: dict[str, Any]) -> TipgraphError:
+    exc = Exception.__new__(cls)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc
+
+
+class InternalError(TipgraphError, RuntimeError):
+    """A bug in tipgraph (not the user's input); the CLI says so and asks for a report."""
 
     exit_code = EXIT_INTERNAL
 
@@ -54,11 +96,22 @@ class BadInputError(TipgraphError, ValueError):
 class UnknownNameError(BadInputError, LookupError):
     """A named query, entity or backend that does not exist; ``known`` lists the valid names."""
 
-    def __init__(self, kind: str, name: str, known: list[str]) -> None:
+    def __init__(self, kind: str, name: str, known: list[str], hint: str = "") -> None:
         self.kind = kind
         self.name = name
         self.known = sorted(known)
-        super().__init__(f"unknown {kind} {name!r}; known: {', '.join(self.known) or '(none)'}")
+        listed = ", ".join(self.known) or "(none)"
+        super().__init__(f"unknown {kind} {name!r}; known: {listed}" + (f"; {hint}" if hint else ""))
+
+
+class AmbiguousNameError(BadInputError, LookupError):
+    """A label that several entities carry; ``options`` lists them (prefixed name, label)."""
+
+    def __init__(self, name: str, options: list[tuple[str, str]]) -> None:
+        self.name = name
+        self.options = options
+        listed = "; ".join(f"{iri} ({label})" for iri, label in options)
+        super().__init__(f"the label {name!r} is ambiguous; use one of: {listed}")
 
 
 class NotConformingError(TipgraphError, ValueError):
@@ -83,18 +136,37 @@ class QueryTimeoutError(TipgraphError, TimeoutError):
     exit_code = EXIT_REFUSED
 
 
-class ReasonerUnavailableError(TipgraphError, RuntimeError):
-    """Java (needed by HermiT) is missing or the reasoner could not start."""
+class WorkerMemoryError(TipgraphError, MemoryError):
+    """A query worker ran out of its memory limit and was stopped.
 
-    exit_code = EXIT_INTERNAL
+    >>> str(WorkerMemoryError(512)).startswith("the query needed more than its memory limit of 512 MiB")
+    True
+    """
+
+    exit_code = EXIT_REFUSED
+
+    def __init__(self, limit_mb: int | None) -> None:
+        self.limit_mb = limit_mb
+        limit = f" of {limit_mb} MiB" if limit_mb else ""
+        super().__init__(f"the query needed more than its memory limit{limit} and was stopped; "
+                         "narrow the query, or raise the limit with memory_mb=... or --memory")
+
+
+class StoreLockedError(TipgraphError, BlockingIOError):
+    """Another process is writing to the store; ``holder`` says which, when known."""
+
+    exit_code = EXIT_LOCKED
+
+    def __init__(self, path: str, holder: str | None = None) -> None:
+        self.path = path
+        self.holder = holder
+        who = f" ({holder})" if holder else ""
+        super().__init__(f"{path}: the store is busy: another tipgraph command is writing to it{who}; "
+                         "wait until it ends and try again")
 
 
 def exit_code_for(exc: BaseException) -> int:
-    """Return the documented exit code for an exception.
-
-    >>> exit_code_for(QueryTimeoutError("too slow"))
-    5
-    """
+    """Return the documented exit code for an exception (1 for anything not ours: a bug)."""
     if isinstance(exc, TipgraphError):
         return exc.exit_code
     return EXIT_INTERNAL

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import abc
 import os
+import re
 import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -190,6 +191,27 @@ def _collect(kind: str, vars_: list[str], rows: Iterable[tuple], max_rows: int |
     return RawResult(kind=kind, vars=vars_, rows=out, truncated=truncated)
 
 
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def _oxigraph_error(exc: Exception) -> BadInputError | None:
+    """Our error for what pyoxigraph raises on a user's query; None for anything else (a bug).
+
+    pyoxigraph documents ``SyntaxError`` for a query it cannot parse and ``ValueError`` for an
+    invalid argument (an IRI, a term); the position is in the message as ``error at L:C``.
+    """
+    if isinstance(exc, SyntaxError):
+        msg = str(exc.msg or exc)
+        found = _POSITION.search(msg)
+        line, col = (int(found.group(1)), int(found.group(2))) if found else (exc.lineno, exc.offset)
+        if found:
+            msg = msg.replace(found.group(0), "error").strip()
+        return BadInputError(f"malformed SPARQL: {msg}", path="<query>", line=line, column=col)
+    if isinstance(exc, ValueError) and not isinstance(exc, BadInputError):
+        return BadInputError(f"the SPARQL engine refused the query: {exc}")
+    return None
+
+
 class OxigraphStore(Store):
     """Oxigraph through rdflib's ``oxrdflib`` store plugin; in memory, or kept in directory ``path``.
 
@@ -293,6 +315,15 @@ class OxigraphStore(Store):
             yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), from_ox(q.graph_name)
 
     def execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None) -> RawResult:
+        try:
+            return self._execute(sparql, bindings, max_rows)
+        except (SyntaxError, ValueError) as exc:
+            mapped = _oxigraph_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from None
+
+    def _execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None) -> RawResult:
         subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
         added: list[str] = []
         try:
@@ -366,6 +397,18 @@ class MemoryStore(Store):
             yield s, p, normalise(o), gid
 
     def execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None) -> RawResult:
+        from pyparsing import ParseBaseException
+        from rdflib.plugins.sparql.sparql import SPARQLError
+
+        try:
+            return self._execute(sparql, bindings, max_rows)
+        except ParseBaseException as exc:
+            raise BadInputError(f"malformed SPARQL: {exc.msg}", path="<query>", line=exc.lineno,
+                                column=exc.col) from None
+        except SPARQLError as exc:
+            raise BadInputError(f"the SPARQL engine refused the query: {exc}") from None
+
+    def _execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None) -> RawResult:
         res = self.dataset.query(sparql, initNs=PREFIXES,
                                  initBindings={Variable(k): v for k, v in bindings.items()})
         if res.type == "ASK":
