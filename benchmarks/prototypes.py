@@ -13,7 +13,7 @@ now times those against the library's previous code paths. What is left here:
 * :class:`LabelIndex` for the CONTAINS scan of ``find-by-label``: labels held in Python.
 * :func:`fast_stats` for :meth:`tipgraph.KnowledgeGraph.stats`: counts per graph in one GROUP BY
   query instead of one query per named graph.
-* :class:`QueryWorker` for the fork-per-query sandbox of :func:`tipgraph.sandbox.run_limited`:
+* :class:`QueryWorker` for the fork-per-query sandbox of :func:`tipgraph.sparql.safety.run_limited`:
   one forked worker answers many queries and is replaced only when a query runs past its time
   limit (or the store changes).
 """
@@ -29,7 +29,7 @@ from typing import Any
 
 from rdflib.term import Node
 
-from tipgraph import sparqltext
+from tipgraph.sparql import lexical as sparqltext
 from tipgraph.errors import QueryTimeoutError
 from tipgraph.resources import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from tipgraph.store import OxigraphStore, RawResult, Store, to_ox

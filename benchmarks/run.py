@@ -62,7 +62,7 @@ DEFAULT_DATA = HERE / "data"
 README = HERE / "README.md"
 START_MARK = "<!-- results:start -->"
 END_MARK = "<!-- results:end -->"
-MAX_ROWS = 10_000          # the library's default row cap (tipgraph.sandbox.DEFAULT_MAX_ROWS)
+MAX_ROWS = 10_000          # the library's default row cap (tipgraph.sparql.safety.DEFAULT_MAX_ROWS)
 WORKERS = ("reason-rules", "reason-reasonable", "oxigraph", "prototype", "memory", "rdflib", "shacl", "network")
 
 PREFIXES = """PREFIX tg:   <https://w3id.org/tipgraph/ontology#>
@@ -204,7 +204,7 @@ def in_child(fn: Callable[[], Any], repeat: int, *, cap: float, slow: float) -> 
     reports the median of those; a child that passes the cap is reported as timed out.
     """
     from tipgraph.errors import QueryTimeoutError
-    from tipgraph.sandbox import run_limited
+    from tipgraph.process import run_limited
 
     def body() -> tuple[list[float], Any]:
         samples, result = [], None
@@ -282,7 +282,8 @@ def worker_oxigraph(args: argparse.Namespace, rec: Recorder) -> None:
     from tipgraph.query import run_query
     from tipgraph.reason import materialise
     from tipgraph.resources import INFERRED_GRAPH, ONTOLOGY_GRAPH, ontology_file
-    from tipgraph.sandbox import Limits, run_limited
+    from tipgraph.process import run_limited
+    from tipgraph.sparql import Limits
     from tipgraph.store import open_store
 
     data = [args.data]

@@ -9,7 +9,7 @@ import time
 import pytest
 
 import tipgraph
-from tipgraph.sandbox import check_query
+from tipgraph.sparql.safety import check_query
 
 
 @pytest.fixture()

@@ -12,7 +12,7 @@ from .errors import (BadInputError, NotConformingError, QueryRefusedError, Query
 from .kg import BuildReport, KnowledgeGraph, Stats, ValidationResult, build, load
 from .namespace import TG, TGD
 from .query import NamedQuery, QueryResult, named_queries
-from .sandbox import Limits
+from .sparql import Limits
 
 __version__ = "0.1.0"
 

@@ -25,7 +25,7 @@ from .namespace import PREFIXES
 from .query import (NamedQuery, QueryResult, bind_named, expand, get_named_query, named_queries,
                     resolve_entity, run_query)
 from .resources import INFERRED_GRAPH, ONTOLOGY_GRAPH
-from .sandbox import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Limits
+from .sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Limits
 from .store import Store, open_store, replace_directory, to_ox
 
 #: Export formats: name -> (Oxigraph format, keeps named graphs)

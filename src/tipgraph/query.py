@@ -28,11 +28,12 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from . import sparqltext
+from .sparql import lexical as sparqltext
 from .errors import BadInputError, UnknownNameError
 from .namespace import PREFIXES
 from .resources import queries_dir
-from .sandbox import Limits, check_query, run_limited
+from .process import run_limited
+from .sparql import Limits, check_query
 from .store import Store
 
 _KINDS = {"entity", "string", "integer", "date"}
@@ -332,7 +333,7 @@ def _as_term(value: Any) -> Node:
 
 def run_query(store: Store, sparql: str, bindings: Mapping[str, Any] | None = None, *,
               limits: Limits = Limits(), name: str | None = None) -> QueryResult:
-    """Check the query against the limits, then run it in a worker; see :mod:`tipgraph.sandbox`.
+    """Check the query against the limits, then run it in a worker; see :mod:`tipgraph.sparql.safety`.
 
     Binding values may be rdflib terms, IRIs or prefixed names (as strings), or plain
     Python values (become literals).

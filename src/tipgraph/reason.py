@@ -38,7 +38,7 @@ from rdflib.term import Node
 
 from .errors import BadInputError, UnknownNameError
 from .resources import INFERRED_GRAPH, ONTOLOGY_GRAPH, rules_dir
-from .sparqltext import header_comment
+from .sparql.lexical import header_comment
 from .store import Store, normalise
 
 _SKIP_TYPES = {OWL.Thing, OWL.NamedIndividual, RDFS.Resource, OWL.Class, OWL.ObjectProperty,
@@ -123,7 +123,7 @@ def _file_rules(folder: Path) -> tuple[Rule, ...]:
 
 def _predicates(text: str) -> frozenset[str]:
     """IRIs a rule's pattern mentions (full or ``tg:``-prefixed); ``a`` counts as rdf:type."""
-    from .sparqltext import tokens
+    from .sparql.lexical import tokens
 
     out = set()
     for kind, tok, _ in tokens(text):

@@ -27,7 +27,7 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node, Variable
 
-from . import sparqltext
+from .sparql import lexical as sparqltext
 from .errors import BadInputError, UnknownNameError
 from .namespace import PREFIXES
 
@@ -168,7 +168,7 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None) -> RawResult:
-        """Run a SPARQL query (already checked by :mod:`tipgraph.sandbox`) over the union graph.
+        """Run a SPARQL query (already checked by :mod:`tipgraph.sparql.safety`) over the union graph.
 
         The prefixes of :data:`tipgraph.namespace.PREFIXES` (``tg:``, ``tgd:``, ``skos:`` ...)
         are predeclared; a query's own ``PREFIX`` lines take precedence.
