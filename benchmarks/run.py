@@ -278,7 +278,7 @@ def worker_oxigraph(args: argparse.Namespace, rec: Recorder) -> None:
     import pyoxigraph as ox
 
     from tipgraph import KnowledgeGraph
-    from tipgraph.load import load_default, parse_file
+    from tipgraph.loading import load_default, parse_file
     from tipgraph.query import run_query
     from tipgraph.reason import materialise
     from tipgraph.resources import INFERRED_GRAPH, ONTOLOGY_GRAPH, ontology_file
@@ -290,7 +290,7 @@ def worker_oxigraph(args: argparse.Namespace, rec: Recorder) -> None:
     holder: dict[str, Any] = {}
 
     def load() -> None:
-        store = open_store("oxigraph")
+        store = open_store("oxigraph:")
         holder["counts"] = load_default(store, data=data)
         holder["store"] = store
 
@@ -304,7 +304,7 @@ def worker_oxigraph(args: argparse.Namespace, rec: Recorder) -> None:
         for i in range(1 + args.repeat):
             gc.collect()
             t = time.perf_counter()
-            other = open_store("oxigraph")
+            other = open_store("oxigraph:")
             other.add_ox_quads(parse_file(ontology_file(), graph=ONTOLOGY_GRAPH) + parse_file(args.data))
             samples.append(time.perf_counter() - t)
             del other
@@ -353,13 +353,13 @@ def worker_reason(args: argparse.Namespace, rec: Recorder) -> None:
     """Load, then materialise with one engine; a fresh process per engine, so the peak is its own."""
     import pyoxigraph as ox
 
-    from tipgraph.load import load_default
+    from tipgraph.loading import load_default
     from tipgraph.reason import materialise
     from tipgraph.resources import INFERRED_GRAPH
     from tipgraph.store import open_store
 
     engine = args.worker.split("-", 1)[1]
-    store = open_store("oxigraph")
+    store = open_store("oxigraph:")
     load_default(store, data=[args.data])
     rec.stage("load", {"quads": store.count()})
     st, rep = measure(lambda: materialise(store, engine=engine), args.repeat, slow=args.slow)
@@ -376,12 +376,12 @@ def worker_prototype(args: argparse.Namespace, rec: Recorder) -> None:
     import pyoxigraph as ox
 
     import prototypes as proto
-    from tipgraph.load import load_default
+    from tipgraph.loading import load_default
     from tipgraph.reason import materialise
     from tipgraph.resources import INFERRED_GRAPH
     from tipgraph.store import open_store
 
-    store = open_store("oxigraph")
+    store = open_store("oxigraph:")
     load_default(store, data=[args.data])
     reference = Path(args.tmp) / f"inferred-rules-{args.label}.nt"
     if reference.exists():  # the inferences the reason-rules worker computed (same library, same data)
@@ -444,7 +444,7 @@ def _same_rows(a: Any, b: Any) -> bool:
 def worker_memory(args: argparse.Namespace, rec: Recorder) -> None:
     import pyoxigraph as ox
 
-    from tipgraph.load import load_default
+    from tipgraph.loading import load_default
     from tipgraph.reason import materialise
     from tipgraph.resources import INFERRED_GRAPH
     from tipgraph.store import open_store

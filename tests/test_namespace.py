@@ -7,7 +7,7 @@ from tipgraph.namespace.generate import render, target
 def test_generated_namespace_is_current() -> None:
     assert target().read_text(encoding="utf-8") == render(), (
         "src/tipgraph/namespace/_TG.py is out of date with ontology/tipgraph.ttl: "
-        "run 'make namespace' (python -m tipgraph.namespace.generate) and commit the result")
+        "run 'make namespace' (python -m tipgraph.namespace) and commit the result")
 
 
 def test_namespace_is_closed() -> None:

@@ -11,7 +11,7 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 
 import tipgraph
-from tipgraph.load import load_default
+from tipgraph.loading import load_default
 from tipgraph.query import named_queries
 from tipgraph.resources import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from tipgraph.store import BACKENDS, open_store
@@ -92,7 +92,7 @@ def test_reasoning_is_separate_and_rebuildable(kg: tipgraph.KnowledgeGraph) -> N
 
 @pytest.mark.parametrize("backend", sorted(BACKENDS))
 def test_load_is_all_or_nothing(backend: str, tmp_path: Path) -> None:
-    store = open_store(backend)
+    store = open_store(f"{backend}:")
     load_default(store)
     before = store.count()
     good = tmp_path / "good.ttl"
@@ -171,11 +171,10 @@ def test_loading_a_malformed_file_names_file_and_line(backend: str, tmp_path: Pa
 
 
 def test_bulk_and_parsed_loading_give_the_same_store(tmp_path: Path) -> None:
-    from tipgraph.load import load_default
+    from tipgraph.loading import load_default
 
-    bulk = open_store("oxigraph")
-    parsed = open_store("oxigraph")
-    parsed.add_triples("urn:x:seed", [])  # not empty any more, so the parse path is taken
+    bulk = open_store("oxigraph:")
+    parsed = open_store(f"oxigraph:{tmp_path / 'store'}")  # persistent, so the parse path is taken
     load_default(bulk)
     load_default(parsed)
     assert bulk.count() == parsed.count()

@@ -100,8 +100,10 @@ class UnknownNameError(BadInputError, LookupError):
         self.kind = kind
         self.name = name
         self.known = sorted(known)
-        listed = ", ".join(self.known) or "(none)"
-        super().__init__(f"unknown {kind} {name!r}; known: {listed}" + (f"; {hint}" if hint else ""))
+        text = f"unknown {kind} {name!r}"
+        if self.known or not hint:
+            text += f"; known: {', '.join(self.known) or '(none)'}"
+        super().__init__(text + (f"; {hint}" if hint else ""))
 
 
 class AmbiguousNameError(BadInputError, LookupError):

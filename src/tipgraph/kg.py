@@ -14,29 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from . import load as _load
+from . import loading as _load
 from . import reason as _reason
 from .errors import BadInputError, NotConformingError, UnknownNameError
 from .files import atomic_write
-from .namespace import PREFIXES
 from .query import (NamedQuery, QueryResult, bind_named, expand, get_named_query, named_queries,
                     resolve_entity, run_query)
 from .resources import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from .sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Limits
-from .store import Store, open_store, replace_directory, to_ox
-
-#: Export formats: name -> (Oxigraph format, keeps named graphs)
-EXPORT_FORMATS = {
-    "turtle": (ox.RdfFormat.TURTLE, False),
-    "nt": (ox.RdfFormat.N_TRIPLES, False),
-    "trig": (ox.RdfFormat.TRIG, True),
-    "nquads": (ox.RdfFormat.N_QUADS, True),
-    "jsonld": (ox.RdfFormat.JSON_LD, True),
-}
-_SUFFIX = {".ttl": "turtle", ".nt": "nt", ".trig": "trig", ".nq": "nquads", ".jsonld": "jsonld", ".json": "jsonld"}
+from .export import format_for, serialise
+from .store import Store, open_store, replace_directory
 
 _UNSET: Any = object()
 
@@ -266,26 +255,8 @@ class KnowledgeGraph:
         ``trig``, ``nquads`` and ``jsonld`` keep the named graphs (sources, inferred);
         ``turtle`` and ``nt`` merge them.
         """
-        if format is None:
-            format = _SUFFIX.get(Path(path).suffix.lower(), "trig") if path else "trig"
-        try:
-            ox_format, keeps_graphs = EXPORT_FORMATS[format]
-        except KeyError:
-            raise UnknownNameError("export format", format, list(EXPORT_FORMATS)) from None
-        skip = set()
-        if not inferred:
-            skip.add(INFERRED_GRAPH)
-        if not ontology:
-            skip.add(ONTOLOGY_GRAPH)
-        if keeps_graphs:
-            items: list[Any] = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g)))
-                                for s, p, o, g in self.store.quads() if str(g) not in skip]
-        else:
-            seen = {(s, p, o) for s, p, o, g in self.store.quads() if str(g) not in skip}
-            items = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in sorted(seen)]
-        prefixes = None if format in ("nt", "nquads", "jsonld") else PREFIXES
-        data = ox.serialize(items, format=ox_format, prefixes=prefixes) if prefixes else \
-            ox.serialize(items, format=ox_format)
+        skip = [g for g, keep in ((INFERRED_GRAPH, inferred), (ONTOLOGY_GRAPH, ontology)) if not keep]
+        data = serialise(self.store, format_for(path, format), exclude=skip)
         if path is not None:
             atomic_write(path, data)
         return data
@@ -361,8 +332,10 @@ def load(data: Iterable[str | Path] | None = None, *, backend: str = "oxigraph",
     if path is not None and Path(path).exists() and any(Path(path).iterdir()):
         if data is not None:
             raise BadInputError("a store already exists there; use 'tipgraph build' to rebuild it", path=str(path))
-        return KnowledgeGraph(open_store("oxigraph", path), limits=limits)
-    store = open_store(backend, path) if path is not None else open_store(backend)
+        return KnowledgeGraph(open_store(f"oxigraph:{path}"), limits=limits)
+    if path is not None and backend != "oxigraph":
+        raise BadInputError(f"the {backend} backend cannot persist to a directory; use the oxigraph backend")
+    store = open_store(f"oxigraph:{path}" if path is not None else f"{backend}:")
     _load.load_default(store, data=data)
     kg = KnowledgeGraph(store, limits=limits)
     if reason:
@@ -403,7 +376,7 @@ def build(path: str | Path | None = None, *, data: Iterable[str | Path] | None =
 
             shutil.rmtree(tmp)
         tmp.parent.mkdir(parents=True, exist_ok=True)
-    store = open_store(backend, tmp) if tmp is not None else open_store(backend)
+    store = open_store(f"oxigraph:{tmp}") if tmp is not None else open_store(f"{backend}:")
     try:
         t = time.perf_counter()
         _load.load_default(store, data=data)
@@ -431,6 +404,6 @@ def build(path: str | Path | None = None, *, data: Iterable[str | Path] | None =
         store.close()
         del kg, store
         replace_directory(tmp, target)
-        kg = KnowledgeGraph(open_store("oxigraph", target))
+        kg = KnowledgeGraph(open_store(f"oxigraph:{target}"))
     return kg, BuildReport(target, stats.asserted, stats.inferred, timings, result, rep)
 

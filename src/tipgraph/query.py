@@ -29,12 +29,12 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from .sparql import lexical as sparqltext
-from .errors import BadInputError, UnknownNameError
-from .namespace import PREFIXES
+from .errors import AmbiguousNameError, BadInputError, UnknownNameError
+from .namespace import expand, shorten
 from .resources import queries_dir
 from .process import run_limited
 from .sparql import Limits, check_query
-from .store import Store
+from .store import RawResult, Store
 
 _KINDS = {"entity", "string", "integer", "date"}
 
@@ -96,25 +96,6 @@ def get_named_query(name: str, folder: Path | None = None) -> NamedQuery:
 # ---------------------------------------------------------------------------
 # Results
 # ---------------------------------------------------------------------------
-def shorten(term: Node | None) -> str:
-    """A term as text: prefixed name for IRIs in known namespaces, the lexical form for literals.
-
-    >>> shorten(URIRef("https://w3id.org/tipgraph/id/org-0001"))
-    'tgd:org-0001'
-    """
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        text = str(term)
-        for prefix, ns in PREFIXES.items():
-            if text.startswith(ns) and len(text) > len(ns):
-                return f"{prefix}:{text[len(ns):]}"
-        return text
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
-
-
 def _json_term(term: Node) -> dict[str, str]:
     if isinstance(term, URIRef):
         return {"type": "uri", "value": str(term)}
@@ -241,23 +222,6 @@ class QueryResult:
 # ---------------------------------------------------------------------------
 # Running
 # ---------------------------------------------------------------------------
-def expand(text: str) -> URIRef | None:
-    """An IRI from ``<iri>``, ``http(s)://...`` or a known prefixed name; else None.
-
-    >>> expand("tgd:org-0001")
-    rdflib.term.URIRef('https://w3id.org/tipgraph/id/org-0001')
-    """
-    text = text.strip()
-    if text.startswith("<") and text.endswith(">"):
-        return URIRef(text[1:-1])
-    if text.startswith(("http://", "https://", "urn:")):
-        return URIRef(text)
-    prefix, sep, local = text.partition(":")
-    if sep and prefix in PREFIXES and " " not in local:
-        return URIRef(PREFIXES[prefix] + local)
-    return None
-
-
 _RESOLVE = """
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX tg: <https://w3id.org/tipgraph/ontology#>
@@ -273,20 +237,19 @@ def resolve_entity(store: Store, text: str) -> URIRef:
     """Turn an IRI, prefixed name or label (case-insensitive, acronyms included) into an IRI.
 
     Country codes (ISO 3166-1 alpha-2 or alpha-3) work too. Raises
-    :class:`UnknownNameError` when no entity has that label and
-    :class:`BadInputError` when several do.
+    :class:`~tipgraph.errors.UnknownNameError` when no entity has that label and
+    :class:`~tipgraph.errors.AmbiguousNameError` when several do.
     """
     iri = expand(text)
     if iri is not None:
         return iri
-    res = store.execute(_RESOLVE, {"text": Literal(text)}, 20)
+    res = execute_bound(store, _RESOLVE, {"text": Literal(text)}, 20)
     found = {row[0]: row[1] for row in res.rows}
     if not found:
-        raise BadInputError(f"no entity has the label, acronym or code {text!r}; search with the "
-                            f"find-by-label query, or give an IRI or a prefixed name such as tgd:org-0001")
+        raise UnknownNameError("entity", text, [], hint="no entity has that label, acronym or code; search with "
+                               "the find-by-label query, or give an IRI or a prefixed name such as tgd:org-0001")
     if len(found) > 1:
-        options = "; ".join(f"{shorten(k)} ({v})" for k, v in found.items())
-        raise BadInputError(f"the label {text!r} is ambiguous; use one of: {options}")
+        raise AmbiguousNameError(text, [(shorten(k), str(v)) for k, v in found.items()])
     return next(iter(found))  # type: ignore[return-value]
 
 
@@ -340,8 +303,41 @@ def run_query(store: Store, sparql: str, bindings: Mapping[str, Any] | None = No
     """
     check_query(sparql, allow_network=limits.allow_network)
     terms = {k.lstrip("?$"): _as_term(v) for k, v in (bindings or {}).items()}
+    text, added = _project_bound(sparql, terms)
     started = time.perf_counter()
-    raw = run_limited(store.execute, limits.timeout, args=(sparql, terms, limits.max_rows))
+    raw = _drop_columns(run_limited(store.execute, limits.timeout, args=(text, terms, limits.max_rows)), added)
     return QueryResult(kind=raw.kind, vars=raw.vars, rows=raw.rows, boolean=raw.boolean, triples=raw.triples,
                        truncated=raw.truncated, max_rows=limits.max_rows,
                        seconds=time.perf_counter() - started, backend=store.backend, name=name)
+
+
+def execute_bound(store: Store, sparql: str, bindings: Mapping[str, Node], max_rows: int | None) -> RawResult:
+    """Run trusted library SPARQL with bindings on ``store`` in this process (no worker, no checks).
+
+    For the library's own queries only; user queries go through :func:`run_query`.
+    """
+    text, added = _project_bound(sparql, bindings)
+    return _drop_columns(store.execute(text, bindings, max_rows), added)
+
+
+def _drop_columns(raw: RawResult, added: list[str]) -> RawResult:
+    if added:
+        keep = [i for i, v in enumerate(raw.vars) if v not in added]
+        raw.vars = [raw.vars[i] for i in keep]
+        raw.rows = [tuple(row[i] for i in keep) for row in raw.rows]
+    return raw
+
+
+def _project_bound(sparql: str, bindings: Mapping[str, Node]) -> tuple[str, list[str]]:
+    """Project every bound variable (Oxigraph refuses to bind one the SELECT leaves out).
+
+    Returns the query to run and the names added, whose columns the caller drops again.
+    Only validated variable names are inserted, never values.
+    """
+    if not bindings:
+        return sparql, []
+    projected = sparqltext.projected_variables(sparql)
+    if projected is None:  # SELECT *, ASK, CONSTRUCT: every variable is in scope already
+        return sparql, []
+    added = [k for k in bindings if k not in projected]
+    return (sparqltext.add_to_projection(sparql, added) if added else sparql), added

@@ -39,7 +39,10 @@ from rdflib.term import Node
 from .errors import BadInputError, UnknownNameError
 from .resources import INFERRED_GRAPH, ONTOLOGY_GRAPH, rules_dir
 from .sparql.lexical import header_comment
+from .namespace import shorten
 from .store import Store, normalise
+
+_INFERRED = URIRef(INFERRED_GRAPH)
 
 _SKIP_TYPES = {OWL.Thing, OWL.NamedIndividual, RDFS.Resource, OWL.Class, OWL.ObjectProperty,
                OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property}
@@ -277,7 +280,7 @@ def _materialise_rules(store: Store) -> ReasonReport:
             lines = [line for line in data.splitlines(keepends=True) if line[:line.find(b" ")] in individuals]
             if not lines:
                 continue
-            store.load_ntriples(INFERRED_GRAPH, b"".join(lines))
+            store.load(b"".join(lines), format="ntriples", graph=INFERRED_GRAPH)
             for j, other in enumerate(rules):
                 if other.reads & rule.writes:
                     dirty[j] = True
@@ -323,7 +326,7 @@ def _materialise_reasonable(store: Store, *, max_rounds: int = 10) -> ReasonRepo
                 continue
             inferred.add(t)
             fresh.append(t)
-        store.add_triples(INFERRED_GRAPH, fresh)
+        store.add((s, p, o, _INFERRED) for s, p, o in fresh)
         pending = []
         for rule in rules:
             for t in store.execute(rule.sparql, {}, None).triples:
@@ -332,7 +335,7 @@ def _materialise_reasonable(store: Store, *, max_rounds: int = 10) -> ReasonRepo
                     inferred.add(t)
                     pending.append(t)
         pending = list(dict.fromkeys(pending))
-        store.add_triples(INFERRED_GRAPH, pending)
+        store.add((s, p, o, _INFERRED) for s, p, o in pending)
         if not pending:
             break
     by_pred = Counter(_short(p) for _, p, _ in inferred)
@@ -342,12 +345,7 @@ def _materialise_reasonable(store: Store, *, max_rounds: int = 10) -> ReasonRepo
 
 
 def _short(iri: Node) -> str:
-    text = str(iri)
-    for prefix, ns in (("tg:", "https://w3id.org/tipgraph/ontology#"), ("rdf:", str(RDF)),
-                       ("org:", "http://www.w3.org/ns/org#"), ("schema:", "https://schema.org/")):
-        if text.startswith(ns):
-            return prefix + text[len(ns):]
-    return text
+    return shorten(iri)
 
 
 def drop_inferred(store: Store) -> None:

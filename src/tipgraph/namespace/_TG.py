@@ -1,6 +1,6 @@
 """The tipgraph ontology as an rdflib DefinedNamespace.
 
-Generated from ontology/tipgraph.ttl by ``python -m tipgraph.namespace.generate``;
+Generated from ontology/tipgraph.ttl by ``python -m tipgraph.namespace``;
 do not edit by hand.
 """
 

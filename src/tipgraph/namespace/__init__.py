@@ -1,10 +1,17 @@
-"""Namespaces: ``TG`` for the ontology (generated, closed) and ``TGD`` for curated identifiers.
+"""Namespaces: ``TG`` for the ontology (generated, closed) and ``TGD`` for curated identifiers,
+the one prefix table (:data:`PREFIXES`) and the one way to shorten and expand IRIs.
 
 >>> TG.implements
 rdflib.term.URIRef('https://w3id.org/tipgraph/ontology#implements')
+>>> shorten(TG.implements)
+'tg:implements'
 """
 
+from __future__ import annotations
+
+from rdflib import BNode, URIRef
 from rdflib.namespace import Namespace
+from rdflib.term import Node
 
 from ..resources import GRAPH_NS, ID_NS
 from ._TG import TG
@@ -32,4 +39,46 @@ PREFIXES = {
     "wd": "http://www.wikidata.org/entity/",
 }
 
-__all__ = ["PREFIXES", "TG", "TGD", "TGG"]
+#: Longest namespace first, so a prefix that is the start of another never wins wrongly.
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def shorten(term: Node | str | None) -> str:
+    """A term as text: a prefixed name for IRIs in :data:`PREFIXES`, else the IRI or lexical form.
+
+    >>> shorten(URIRef("https://w3id.org/tipgraph/id/org-0001"))
+    'tgd:org-0001'
+    >>> shorten(URIRef("urn:x"))
+    'urn:x'
+    """
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, (URIRef, str)) and not hasattr(term, "language"):
+        text = str(term)
+        for prefix, ns in _BY_LENGTH:
+            if text.startswith(ns) and len(text) > len(ns):
+                return f"{prefix}:{text[len(ns):]}"
+        return text
+    return str(term)
+
+
+def expand(text: str) -> URIRef | None:
+    """An IRI from ``<iri>``, ``http(s)://...``, ``urn:...`` or a known prefixed name; else None.
+
+    >>> expand("tgd:org-0001")
+    rdflib.term.URIRef('https://w3id.org/tipgraph/id/org-0001')
+    """
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return URIRef(text[1:-1])
+    if text.startswith(("http://", "https://", "urn:")):
+        return URIRef(text)
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and " " not in local:
+        return URIRef(PREFIXES[prefix] + local)
+    return None
+
+
+__all__ = ["PREFIXES", "TG", "TGD", "TGG", "expand", "shorten"]

@@ -1,6 +1,6 @@
 """Generate ``_TG.py``, the :class:`rdflib.namespace.DefinedNamespace` of the ontology.
 
-Run ``python -m tipgraph.namespace.generate`` after changing ``ontology/tipgraph.ttl``;
+Run ``python -m tipgraph.namespace`` after changing ``ontology/tipgraph.ttl``;
 ``tests/test_namespace.py`` fails while the generated module is out of date.
 """
 
@@ -32,7 +32,7 @@ def render(ontology: Path | None = None) -> str:
     lines = [
         '"""The tipgraph ontology as an rdflib DefinedNamespace.',
         "",
-        "Generated from ontology/tipgraph.ttl by ``python -m tipgraph.namespace.generate``;",
+        "Generated from ontology/tipgraph.ttl by ``python -m tipgraph.namespace``;",
         "do not edit by hand.",
         '"""',
         "",

@@ -18,17 +18,17 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
 
 from .errors import BadInputError
 from .resources import GRAPH_NS, ONTOLOGY_GRAPH, data_files, ontology_file
-from .store import OxigraphStore, Store
+from .store import Store
 
-__all__ = ["FORMATS", "ONTOLOGY_GRAPH", "file_graph", "load_default", "load_files", "parse_file"]
+__all__ = ["FORMATS", "ONTOLOGY_GRAPH", "Parsed", "file_graph", "load_default", "load_files", "parse_file"]
 
 #: File suffix -> Oxigraph format. RDF/XML is deliberately absent: its parsers are
 #: open to entity-expansion bombs (see docs) and the curated data never needs it.
@@ -41,6 +41,9 @@ FORMATS = {
 }
 
 
+_BULK = {".ttl": "turtle", ".turtle": "turtle", ".trig": "trig", ".nt": "ntriples", ".nq": "nquads"}
+
+
 def file_graph(path: Path) -> str:
     """The graph IRI a triples-only file is loaded into.
 
@@ -50,10 +53,23 @@ def file_graph(path: Path) -> str:
     return GRAPH_NS + "file/" + quote(path.name)
 
 
-def parse_file(path: str | Path, *, graph: str | None = None) -> list[Any]:
-    """Parse one file into a list of pyoxigraph quads; raise :class:`BadInputError` naming file and line.
+@dataclass
+class Parsed:
+    """One parsed file: its facts as N-Quads bytes, ready for :meth:`Store.load`."""
+
+    path: Path
+    nquads: bytes
+    count: int
+
+
+def parse_file(path: str | Path, *, graph: str | None = None) -> Parsed:
+    """Parse one file completely; raise :class:`BadInputError` naming file, line and column.
 
     ``graph`` overrides the graph that triples outside any named graph go into.
+
+    >>> from tipgraph.resources import ontology_file
+    >>> parse_file(ontology_file(), graph=ONTOLOGY_GRAPH).count > 500
+    True
     """
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
@@ -64,13 +80,14 @@ def parse_file(path: str | Path, *, graph: str | None = None) -> list[Any]:
         raise BadInputError("no such file", path=str(path))
     target = ox.NamedNode(graph or file_graph(path))
     try:
-        quads = list(ox.parse(format=fmt, path=str(path), base_iri=path.resolve().as_uri()))
+        quads = [q if not isinstance(q.graph_name, ox.DefaultGraph)
+                 else ox.Quad(q.subject, q.predicate, q.object, target)
+                 for q in ox.parse(format=fmt, path=str(path), base_iri=path.resolve().as_uri())]
     except SyntaxError as exc:
         raise BadInputError(_clean(exc), path=str(path), line=exc.lineno, column=exc.offset) from None
     except (OSError, ValueError) as exc:
         raise BadInputError(str(exc), path=str(path)) from None
-    return [q if not isinstance(q.graph_name, ox.DefaultGraph)
-            else ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
+    return Parsed(path, ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"", len(quads))
 
 
 def _clean(exc: SyntaxError) -> str:
@@ -80,50 +97,40 @@ def _clean(exc: SyntaxError) -> str:
 
 
 def load_files(store: Store, paths: Iterable[str | Path], *, graph: str | None = None) -> int:
-    """Parse all ``paths`` first, then add them to ``store``; returns the number of quads added.
+    """Parse all ``paths`` first, then add them to ``store`` in one change; returns the number of quads.
 
     Nothing is added if any file fails to parse.
     """
-    parsed: list[Any] = []
-    for p in paths:
-        parsed.extend(parse_file(p, graph=graph))
-    store.add_ox_quads(parsed)
-    return len(parsed)
+    parsed = [parse_file(p, graph=graph) for p in paths]
+    store.apply(nquads=b"".join(p.nquads for p in parsed))
+    return sum(p.count for p in parsed)
 
 
 def load_default(store: Store, *, data: Iterable[str | Path] | None = None) -> dict[str, int]:
     """Load the ontology and the curated data (or the given data files) into a new ``store``.
 
     Returns the number of quads read per part: ``{"ontology": n, "data": m}``. An empty
-    in-memory Oxigraph store is filled by Oxigraph's bulk loader straight from the files
-    (1M triples: 4.3 s instead of 6.8 s); if a file is malformed that store is left
-    partly filled, which is harmless because it is new and the caller discards it.
+    store that can bulk-load is filled by its bulk loader straight from the files (1M
+    triples: 4.3 s instead of 6.8 s); if a file is malformed that store is left partly
+    filled, which is harmless because it is new and the caller discards it.
     """
     files = [Path(p) for p in (data if data is not None else data_files())]
-    if isinstance(store, OxigraphStore) and store.path is None and store.count() == 0:
+    if store.capabilities.bulk_load and not store.capabilities.persistent and store.count() == 0:
         return _bulk_load(store, files)
     onto = parse_file(ontology_file(), graph=ONTOLOGY_GRAPH)
-    rest: list[Any] = []
-    for p in files:
-        rest.extend(parse_file(p))
-    store.add_ox_quads(onto + rest)
-    return {"ontology": len(onto), "data": len(rest)}
+    rest = [parse_file(p) for p in files]
+    store.apply(nquads=onto.nquads + b"".join(p.nquads for p in rest))
+    return {"ontology": onto.count, "data": sum(p.count for p in rest)}
 
 
-def _bulk_load(store: OxigraphStore, files: list[Path]) -> dict[str, int]:
-    counts = {}
+def _bulk_load(store: Store, files: list[Path]) -> dict[str, int]:
+    counts: dict[str, int] = {}
     for part, path, graph in [("ontology", ontology_file(), ONTOLOGY_GRAPH)] + \
             [("data", p, None) for p in files]:
-        fmt = FORMATS.get(path.suffix.lower())
+        fmt = _BULK.get(path.suffix.lower())
         if fmt is None or not path.is_file():
             parse_file(path)  # raises the same error a parse would
         before = store.count()
-        try:
-            store.oxigraph.bulk_load(path=str(path), format=fmt, base_iri=path.resolve().as_uri(),
-                                     to_graph=ox.NamedNode(graph or file_graph(path)))
-        except SyntaxError as exc:
-            raise BadInputError(_clean(exc), path=str(path), line=exc.lineno, column=exc.offset) from None
-        except (OSError, ValueError) as exc:
-            raise BadInputError(str(exc), path=str(path)) from None
+        store.load(path, format=fmt, graph=graph or file_graph(path), base_iri=path.resolve().as_uri())
         counts[part] = counts.get(part, 0) + store.count() - before
     return counts

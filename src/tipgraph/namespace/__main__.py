@@ -1,0 +1,5 @@
+"""``python -m tipgraph.namespace``: regenerate ``_TG.py`` from the ontology."""
+
+from .generate import main
+
+raise SystemExit(main())

@@ -1,0 +1,210 @@
+"""The store interface every backend implements, in rdflib terms.
+
+Single facts travel as rdflib terms (``URIRef``, ``Literal``, ``BNode``); bulk paths as
+N-Triples / N-Quads bytes, which every engine reads natively. A backend declares what it
+can do in :class:`Capabilities`; callers ask, they never test the backend's class.
+The compliance suite (``tests/test_store_compliance.py``) runs on every backend.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+Quad = tuple[Node, Node, Node, URIRef]
+Triple = tuple[Node, Node, Node]
+
+#: Formats of the bulk paths (:meth:`Store.load`, :meth:`Store.dump`).
+BULK_FORMATS = ("nquads", "ntriples", "turtle", "trig")
+
+#: Oxigraph stores these derived types as xsd:integer; rdflib keeps them. We follow Oxigraph.
+_INTEGER_TYPES = frozenset(XSD[t] for t in (
+    "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger", "long", "int", "short",
+    "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"))
+
+
+def normalise(term: Node | None) -> Node | None:
+    """Make terms compare equal across engines.
+
+    ``"x"^^xsd:string`` becomes ``"x"`` (equal in RDF 1.1), and integer subtypes such as
+    ``xsd:nonNegativeInteger`` become ``xsd:integer``, as Oxigraph stores them.
+
+    >>> normalise(Literal("5", datatype=XSD.nonNegativeInteger)).datatype == XSD.integer
+    True
+    """
+    if isinstance(term, Literal) and term.datatype is not None:
+        if term.datatype == XSD.string:
+            return Literal(str(term))
+        if term.datatype in _INTEGER_TYPES:
+            return Literal(str(term), datatype=XSD.integer)
+    return term
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend can do; callers choose their path by asking.
+
+    >>> Capabilities(bulk_load=True).transactions
+    False
+    """
+
+    #: loads large N-Triples / N-Quads payloads faster than one fact at a time
+    bulk_load: bool = False
+    #: keeps named graphs apart (one per source, the inferred graph)
+    named_graphs: bool = True
+    #: :meth:`Store.replace_graph` and :meth:`Store.apply` are atomic
+    transactions: bool = False
+    #: the engine itself bounds a query's time (otherwise a killed worker does)
+    time_limits: bool = False
+    #: the data outlives the process
+    persistent: bool = False
+    #: queries may run in a forked worker of this process (the data lives in this process)
+    forkable: bool = True
+
+
+@dataclass
+class RawResult:
+    """What a backend returns for one query, before capping and timing."""
+
+    kind: str  # "SELECT", "ASK" or "CONSTRUCT"
+    vars: list[str] = field(default_factory=list)
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[Triple] = field(default_factory=list)
+    truncated: bool = False
+
+
+def collect(kind: str, vars_: list[str], rows: Iterable[tuple[Node | None, ...]], max_rows: int | None) -> RawResult:
+    """At most ``max_rows`` of ``rows`` in a :class:`RawResult`, saying whether more existed."""
+    out: list[tuple[Node | None, ...]] = []
+    truncated = False
+    for row in rows:
+        if max_rows is not None and len(out) >= max_rows:
+            truncated = True
+            break
+        out.append(row)
+    return RawResult(kind=kind, vars=vars_, rows=out, truncated=truncated)
+
+
+def collect_triples(triples: Iterable[Triple], max_rows: int | None) -> RawResult:
+    """At most ``max_rows`` triples of a CONSTRUCT in a :class:`RawResult`."""
+    res = collect("CONSTRUCT", [], triples, max_rows)  # type: ignore[arg-type]
+    return RawResult(kind="CONSTRUCT", triples=res.rows, truncated=res.truncated)  # type: ignore[arg-type]
+
+
+class Store(abc.ABC):
+    """The interface every backend implements; see ``tests/test_store_compliance.py``.
+
+    Every query runs over the union of the named graphs, with the prefixes of
+    :data:`tipgraph.namespace.PREFIXES` predeclared (a query's own ``PREFIX`` lines win).
+    """
+
+    backend: ClassVar[str]
+    capabilities: Capabilities = Capabilities()
+
+    def __init__(self) -> None:
+        self.path: Path | None = None
+
+    @property
+    def location(self) -> str:
+        """The location string :func:`tipgraph.store.open_store` opens this store again by."""
+        return f"{self.backend}:{self.path}" if self.path is not None else f"{self.backend}:"
+
+    # --- writing -------------------------------------------------------------
+    @abc.abstractmethod
+    def add(self, quads: Iterable[Quad]) -> int:
+        """Add facts, each ``(s, p, o, graph)`` in rdflib terms; returns how many were given."""
+
+    @abc.abstractmethod
+    def load(self, data: bytes | Path, *, format: str = "nquads", graph: str | None = None,
+             base_iri: str | None = None) -> None:
+        """Bulk-add data in one of :data:`BULK_FORMATS` from bytes or a file (the fast path).
+
+        Triples outside any named graph go into ``graph``. Syntax errors raise
+        :class:`~tipgraph.errors.BadInputError` with the position; prefer
+        :func:`tipgraph.loading.parse_file` first when all-or-nothing matters.
+        """
+
+    @abc.abstractmethod
+    def drop_graph(self, graph: str) -> None:
+        """Remove a named graph and all its triples (no error if absent)."""
+
+    def replace_graph(self, graph: str, ntriples: bytes) -> None:
+        """Make ``graph`` hold exactly these N-Triples (atomic where ``capabilities.transactions``)."""
+        self.apply(drop=[graph], nquads=_into_graph(ntriples, graph))
+
+    def apply(self, *, drop: Iterable[str] = (), nquads: bytes = b"") -> None:
+        """Drop named graphs, then add N-Quads: one change (atomic where ``capabilities.transactions``)."""
+        for g in drop:
+            self.drop_graph(g)
+        if nquads:
+            self.load(nquads, format="nquads")
+
+    # --- reading -------------------------------------------------------------
+    @abc.abstractmethod
+    def graphs(self) -> list[str]:
+        """IRIs of the named graphs that hold at least one triple, sorted."""
+
+    @abc.abstractmethod
+    def count(self, graph: str | None = None) -> int:
+        """Number of quads in one named graph, or in all of them."""
+
+    @abc.abstractmethod
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        """Iterate ``(s, p, o, graph)`` as rdflib terms (literals normalised)."""
+
+    @abc.abstractmethod
+    def dump(self, *, exclude: Iterable[str] = ()) -> bytes:
+        """Every quad as N-Quads bytes, leaving out the named graphs in ``exclude``."""
+
+    @abc.abstractmethod
+    def execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None) -> RawResult:
+        """Run a SPARQL query (already checked by :mod:`tipgraph.sparql`) over the union graph.
+
+        ``bindings`` pre-bind variables (``initBindings`` semantics; the query layer makes sure
+        every bound variable is projected); at most ``max_rows`` rows come back and
+        ``truncated`` says whether more existed. Engine errors caused by the query are raised
+        as :class:`~tipgraph.errors.BadInputError`.
+        """
+
+    def construct_ntriples(self, sparql: str) -> bytes:
+        """Run a CONSTRUCT query over the union graph; the triples as N-Triples bytes."""
+        from .terms import ntriples
+
+        return ntriples(self.execute(sparql, {}, None).triples)
+
+    def select_terms(self, sparql: str) -> list[bytes]:
+        """The first column of a SELECT, each term in N-Triples syntax."""
+        return [row[0].n3().encode("utf-8") for row in self.execute(sparql, {}, None).rows
+                if row[0] is not None]
+
+    def close(self) -> None:
+        """Release the store (flushes a persistent store)."""
+
+    # --- for notebooks --------------------------------------------------------
+    @property
+    def dataset(self) -> Any:
+        """An :class:`rdflib.Dataset` view of the store (default graph = union), for ordinary rdflib code."""
+        raise NotImplementedError(f"the {self.backend} backend has no rdflib view")
+
+
+def _into_graph(ntriples: bytes, graph: str) -> bytes:
+    """N-Triples lines as N-Quads lines in ``graph`` (the IRI is validated as an IRI)."""
+    from .terms import iri_ref
+
+    suffix = f" {iri_ref(graph)} .".encode()
+    out = []
+    for line in ntriples.splitlines():
+        line = line.strip()
+        if line and not line.startswith(b"#"):
+            if not line.endswith(b"."):
+                raise ValueError("not an N-Triples line")
+            out.append(line[:-1].rstrip() + suffix)
+    return b"\n".join(out) + b"\n" if out else b""

@@ -1,0 +1,242 @@
+"""The default backend: Oxigraph (pyoxigraph), in memory or kept in a directory.
+
+With a ``path`` the data lives in Oxigraph's on-disk format (RocksDB) and is read into
+memory when the store opens; every change is written through to disk at once. The
+on-disk database is open only while a change is written, because RocksDB runs
+background threads and a query worker forked while one of them holds a lock would hang.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from ..errors import BadInputError
+from ..namespace import PREFIXES
+from .terms import iri_ref
+from .base import Capabilities, Quad, RawResult, Store, collect, collect_triples
+
+_FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "ntriples": ox.RdfFormat.N_TRIPLES,
+            "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG}
+#: Above this many bytes Oxigraph's bulk loader is faster than a transaction.
+_BULK_BYTES = 5_000_000
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+# ---------------------------------------------------------------------------
+# Term conversion, private to this backend
+# ---------------------------------------------------------------------------
+def from_ox(term: Any) -> Node | None:
+    """A pyoxigraph term in rdflib; ``xsd:string`` literals become plain literals.
+
+    >>> from_ox(ox.Literal("x"))
+    rdflib.term.Literal('x')
+    """
+    if term is None or isinstance(term, ox.DefaultGraph):
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == str(XSD.string):
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt))
+    raise TypeError(f"cannot convert {term!r}")
+
+
+def to_ox(term: Node) -> Any:
+    """An rdflib term in pyoxigraph (an invalid IRI raises ``ValueError``)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot convert {term!r} to an Oxigraph term")
+
+
+def _query_error(exc: Exception) -> BadInputError | None:
+    """Our error for what pyoxigraph raises on a user's query; None for anything else (a bug).
+
+    pyoxigraph documents ``SyntaxError`` for a query it cannot parse (the position is in
+    the message as ``error at L:C``) and ``ValueError`` for an invalid argument.
+    """
+    if isinstance(exc, SyntaxError):
+        msg = str(exc.msg or exc)
+        found = _POSITION.search(msg)
+        line, col = (int(found.group(1)), int(found.group(2))) if found else (exc.lineno, exc.offset)
+        if found:
+            msg = msg.replace(found.group(0), "error").strip()
+        return BadInputError(f"malformed SPARQL: {msg}", path="<query>", line=line, column=col)
+    if isinstance(exc, ValueError) and not isinstance(exc, BadInputError):
+        return BadInputError(f"the SPARQL engine refused the query: {exc}")
+    return None
+
+
+class OxigraphStore(Store):
+    """Oxigraph in memory, or persistent in directory ``path``.
+
+    >>> s = OxigraphStore()
+    >>> s.load(b'<urn:s> <urn:p> "o" <urn:g> .\\n')
+    >>> s.count("urn:g"), s.graphs()
+    (1, ['urn:g'])
+    """
+
+    backend = "oxigraph"
+    capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True)
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        super().__init__()
+        self._ox = ox.Store()
+        self._dataset: Dataset | None = None
+        if path is not None:
+            self.path = Path(path)
+            self.capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, persistent=True)
+            disk = self._open_disk()
+            self._ox.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+            del disk
+
+    def _open_disk(self) -> ox.Store:
+        try:
+            return ox.Store(str(self.path))
+        except OSError as exc:
+            raise BadInputError(f"cannot open the store: {exc}", path=str(self.path)) from None
+
+    def _change(self, change: Callable[[ox.Store], None]) -> None:
+        change(self._ox)
+        if self.path is not None:
+            disk = self._open_disk()
+            change(disk)
+            disk.flush()
+            del disk
+
+    @property
+    def dataset(self) -> Dataset:
+        if self._dataset is None:
+            from oxrdflib import OxigraphStore as _Plugin
+
+            self._dataset = Dataset(store=_Plugin(store=self._ox), default_union=True)
+        return self._dataset
+
+    # --- writing -------------------------------------------------------------
+    def add(self, quads: Iterable[Quad]) -> int:
+        items = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.NamedNode(str(g))) for s, p, o, g in quads]
+        self._change(lambda store: store.extend(items))
+        return len(items)
+
+    def load(self, data: bytes | Path, *, format: str = "nquads", graph: str | None = None,
+             base_iri: str | None = None) -> None:
+        fmt = _FORMATS[format]
+        kw: dict[str, Any] = {"format": fmt, "to_graph": ox.NamedNode(graph) if graph else None}
+        if base_iri:
+            kw["base_iri"] = base_iri
+        if isinstance(data, Path):
+            kw["path"] = str(data)
+            bulk = True
+        else:
+            kw["input"] = data
+            bulk = len(data) > _BULK_BYTES
+
+        def load(store: ox.Store) -> None:
+            (store.bulk_load if bulk else store.load)(**kw)
+
+        try:
+            self._change(load)
+        except SyntaxError as exc:
+            where = str(data) if isinstance(data, Path) else "<data>"
+            msg = str(exc.msg or exc)
+            msg = msg.split(": ", 1)[1] if msg.startswith("Parser error") and ": " in msg else msg
+            raise BadInputError(msg, path=where, line=exc.lineno, column=exc.offset) from None
+
+    def drop_graph(self, graph: str) -> None:
+        g = ox.NamedNode(graph)
+
+        def drop(store: ox.Store) -> None:
+            if store.contains_named_graph(g):
+                store.remove_graph(g)
+
+        self._change(drop)
+
+    def apply(self, *, drop: Iterable[str] = (), nquads: bytes = b"") -> None:
+        drops = list(drop)
+        if not drops:
+            if nquads:
+                self.load(nquads, format="nquads")
+            return
+        # One SPARQL update is one transaction: the graphs are dropped and refilled together.
+        parsed = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)) if nquads else []
+        update = " ; ".join(f"DROP SILENT GRAPH {iri_ref(g)}" for g in drops)
+
+        def change(store: ox.Store) -> None:
+            store.update(update)
+            store.extend(parsed)
+
+        self._change(change)
+
+    # --- reading -------------------------------------------------------------
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode)
+                      and next(iter(self._ox.quads_for_pattern(None, None, None, g)), None) is not None)
+
+    def count(self, graph: str | None = None) -> int:
+        if graph is None:
+            return len(self._ox)
+        # The IRI is written by the term serialiser (validated), so the engine plans with it.
+        res = self._ox.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }}")
+        return int(next(iter(res))["n"].value)  # type: ignore[index, union-attr]
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        g = ox.NamedNode(graph) if graph else None
+        for q in self._ox.quads_for_pattern(None, None, None, g):
+            if isinstance(q.graph_name, ox.DefaultGraph):
+                continue
+            yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), from_ox(q.graph_name)  # type: ignore[misc]
+
+    def dump(self, *, exclude: Iterable[str] = ()) -> bytes:
+        skip = {ox.NamedNode(g) for g in exclude}
+        quads = (q for q in self._ox.quads_for_pattern(None, None, None, None)
+                 if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in skip)
+        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+
+    def construct_ntriples(self, sparql: str) -> bytes:
+        res = self._ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+        return res.serialize(format=ox.RdfFormat.N_TRIPLES) or b""  # type: ignore[union-attr]
+
+    def select_terms(self, sparql: str) -> list[bytes]:
+        res = self._ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+        data = res.serialize(format=ox.QueryResultsFormat.TSV) or b""  # type: ignore[union-attr]
+        return [line.split(b"\t", 1)[0] for line in data.split(b"\n")[1:] if line]
+
+    def execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None) -> RawResult:
+        subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+        try:
+            res = self._ox.query(sparql, use_default_graph_as_union=True, substitutions=subs, prefixes=PREFIXES)
+        except (SyntaxError, ValueError) as exc:
+            mapped = _query_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from None
+        if isinstance(res, ox.QueryBoolean):
+            return RawResult(kind="ASK", boolean=bool(res))
+        if isinstance(res, ox.QuerySolutions):
+            vars_ = [v.value for v in res.variables]
+            rows = (tuple(from_ox(value) for value in sol) for sol in res)
+            return collect("SELECT", vars_, rows, max_rows)
+        return collect_triples(((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))  # type: ignore[misc]
+                                for t in res), max_rows)
+
