@@ -52,13 +52,25 @@ class MemoryStore(Store):
 
     def load(self, data: bytes | Path, *, format: str = "nquads", graph: str | None = None,
              base_iri: str | None = None) -> None:
+        from rdflib.exceptions import ParserError
+
         payload = data.read_bytes() if isinstance(data, Path) else data
-        if format in ("ntriples", "turtle"):
-            if graph is None:
-                raise ValueError(f"{format} data needs a graph to go into")
-            self._ds.graph(URIRef(graph)).parse(data=payload, format=_FORMATS[format], publicID=base_iri)
-        else:
-            self._ds.parse(data=payload, format=_FORMATS[format], publicID=base_iri)
+        where = str(data) if isinstance(data, Path) else "<data>"
+        scratch = Dataset()
+        try:
+            scratch.parse(data=payload, format=_FORMATS[format], publicID=base_iri)
+        except (ParserError, SyntaxError, ValueError) as exc:
+            raise BadInputError(" ".join(str(exc).split())[:300], path=where) from None
+        target = URIRef(graph) if graph else None
+        quads = []
+        for s, p, o, g in scratch.quads((None, None, None, None)):
+            gid = g.identifier if hasattr(g, "identifier") else g
+            if gid == DATASET_DEFAULT_GRAPH_ID:
+                if target is None:
+                    raise BadInputError("triples outside a named graph need a graph to go into", path=where)
+                gid = target
+            quads.append((s, p, o, gid))
+        self.add(quads)
 
     def drop_graph(self, graph: str) -> None:
         self._ds.remove_graph(URIRef(graph))
