@@ -8,7 +8,7 @@ TG     := $(VENV)/bin/tipgraph
 OUT    ?= out
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test browser bench notebooks lab namespace clean help
+.PHONY: setup demo test lint browser bench notebooks lab namespace clean help
 
 help:
 	@echo "make demo   - build the graph, validate, reason, answer the competency questions, write maps to $(OUT)/"
@@ -47,7 +47,12 @@ demo: setup
 	$(TG) export $(OUT)/tipgraph.trig --store $(OUT)/store
 	@echo "done: open $(OUT)/landscape.html in a browser (it works offline)"
 
-test: setup browser
+# ruff and mypy first: the package ships py.typed, so its types are part of its interface.
+lint: setup
+	$(PY) -m ruff check src
+	$(PY) -m mypy
+
+test: setup browser lint
 	$(PY) -m pytest
 
 bench: setup

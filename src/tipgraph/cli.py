@@ -55,8 +55,8 @@ def _open(args: argparse.Namespace) -> Any:
 
     timeout = getattr(args, "timeout", 10.0)
     max_rows = getattr(args, "max_rows", 10_000)
-    kw = dict(timeout=timeout or None, max_rows=max_rows or None,
-              allow_network=getattr(args, "allow_network", False))
+    kw: dict[str, Any] = {"timeout": timeout or None, "max_rows": max_rows or None,
+              "allow_network": getattr(args, "allow_network", False)}
     if args.store is not None:
         if not args.store.is_dir():
             raise BadInputError("no store here; create it with 'tipgraph build --store DIR'", path=str(args.store))
@@ -122,7 +122,7 @@ def cmd_query(args: argparse.Namespace) -> int:
             print(f"{q.name}\n    {q.question}" + (f"\n    params: {params}" if params else ""))
         return errors.EXIT_OK
     kg = _open(args)
-    params = _parse_params(args.param)
+    bindings = _parse_params(args.param)
     if args.all:
         for name, res in kg.answer_all().items():
             print(f"\n## {name}\n{named_queries()[name].question}\n")
@@ -139,17 +139,14 @@ def cmd_query(args: argparse.Namespace) -> int:
             raise BadInputError(str(exc), path=args.query) from None
     else:
         text = args.query
-    _print_result(kg.query(text, params), args.format)
+    _print_result(kg.query(text, bindings), args.format)
     return errors.EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from . import load
 
-    if args.store is not None:
-        kg = _open(args)
-    else:
-        kg = load(args.data, backend=args.backend, reason=False)
+    kg = _open(args) if args.store is not None else load(args.data, backend=args.backend, reason=False)
     result = kg.validate(owl=not args.no_owl, owl_timeout=args.owl_timeout)
     print(result.text())
     for skipped in result.skipped:

@@ -18,13 +18,22 @@ from rdflib import Graph, URIRef
 
 from . import loading as _load
 from . import reason as _reason
-from .errors import BadInputError, NotConformingError, UnknownNameError
+from .errors import BadInputError, NotConformingError
+from .export import format_for, serialise
 from .files import atomic_write
-from .query import (NamedQuery, QueryResult, bind_named, expand, get_named_query, named_queries,
-                    resolve_entity, run_query)
+from .namespace import shorten
+from .query import (
+    NamedQuery,
+    QueryResult,
+    bind_named,
+    expand,
+    get_named_query,
+    named_queries,
+    resolve_entity,
+    run_query,
+)
 from .resources import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from .sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Limits
-from .export import format_for, serialise
 from .store import Store, open_store, replace_directory
 
 _UNSET: Any = object()
@@ -89,21 +98,22 @@ class Stats:
 
 # Each class or relation counted once per entity or fact, however many sources state it;
 # "inferred" counts only what the reasoner added. The graph IRIs are our own constants.
-_COUNT_TYPES = """
-SELECT ?term (COUNT(DISTINCT ?a) AS ?asserted) (COUNT(DISTINCT ?i) AS ?inferred) WHERE {
-  { GRAPH ?g { ?a a ?term } FILTER(?g != <%(ontology)s> && ?g != <%(inferred)s>) }
-  UNION { GRAPH <%(inferred)s> { ?i a ?term } }
-} GROUP BY ?term
-""" % {"ontology": ONTOLOGY_GRAPH, "inferred": INFERRED_GRAPH}
-_COUNT_PREDICATES = """
-SELECT ?term (SUM(?x) AS ?asserted) (SUM(?y) AS ?inferred) WHERE {
-  { SELECT ?term (COUNT(*) AS ?x) (0 AS ?y) WHERE {
-      SELECT DISTINCT ?s ?term ?o WHERE {
-        GRAPH ?g { ?s ?term ?o } FILTER(?g != <%(ontology)s> && ?g != <%(inferred)s>) } }
-    GROUP BY ?term }
-  UNION { SELECT ?term (0 AS ?x) (COUNT(*) AS ?y) WHERE { GRAPH <%(inferred)s> { ?s ?term ?o } } GROUP BY ?term }
-} GROUP BY ?term
-""" % {"ontology": ONTOLOGY_GRAPH, "inferred": INFERRED_GRAPH}
+_COUNT_TYPES = f"""
+SELECT ?term (COUNT(DISTINCT ?a) AS ?asserted) (COUNT(DISTINCT ?i) AS ?inferred) WHERE {{
+  {{ GRAPH ?g {{ ?a a ?term }} FILTER(?g != <{ONTOLOGY_GRAPH}> && ?g != <{INFERRED_GRAPH}>) }}
+  UNION {{ GRAPH <{INFERRED_GRAPH}> {{ ?i a ?term }} }}
+}} GROUP BY ?term
+"""
+_COUNT_PREDICATES = f"""
+SELECT ?term (SUM(?x) AS ?asserted) (SUM(?y) AS ?inferred) WHERE {{
+  {{ SELECT ?term (COUNT(*) AS ?x) (0 AS ?y) WHERE {{
+      SELECT DISTINCT ?s ?term ?o WHERE {{
+        GRAPH ?g {{ ?s ?term ?o }} FILTER(?g != <{ONTOLOGY_GRAPH}> && ?g != <{INFERRED_GRAPH}>) }} }}
+    GROUP BY ?term }}
+  UNION {{ SELECT ?term (0 AS ?x) (COUNT(*) AS ?y) WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?term ?o }} }}
+           GROUP BY ?term }}
+}} GROUP BY ?term
+"""
 
 
 class KnowledgeGraph:
@@ -238,14 +248,12 @@ class KnowledgeGraph:
         """Counts per graph, per class and per relation, asserted vs inferred."""
         rows = self.store.execute("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
                                   {}, None).rows
-        graphs = {str(g): int(n) for g, n in sorted(rows) if isinstance(g, URIRef)}
+        graphs = {str(g): int(str(n)) for g, n in sorted(rows) if isinstance(g, URIRef)}
         return Stats(graphs=graphs, classes=self._split_counts(_COUNT_TYPES),
                      relations=self._split_counts(_COUNT_PREDICATES))
 
     def _split_counts(self, sparql: str) -> list[tuple[str, int, int]]:
-        from .query import shorten
-
-        rows = [(shorten(t), int(a), int(i)) for t, a, i in self.store.execute(sparql, {}, None).rows]
+        rows = [(shorten(t), int(str(a)), int(str(i))) for t, a, i in self.store.execute(sparql, {}, None).rows]
         return sorted(rows, key=lambda r: (-(r[1] + r[2]), r[0]))
 
     def export(self, path: str | Path | None = None, *, format: str | None = None,

@@ -130,6 +130,7 @@ def _bulk_load(store: Store, files: list[Path]) -> dict[str, int]:
         fmt = _BULK.get(path.suffix.lower())
         if fmt is None or not path.is_file():
             parse_file(path)  # raises the same error a parse would
+        assert fmt is not None
         before = store.count()
         store.load(path, format=fmt, graph=graph or file_graph(path), base_iri=path.resolve().as_uri())
         counts[part] = counts.get(part, 0) + store.count() - before

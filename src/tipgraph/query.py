@@ -17,9 +17,9 @@ import csv
 import io
 import json
 import time
-from decimal import Decimal
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -28,12 +28,12 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from .sparql import lexical as sparqltext
 from .errors import AmbiguousNameError, BadInputError, UnknownNameError
 from .namespace import expand, shorten
-from .resources import queries_dir
 from .process import run_limited
+from .resources import queries_dir
 from .sparql import Limits, check_query
+from .sparql import lexical as sparqltext
 from .store import RawResult, Store
 
 _KINDS = {"entity", "string", "integer", "date"}
@@ -143,7 +143,7 @@ class QueryResult:
 
     def records(self) -> list[dict[str, Any]]:
         """Rows as dicts of plain Python values (IRIs shortened to prefixed names)."""
-        return [{v: _python(x) for v, x in zip(self.vars, row)} for row in self.rows]
+        return [{v: _python(x) for v, x in zip(self.vars, row, strict=False)} for row in self.rows]
 
     def column(self, var: str) -> list[Any]:
         """One column as plain Python values, e.g. ``result.column("countryLabel")``."""
@@ -167,7 +167,7 @@ class QueryResult:
             rows: list[tuple[Node | None, ...]] = list(self.triples)
         else:
             vars_, rows = self.vars, self.rows
-        bindings = [{v: _json_term(x) for v, x in zip(vars_, row) if x is not None} for row in rows]
+        bindings = [{v: _json_term(x) for v, x in zip(vars_, row, strict=False) if x is not None} for row in rows]
         return {"head": {"vars": vars_}, "results": {"bindings": bindings}}
 
     def _table(self) -> tuple[list[str], list[list[str]]]:
@@ -192,7 +192,8 @@ class QueryResult:
             return json.dumps({"answer": bool(self.boolean)})
         if self.kind == "CONSTRUCT":
             head, body = self._table()
-            return json.dumps([dict(zip(head, r)) for r in body], ensure_ascii=False, indent=2, default=str)
+            rows = [dict(zip(head, r, strict=False)) for r in body]
+            return json.dumps(rows, ensure_ascii=False, indent=2, default=str)
         return json.dumps(self.records(), ensure_ascii=False, indent=2, default=str)
 
     def to_table(self, max_width: int = 60) -> str:
@@ -205,9 +206,9 @@ class QueryResult:
 
         cells = [[cut(c) for c in r] for r in body]
         widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(head)]
-        line = "  ".join(h.ljust(w) for h, w in zip(head, widths)).rstrip()
+        line = "  ".join(h.ljust(w) for h, w in zip(head, widths, strict=False)).rstrip()
         rule = "  ".join("-" * w for w in widths)
-        rows = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+        rows = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)).rstrip() for r in cells]
         return "\n".join([line, rule, *rows])
 
     def summary(self) -> str:
@@ -295,12 +296,13 @@ def _as_term(value: Any) -> Node:
 
 
 def run_query(store: Store, sparql: str, bindings: Mapping[str, Any] | None = None, *,
-              limits: Limits = Limits(), name: str | None = None) -> QueryResult:
+              limits: Limits | None = None, name: str | None = None) -> QueryResult:
     """Check the query against the limits, then run it in a worker; see :mod:`tipgraph.sparql.safety`.
 
     Binding values may be rdflib terms, IRIs or prefixed names (as strings), or plain
     Python values (become literals).
     """
+    limits = limits or Limits()
     check_query(sparql, allow_network=limits.allow_network)
     terms = {k.lstrip("?$"): _as_term(v) for k, v in (bindings or {}).items()}
     text, added = _project_bound(sparql, terms)

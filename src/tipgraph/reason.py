@@ -37,9 +37,9 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from .errors import BadInputError, UnknownNameError
+from .namespace import shorten
 from .resources import INFERRED_GRAPH, ONTOLOGY_GRAPH, rules_dir
 from .sparql.lexical import header_comment
-from .namespace import shorten
 from .store import Store, normalise
 
 _INFERRED = URIRef(INFERRED_GRAPH)
@@ -150,9 +150,7 @@ def _keep(t: tuple[Node, Node, Node], individuals: set[Node]) -> bool:
         return False
     if p in _SKIP_PREDICATES:
         return False
-    if p == RDF.type and o in _SKIP_TYPES:
-        return False
-    return True
+    return not (p == RDF.type and o in _SKIP_TYPES)
 
 
 ENGINES = ("rules", "reasonable")
@@ -166,7 +164,7 @@ def materialise(store: Store, *, engine: str | None = None) -> ReasonReport:
     (whose pure-Python SPARQL engine makes the rules about 4x slower there).
 
     >>> from tipgraph.store import open_store
-    >>> from tipgraph.load import load_default
+    >>> from tipgraph.loading import load_default
     >>> s = open_store("oxigraph"); _ = load_default(s)
     >>> materialise(s).inferred > 100
     True
@@ -216,16 +214,15 @@ def owl_rl_rules(ontology: Graph) -> list[Rule]:
 
     if sub:
         add("prp-spo1", "a sub-property's facts hold for the super-property",
-            "CONSTRUCT { ?s ?q ?o } WHERE { VALUES (?p ?q) { %s } ?s ?p ?o . FILTER NOT EXISTS { ?s ?q ?o } }"
-            % values(sub), {a for a, _ in sub}, {b for _, b in sub})
+            f"CONSTRUCT {{ ?s ?q ?o }} WHERE {{ VALUES (?p ?q) {{ {values(sub)} }} ?s ?p ?o . FILTER NOT EXISTS {{ ?s ?q ?o }} }}", {a for a, _ in sub}, {b for _, b in sub})
     if inverse:
         add("prp-inv", "a fact holds for the inverse property, turned round",
-            "CONSTRUCT { ?o ?q ?s } WHERE { VALUES (?p ?q) { %s } ?s ?p ?o . FILTER (!isLiteral(?o)) "
-            "FILTER NOT EXISTS { ?o ?q ?s } }" % values(inverse), {a for a, _ in inverse}, {b for _, b in inverse})
+            f"CONSTRUCT {{ ?o ?q ?s }} WHERE {{ VALUES (?p ?q) {{ {values(inverse)} }} ?s ?p ?o . FILTER (!isLiteral(?o)) "
+            "FILTER NOT EXISTS { ?o ?q ?s } }", {a for a, _ in inverse}, {b for _, b in inverse})
     if symmetric:
         add("prp-symp", "a symmetric fact holds both ways round",
-            "CONSTRUCT { ?o ?p ?s } WHERE { VALUES (?p ?q) { %s } ?s ?p ?o . FILTER (!isLiteral(?o)) "
-            "FILTER NOT EXISTS { ?o ?p ?s } }" % values(symmetric), {a for a, _ in symmetric},
+            f"CONSTRUCT {{ ?o ?p ?s }} WHERE {{ VALUES (?p ?q) {{ {values(symmetric)} }} ?s ?p ?o . FILTER (!isLiteral(?o)) "
+            "FILTER NOT EXISTS { ?o ?p ?s } }", {a for a, _ in symmetric},
             {a for a, _ in symmetric})
     for p in typed(OWL.TransitiveProperty):
         add(f"prp-trp {_short(URIRef(p))}", "a transitive property's chains hold end to end",
@@ -233,25 +230,25 @@ def owl_rl_rules(ontology: Graph) -> list[Rule]:
             {p}, {p})
     if domain:
         add("prp-dom", "the subject of a property is in its domain",
-            "CONSTRUCT { ?s a ?c } WHERE { VALUES (?p ?c) { %s } ?s ?p ?o . FILTER (?c NOT IN (%s)) "
-            "FILTER NOT EXISTS { ?s a ?c } }" % (values(domain), _SKIP_TYPE_IRIS), {a for a, _ in domain},
+            f"CONSTRUCT {{ ?s a ?c }} WHERE {{ VALUES (?p ?c) {{ {values(domain)} }} ?s ?p ?o . FILTER (?c NOT IN ({_SKIP_TYPE_IRIS})) "
+            "FILTER NOT EXISTS { ?s a ?c } }", {a for a, _ in domain},
             {_RDF_TYPE})
     if rng:
         add("prp-rng", "the object of an object property is in its range",
-            "CONSTRUCT { ?o a ?c } WHERE { VALUES (?p ?c) { %s } ?s ?p ?o . FILTER (!isLiteral(?o) && "
-            "?c NOT IN (%s)) FILTER NOT EXISTS { ?o a ?c } }" % (values(rng), _SKIP_TYPE_IRIS),
+            f"CONSTRUCT {{ ?o a ?c }} WHERE {{ VALUES (?p ?c) {{ {values(rng)} }} ?s ?p ?o . FILTER (!isLiteral(?o) && "
+            f"?c NOT IN ({_SKIP_TYPE_IRIS})) FILTER NOT EXISTS {{ ?o a ?c }} }}",
             {a for a, _ in rng}, {_RDF_TYPE})
     if subclass:
         add("cax-sco", "a member of a class is a member of its super-classes",
-            "CONSTRUCT { ?x a ?d } WHERE { VALUES (?c ?d) { %s } ?x a ?c . FILTER (?d NOT IN (%s)) "
-            "FILTER NOT EXISTS { ?x a ?d } }" % (values(subclass), _SKIP_TYPE_IRIS), {_RDF_TYPE}, {_RDF_TYPE})
+            f"CONSTRUCT {{ ?x a ?d }} WHERE {{ VALUES (?c ?d) {{ {values(subclass)} }} ?x a ?c . FILTER (?d NOT IN ({_SKIP_TYPE_IRIS})) "
+            "FILTER NOT EXISTS { ?x a ?d } }", {_RDF_TYPE}, {_RDF_TYPE})
     return rules
 
 
-_INDIVIDUALS = """
-SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER (?g != <%s> && ?g != <%s>) }
-""" % (ONTOLOGY_GRAPH, INFERRED_GRAPH)
-_BY_PREDICATE = "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH <%s> { ?s ?p ?o } } GROUP BY ?p" % INFERRED_GRAPH
+_INDIVIDUALS = f"""
+SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{ONTOLOGY_GRAPH}> && ?g != <{INFERRED_GRAPH}>) }}
+"""
+_BY_PREDICATE = f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }} GROUP BY ?p"
 
 
 def _materialise_rules(store: Store) -> ReasonReport:
@@ -284,7 +281,7 @@ def _materialise_rules(store: Store) -> ReasonReport:
             for j, other in enumerate(rules):
                 if other.reads & rule.writes:
                     dirty[j] = True
-    by_pred = {_short(row[0]): int(row[1]) for row in store.execute(_BY_PREDICATE, {}, None).rows}
+    by_pred = {_short(p): int(str(n)) for p, n in store.execute(_BY_PREDICATE, {}, None).rows}
     return ReasonReport(asserted=asserted, inferred=sum(by_pred.values()), seconds=time.perf_counter() - started,
                         rounds=runs, engine="SPARQL rules compiled from the ontology", by_predicate=by_pred,
                         rules=[r.name for r in rules])
@@ -344,7 +341,7 @@ def _materialise_reasonable(store: Store, *, max_rounds: int = 10) -> ReasonRepo
                         rules=[r.name for r in rules], engine="reasonable (OWL 2 RL closure) + SPARQL rules")
 
 
-def _short(iri: Node) -> str:
+def _short(iri: Node | None) -> str:
     return shorten(iri)
 
 

@@ -19,6 +19,7 @@ location               store
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..errors import UnknownNameError
 from .base import BULK_FORMATS, Capabilities, Quad, RawResult, Store, normalise
@@ -41,6 +42,7 @@ def open_store(location: str | Path = "oxigraph:") -> Store:
         if not sep and text in BACKENDS:
             return BACKENDS[text]()
         return OxigraphStore(Path(text))
+    cls: Any
     try:
         cls = BACKENDS[scheme]
     except KeyError:

@@ -12,7 +12,7 @@ import abc
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, overload
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
@@ -30,6 +30,10 @@ _INTEGER_TYPES = frozenset(XSD[t] for t in (
     "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"))
 
 
+@overload
+def normalise(term: Node) -> Node: ...
+@overload
+def normalise(term: None) -> None: ...
 def normalise(term: Node | None) -> Node | None:
     """Make terms compare equal across engines.
 
@@ -95,8 +99,14 @@ def collect(kind: str, vars_: list[str], rows: Iterable[tuple[Node | None, ...]]
 
 def collect_triples(triples: Iterable[Triple], max_rows: int | None) -> RawResult:
     """At most ``max_rows`` triples of a CONSTRUCT in a :class:`RawResult`."""
-    res = collect("CONSTRUCT", [], triples, max_rows)  # type: ignore[arg-type]
-    return RawResult(kind="CONSTRUCT", triples=res.rows, truncated=res.truncated)  # type: ignore[arg-type]
+    out: list[Triple] = []
+    truncated = False
+    for t in triples:
+        if max_rows is not None and len(out) >= max_rows:
+            truncated = True
+            break
+        out.append(t)
+    return RawResult(kind="CONSTRUCT", triples=out, truncated=truncated)
 
 
 class Store(abc.ABC):
@@ -185,7 +195,7 @@ class Store(abc.ABC):
         return [row[0].n3().encode("utf-8") for row in self.execute(sparql, {}, None).rows
                 if row[0] is not None]
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
         """Release the store (flushes a persistent store)."""
 
     # --- for notebooks --------------------------------------------------------

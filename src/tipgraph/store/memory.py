@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, URIRef, Variable
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -62,7 +63,8 @@ class MemoryStore(Store):
         except (ParserError, SyntaxError, ValueError) as exc:
             raise BadInputError(" ".join(str(exc).split())[:300], path=where) from None
         target = URIRef(graph) if graph else None
-        quads = []
+        quads: list[Any] = []
+        g: Any
         for s, p, o, g in scratch.quads((None, None, None, None)):
             gid = g.identifier if hasattr(g, "identifier") else g
             if gid == DATASET_DEFAULT_GRAPH_ID:
@@ -86,11 +88,12 @@ class MemoryStore(Store):
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         ctx = URIRef(graph) if graph else None
-        for s, p, o, g in self._ds.quads((None, None, None, ctx)):
+        g: Any
+        for s, p, o, g in self._ds.quads((None, None, None, ctx)):  # type: ignore[arg-type]
             gid = g.identifier if hasattr(g, "identifier") else g
             if gid == DATASET_DEFAULT_GRAPH_ID:
                 continue
-            yield s, p, normalise(o), gid  # type: ignore[misc]
+            yield s, p, normalise(o), gid
 
     def dump(self, *, exclude: Iterable[str] = ()) -> bytes:
         skip = {URIRef(g) for g in exclude}
@@ -101,14 +104,15 @@ class MemoryStore(Store):
         from rdflib.plugins.sparql.sparql import SPARQLError
 
         try:
-            res = self._ds.query(sparql, initNs=PREFIXES, initBindings={Variable(k): v for k, v in bindings.items()})
+            init: Any = {Variable(k): v for k, v in bindings.items()}
+            res: Any = self._ds.query(sparql, initNs=PREFIXES, initBindings=init)
             if res.type == "ASK":
                 return RawResult(kind="ASK", boolean=bool(res.askAnswer))
             if res.type == "SELECT":
                 names = list(res.vars or [])
-                rows = (tuple(normalise(r.get(v)) for v in names) for r in res)  # type: ignore[union-attr]
+                rows = (tuple(normalise(r.get(v)) for v in names) for r in res)
                 return collect("SELECT", [str(v) for v in names], rows, max_rows)
-            return collect_triples(((s, p, normalise(o)) for s, p, o in res.graph), max_rows)  # type: ignore[union-attr, misc]
+            return collect_triples(((s, p, normalise(o)) for s, p, o in res.graph), max_rows)
         except ParseBaseException as exc:
             raise BadInputError(f"malformed SPARQL: {exc.msg}", path="<query>", line=exc.lineno,
                                 column=exc.col) from None

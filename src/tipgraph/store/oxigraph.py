@@ -20,8 +20,8 @@ from rdflib.term import Node
 
 from ..errors import BadInputError
 from ..namespace import PREFIXES
-from .terms import iri_ref
 from .base import Capabilities, Quad, RawResult, Store, collect, collect_triples
+from .terms import iri_ref
 
 _FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "ntriples": ox.RdfFormat.N_TRIPLES,
             "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG}
@@ -197,15 +197,15 @@ class OxigraphStore(Store):
         if graph is None:
             return len(self._ox)
         # The IRI is written by the term serialiser (validated), so the engine plans with it.
-        res = self._ox.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }}")
-        return int(next(iter(res))["n"].value)  # type: ignore[index, union-attr]
+        res: Any = self._ox.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }}")
+        return int(next(iter(res))["n"].value)
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
         g = ox.NamedNode(graph) if graph else None
         for q in self._ox.quads_for_pattern(None, None, None, g):
             if isinstance(q.graph_name, ox.DefaultGraph):
                 continue
-            yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), from_ox(q.graph_name)  # type: ignore[misc]
+            yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object), from_ox(q.graph_name)  # type: ignore[misc, unused-ignore]
 
     def dump(self, *, exclude: Iterable[str] = ()) -> bytes:
         skip = {ox.NamedNode(g) for g in exclude}
@@ -214,12 +214,12 @@ class OxigraphStore(Store):
         return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
     def construct_ntriples(self, sparql: str) -> bytes:
-        res = self._ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
-        return res.serialize(format=ox.RdfFormat.N_TRIPLES) or b""  # type: ignore[union-attr]
+        res: Any = self._ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+        return res.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
 
     def select_terms(self, sparql: str) -> list[bytes]:
-        res = self._ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
-        data = res.serialize(format=ox.QueryResultsFormat.TSV) or b""  # type: ignore[union-attr]
+        res: Any = self._ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+        data: bytes = res.serialize(format=ox.QueryResultsFormat.TSV) or b""
         return [line.split(b"\t", 1)[0] for line in data.split(b"\n")[1:] if line]
 
     def execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None) -> RawResult:
