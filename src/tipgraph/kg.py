@@ -34,7 +34,8 @@ from .query import (
 )
 from .resources import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from .sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Limits
-from .store import Store, open_store, replace_directory
+from .store import Store, open_store
+from .store.persist import check_target
 
 _UNSET: Any = object()
 
@@ -156,9 +157,10 @@ class KnowledgeGraph:
 
         Returns the number of quads added.
         """
-        n = _load.load_files(self.store, paths)
-        if reason and INFERRED_GRAPH in self.store.graphs():
-            self.reason()
+        with self.store.writing():  # data and inferences land together, or not at all
+            n = _load.load_files(self.store, paths)
+            if reason and INFERRED_GRAPH in self.store.graphs():
+                self.reason()
         return n
 
     # --- querying --------------------------------------------------------------
@@ -237,11 +239,13 @@ class KnowledgeGraph:
 
     def reason(self, *, engine: str | None = None) -> _reason.ReasonReport:
         """Recompute the inferred graph (see :mod:`tipgraph.reason`; ``engine`` "rules" or "reasonable")."""
-        return _reason.materialise(self.store, engine=engine)
+        with self.store.writing():
+            return _reason.materialise(self.store, engine=engine)
 
     def drop_inferred(self) -> None:
         """Remove the inferred graph."""
-        _reason.drop_inferred(self.store)
+        with self.store.writing():
+            _reason.drop_inferred(self.store)
 
     # --- statistics and export ------------------------------------------------
     def stats(self) -> Stats:
@@ -368,50 +372,36 @@ def build(path: str | Path | None = None, *, data: Iterable[str | Path] | None =
           owl_timeout: float = 120.0, strict: bool = True) -> tuple[KnowledgeGraph, BuildReport]:
     """Load, validate and reason; with ``path`` write a persistent Oxigraph store there.
 
-    The store is built in a temporary directory beside ``path`` and moved into place
-    only when every step succeeded, so a failed build leaves the old store untouched.
+    The graph is built in memory and written to a new directory beside ``path`` that
+    replaces the old store only when every step succeeded (under the store's write lock),
+    so a failed or killed build leaves the old store untouched. A folder that is not a
+    store and not empty is refused, never replaced.
     With ``strict`` a non-conforming graph raises :class:`NotConformingError`.
     """
     timings: dict[str, float] = {}
     target = Path(path) if path is not None else None
-    tmp = None
     if target is not None:
         if backend != "oxigraph":
             raise BadInputError("only the oxigraph backend can be saved to a directory")
-        tmp = target.with_name(f".{target.name}.building")
-        if tmp.exists():
-            import shutil
-
-            shutil.rmtree(tmp)
-        tmp.parent.mkdir(parents=True, exist_ok=True)
-    store = open_store(f"oxigraph:{tmp}") if tmp is not None else open_store(f"{backend}:")
-    try:
+        check_target(target)
+    store = open_store(f"{backend}:")
+    t = time.perf_counter()
+    _load.load_default(store, data=data)
+    timings["load"] = time.perf_counter() - t
+    kg = KnowledgeGraph(store)
+    result = None
+    if validate:
         t = time.perf_counter()
-        _load.load_default(store, data=data)
-        timings["load"] = time.perf_counter() - t
-        kg = KnowledgeGraph(store)
-        result = None
-        if validate:
-            t = time.perf_counter()
-            result = kg.validate(owl=owl, owl_timeout=owl_timeout)
-            timings["validate"] = time.perf_counter() - t
-            if strict and not result.conforms:
-                raise NotConformingError("the data does not conform:\n" + result.text(), report=result)
+        result = kg.validate(owl=owl, owl_timeout=owl_timeout)
+        timings["validate"] = time.perf_counter() - t
+        if strict and not result.conforms:
+            raise NotConformingError("the data does not conform:\n" + result.text(), report=result)
+    t = time.perf_counter()
+    rep = kg.reason()
+    timings["reason"] = time.perf_counter() - t
+    stats = kg.stats()
+    if target is not None:
         t = time.perf_counter()
-        rep = kg.reason()
-        timings["reason"] = time.perf_counter() - t
-        stats = kg.stats()
-    except BaseException:
-        store.close()
-        if tmp is not None:
-            import shutil
-
-            shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if tmp is not None and target is not None:
-        store.close()
-        del kg, store
-        replace_directory(tmp, target)
-        kg = KnowledgeGraph(open_store(f"oxigraph:{target}"))
+        store.save(target)
+        timings["save"] = time.perf_counter() - t
     return kg, BuildReport(target, stats.asserted, stats.inferred, timings, result, rep)
-

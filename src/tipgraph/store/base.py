@@ -9,6 +9,7 @@ The compliance suite (``tests/test_store_compliance.py``) runs on every backend.
 from __future__ import annotations
 
 import abc
+import contextlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,6 +195,18 @@ class Store(abc.ABC):
         """The first column of a SELECT, each term in N-Triples syntax."""
         return [row[0].n3().encode("utf-8") for row in self.execute(sparql, {}, None).rows
                 if row[0] is not None]
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """One change made of several writes: a persistent backend commits it once, at the end,
+        holding the store's write lock (see :class:`~tipgraph.store.oxigraph.OxigraphStore`)."""
+        yield
+
+    def save(self, path: str | Path) -> None:
+        """Keep the store in directory ``path`` from now on (backends with ``persistent`` support)."""
+        from ..errors import BadInputError
+
+        raise BadInputError(f"the {self.backend} backend cannot be saved to a directory; use the oxigraph backend")
 
     def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
         """Release the store (flushes a persistent store)."""

@@ -8,7 +8,10 @@ background threads and a query worker forked while one of them holds a lock woul
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,9 @@ from rdflib.term import Node
 from ..errors import BadInputError
 from ..namespace import PREFIXES
 from .base import Capabilities, Quad, RawResult, Store, collect, collect_triples
+from .persist import (WriteLock, backup_path, building_path, check_target, clean_logs, is_store, recover,
+                      replace_directory)
+from .persist import locked as _held_elsewhere
 from .terms import iri_ref
 
 _FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "ntriples": ox.RdfFormat.N_TRIPLES,
@@ -104,26 +110,132 @@ class OxigraphStore(Store):
         super().__init__()
         self._ox = ox.Store()
         self._dataset: Dataset | None = None
+        self._lock: WriteLock | None = None
+        self._writing = 0
+        self._dirty = False
+        self._seen: tuple[int, int] | None = None
         if path is not None:
             self.path = Path(path)
             self.capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, persistent=True)
-            disk = self._open_disk()
-            self._ox.bulk_extend(disk.quads_for_pattern(None, None, None, None))
-            del disk
+            self._lock = WriteLock(self.path)
+            if self.path.exists() and not is_store(self.path):
+                raise BadInputError("this folder is not a tipgraph store; build one with 'tipgraph build --store "
+                                    "DIR'", path=str(self.path))
+            self._read_disk()
 
-    def _open_disk(self) -> ox.Store:
+    # --- the directory -------------------------------------------------------
+    def _generation(self) -> tuple[int, int] | None:
+        """Which version of the directory is on disk (a commit swaps in a new directory)."""
+        assert self.path is not None
         try:
-            return ox.Store(str(self.path))
-        except OSError as exc:
-            raise BadInputError(f"cannot open the store: {exc}", path=str(self.path)) from None
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return st.st_ino, st.st_mtime_ns
+
+    def _read_disk(self) -> None:
+        """Read the last committed state into memory (read-only: no lock, no log files)."""
+        assert self.path is not None
+        if not self._writing_now():
+            recover(self.path)
+        source = self.path if self.path.exists() else backup_path(self.path)
+        self._ox.clear()
+        if not is_store(source):
+            self._seen = self._generation()
+            return
+        for attempt in range(3):
+            try:
+                disk = ox.Store.read_only(str(source))
+                self._ox.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+                del disk
+                break
+            except OSError as exc:  # a writer swapped the directory while we read it: read again
+                self._ox.clear()
+                if attempt == 2:
+                    raise BadInputError(f"cannot read the store: {exc}", path=str(self.path)) from None
+        self._seen = self._generation()
+
+    def _writing_now(self) -> bool:
+        assert self.path is not None
+        return self._writing > 0 or _held_elsewhere(self.path)
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """One writer's change: take the store's lock, work in memory, commit once at the end.
+
+        A kill at any moment leaves the old store or the new one on disk, never a mix. Another
+        writer gets :class:`~tipgraph.errors.StoreLockedError`; readers keep reading the last
+        committed state. In memory the block is all or nothing too: a failure restores the
+        state it started from.
+        """
+        if self.path is None or self._lock is None:
+            yield
+            return
+        self._lock.acquire()
+        try:
+            if self._writing == 0 and self._generation() != self._seen:
+                self._writing += 1
+                try:
+                    self._read_disk()  # another writer committed since we read: start from that
+                finally:
+                    self._writing -= 1
+            self._writing += 1
+            try:
+                yield
+            except BaseException:
+                self._writing -= 1
+                if self._writing == 0 and self._dirty:
+                    self._dirty = False
+                    self._writing += 1
+                    try:
+                        self._read_disk()
+                    finally:
+                        self._writing -= 1
+                raise
+            self._writing -= 1
+            if self._writing == 0 and self._dirty:
+                self._commit()
+        finally:
+            self._lock.release()
+
+    def _commit(self) -> None:
+        """Write the whole in-memory state to a new directory and swap it in."""
+        assert self.path is not None
+        new = building_path(self.path)
+        if new.exists():
+            shutil.rmtree(new)
+        new.parent.mkdir(parents=True, exist_ok=True)
+        disk = ox.Store(str(new))
+        disk.bulk_extend(self._ox.quads_for_pattern(None, None, None, None))
+        disk.flush()
+        disk.optimize()
+        del disk
+        clean_logs(new)
+        replace_directory(new, self.path)
+        self._dirty = False
+        self._seen = self._generation()
+
+    def save(self, path: str | Path) -> None:
+        """Keep this store in directory ``path`` from now on, replacing what is there (a store or nothing).
+
+        The directory is written whole and swapped in under the store's write lock.
+        """
+        target = Path(path)
+        check_target(target)
+        lock = WriteLock(target)
+        with lock:
+            recover(target)
+            self.path, self._lock = target, lock
+            self.capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, persistent=True)
+            self._commit()
 
     def _change(self, change: Callable[[ox.Store], None]) -> None:
-        change(self._ox)
-        if self.path is not None:
-            disk = self._open_disk()
-            change(disk)
-            disk.flush()
-            del disk
+        if self.path is None:
+            change(self._ox)
+            return
+        with self.writing():
+            change(self._ox)
+            self._dirty = True
 
     @property
     def dataset(self) -> Dataset:
