@@ -578,7 +578,7 @@ def check_consistency(
         env = dict(os.environ)
         env.update(TMPDIR=str(workdir), TEMP=str(workdir), TMP=str(workdir))
         # Make `-m tipgraph._hermit` work from a source tree that is not installed too.
-        src_dir = str(Path(__file__).resolve().parents[1])
+        src_dir = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(p for p in (src_dir, env.get("PYTHONPATH")) if p)
         command = [
             sys.executable, "-m", "tipgraph._hermit",
