@@ -19,6 +19,7 @@ import pytest
 import rdflib
 
 from tipgraph import resources
+from tipgraph.namespace import TG, TGD
 from tipgraph.validate import (
     ConsistencyReport,
     ShaclReport,
@@ -28,8 +29,6 @@ from tipgraph.validate import (
 )
 
 BROKEN = Path(__file__).resolve().parent / "fixtures" / "broken"
-TG = rdflib.Namespace(resources.TG_NS)
-TGD = rdflib.Namespace(resources.ID_NS)
 
 _HERMIT_MARKS = (
     pytest.mark.java,
