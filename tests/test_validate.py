@@ -6,19 +6,34 @@ checks both that the rule fires and that it fires only on the node the fixture b
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import fcntl
 import importlib.util
 import os
 import shutil
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 import rdflib
+from conftest import REPO, run_cli
+from rdflib import URIRef
+from rdflib.namespace import OWL
 
 from tipgraph import resources
+from tipgraph.namespace import TG, TGD
 from tipgraph.validate import (
     ConsistencyReport,
     ShaclReport,
@@ -26,10 +41,11 @@ from tipgraph.validate import (
     short_name,
     validate_shacl,
 )
+from tipgraph.validate.owl_input import owl_input
+from tipgraph.validate.workdir import LOCK_NAME, is_stale, remove_stale
 
+F = TypeVar("F", bound=Callable[..., Any])
 BROKEN = Path(__file__).resolve().parent / "fixtures" / "broken"
-TG = rdflib.Namespace(resources.TG_NS)
-TGD = rdflib.Namespace(resources.ID_NS)
 
 _HERMIT_MARKS = (
     pytest.mark.java,
@@ -44,7 +60,7 @@ _HERMIT_MARKS = (
 )
 
 
-def needs_hermit(func):  # type: ignore[no-untyped-def]
+def needs_hermit(func: F) -> F:
     """Mark a test as needing Java and owlready2; skipped with the reason when either is missing."""
     for mark in _HERMIT_MARKS:
         func = mark(func)
@@ -428,8 +444,324 @@ def test_broken_java_is_reported_not_raised(private_tmp: Path) -> None:
 
 def test_validate_module_has_no_import_side_effects() -> None:
     """Importing tipgraph.validate must not import owlready2 (it is only used in the worker)."""
-    import subprocess
-
     code = "import sys, tipgraph.validate; print('owlready2' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# ---------------------------------------------------------------------------
+# Temporary folders: the run's own is removed; stale ones left by killed runs too
+# ---------------------------------------------------------------------------
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+@pytest.mark.skipif(importlib.util.find_spec("owlready2") is None, reason="owlready2 is not installed")
+@pytest.mark.skipif(not Path("/bin/false").exists(), reason="needs /bin/false as a broken 'java'")
+def test_stale_run_folders_are_removed_and_live_ones_kept(private_tmp: Path) -> None:
+    stale = private_tmp / f"tipgraph-hermit-{_dead_pid()}-stale"
+    (stale / "sub").mkdir(parents=True)
+    (stale / "input.nt").write_text("left behind by a killed run")
+    # A live run of another process: its owner pid is alive and it holds the lock.
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import fcntl, os, sys, time\n"
+        f"d = sys.argv[1]; os.mkdir(d); fd = os.open(d + '/{LOCK_NAME}', os.O_CREAT | os.O_RDWR)\n"
+        "fcntl.flock(fd, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(60)\n"),
+        str(private_tmp / "tipgraph-hermit-PID-live")], stdout=subprocess.PIPE, text=True)
+    try:
+        live = private_tmp / "tipgraph-hermit-PID-live"
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        named_live = private_tmp / f"tipgraph-hermit-{holder.pid}-live"
+        live.rename(named_live)
+        # Dead owner but the lock is held (an owner this process cannot see): kept as well.
+        locked_dead = private_tmp / f"tipgraph-hermit-{_dead_pid()}-locked"
+        locked_dead.mkdir()
+        fd = os.open(locked_dead / LOCK_NAME, os.O_CREAT | os.O_RDWR)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        other = private_tmp / "tipgraph-hermit-notours"  # no pid in the name: not ours to judge
+        other.mkdir()
+        try:
+            assert is_stale(stale) and not is_stale(named_live) and not is_stale(locked_dead)
+            report = check_consistency(rdflib.Graph(), java="/bin/false", timeout=60)
+            assert "HermiT failed" in (report.skipped_reason or ""), report.text()
+            left = sorted(p.name for p in private_tmp.iterdir())
+            assert left == sorted([named_live.name, locked_dead.name, other.name]), left
+        finally:
+            os.close(fd)
+        # With the lock released, the dead owner's folder goes on the next run.
+        assert remove_stale(private_tmp) == [locked_dead]
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def _status(pid: int) -> dict[str, str]:
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return {}
+    return dict(line.split(":\t", 1) for line in text.splitlines() if ":\t" in line)
+
+
+def _children(parent: int) -> list[int]:
+    return [int(e.name) for e in Path("/proc").iterdir()
+            if e.name.isdigit() and _status(int(e.name)).get("PPid") == str(parent)]
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def _set_subreaper(on: bool) -> None:
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    assert libc.prctl(_PR_SET_CHILD_SUBREAPER, int(on), 0, 0, 0) == 0, os.strerror(ctypes.get_errno())
+
+
+@pytest.mark.slow
+@needs_hermit
+def test_killed_cli_leaves_no_worker_java_or_temp_folder(tmp_path: Path) -> None:
+    """kill -9 the CLI while HermiT runs: its worker, Java and temporary folder must all go.
+
+    This test process becomes a child subreaper, so the orphaned worker is handed to it and
+    reaped here: what is left afterwards (even a zombie) was not cleaned up by the worker.
+    """
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("needs Linux /proc to watch the processes")
+    data = _pigeonhole_ontology(tmp_path / "pigeonhole.ttl", holes=11)  # minutes of HermiT
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = dict(os.environ, PYTHONWARNINGS="ignore", TMPDIR=str(tmp))
+    _set_subreaper(True)
+    worker: int | None = None
+    java: list[int] = []
+    try:
+        cli = subprocess.Popen(
+            [sys.executable, "-m", "tipgraph.cli", "validate", "--data", str(data), "--owl-timeout", "90"],
+            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not java:
+            assert cli.poll() is None, f"the CLI ended before Java started: {cli.stderr.read() if cli.stderr else ''}"
+            workers = [p for p in _children(cli.pid) if "tipgraph.validate._worker" in _cmdline(p)]
+            if workers:
+                worker = workers[0]
+                java = [pid for pid, comm, state in _group_members(worker) if comm == "java" and state != "Z"]
+            time.sleep(0.05)
+        # Positive controls: the worker, a running Java in its group and the run folder exist.
+        assert worker is not None and java, "HermiT's Java never started within 60 s: nothing to kill"
+        folders = list(tmp.glob("tipgraph-hermit-*"))
+        assert folders, "the run folder should exist while HermiT runs"
+        assert all(_status(p).get("State", "").startswith(("R", "S", "D")) for p in java), java
+
+        os.kill(cli.pid, signal.SIGKILL)
+        cli.wait()
+        killed = time.monotonic()
+        while True:
+            try:
+                os.waitpid(worker, os.WNOHANG)  # handed to us by the subreaper
+            except ChildProcessError:
+                pass
+            left = _group_members(worker)
+            left += [(p, "java", _status(p)["State"]) for p in java if _status(p) and p not in {m[0] for m in left}]
+            folders = list(tmp.glob("tipgraph-hermit-*"))
+            if (not left and not folders) or time.monotonic() - killed > 10:
+                break
+            time.sleep(0.05)
+        gone_after = time.monotonic() - killed
+        assert left == [], f"processes left after the CLI was killed: {left}"
+        assert folders == [], f"temporary folders left after the CLI was killed: {folders}"
+        assert gone_after < 5, f"cleaning up took {gone_after:.1f} s"
+    finally:
+        for pid in [*java, *([worker] if worker else [])]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        _set_subreaper(False)
+        for pid in [*java, *([worker] if worker else [])]:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+
+
+# ---------------------------------------------------------------------------
+# owl:imports are never followed
+# ---------------------------------------------------------------------------
+class _Listener:
+    """A local TCP listener that records every connection (and answers 404 to HTTP)."""
+
+    def __init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.requests: list[bytes] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.settimeout(2)
+                try:
+                    self.requests.append(conn.recv(1024) or b"(connected, sent nothing)")
+                    conn.sendall(b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                except OSError:
+                    self.requests.append(b"(connected)")
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sock.close()
+
+
+class _FifoWatch:
+    """A named pipe that records every time something opens it to read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        os.mkfifo(path)
+        self.opens = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            fd = os.open(self.path, os.O_WRONLY)  # blocks until a reader opens the pipe
+            os.close(fd)  # the reader sees an empty file
+            if self._stop.is_set():
+                return
+            self.opens += 1
+            while True:  # wait for that reader to close, so one open counts once
+                try:
+                    os.close(os.open(self.path, os.O_WRONLY | os.O_NONBLOCK))
+                except OSError:  # ENXIO: no reader any more
+                    break
+                time.sleep(0.01)
+
+    def read_on_purpose(self) -> None:
+        """Open the pipe as a reader would; the watch must count it."""
+        fd = os.open(self.path, os.O_RDONLY)
+        os.read(fd, 10)
+        os.close(fd)
+
+    def close(self) -> None:
+        self._stop.set()
+        fd = os.open(self.path, os.O_RDONLY | os.O_NONBLOCK)  # releases the blocked writer
+        os.close(fd)
+        self._thread.join(5)
+
+
+@dataclass
+class _ImportTargets:
+    files: list[Path]
+    imports: list[str]
+    listener: _Listener
+    fifo: _FifoWatch
+
+
+@pytest.fixture
+def import_targets(tmp_path: Path) -> Iterator[_ImportTargets]:
+    """Two data files whose owl:imports point at a local listener and at a watched local file."""
+    listener = _Listener()
+    fifo = _FifoWatch(tmp_path / "imported.ttl")
+    onto = URIRef(resources.ONTOLOGY_IRI).n3()
+    web = [listener.url("/tipgraph-import"), listener.url("/extension-import")]
+    http_file = tmp_path / "http-import.ttl"
+    http_file.write_text(
+        f"{onto} {OWL.imports.n3()} {URIRef(web[0]).n3()} .\n"
+        f"<http://example.org/extension> a {OWL.Ontology.n3()} ; {OWL.imports.n3()} {URIRef(web[1]).n3()} .\n",
+        encoding="utf-8")
+    file_file = tmp_path / "file-import.ttl"
+    file_iri = fifo.path.as_uri()
+    file_file.write_text(f"{onto} {OWL.imports.n3()} {URIRef(file_iri).n3()} .\n", encoding="utf-8")
+    try:
+        yield _ImportTargets([http_file, file_file], [*web, file_iri], listener, fifo)
+    finally:
+        listener.close()
+        fifo.close()
+
+
+def _assert_nothing_fetched_and_controls_work(targets: _ImportTargets) -> None:
+    listener, fifo = targets.listener, targets.fifo
+    assert listener.requests == [], f"an owl:imports was fetched: {listener.requests}"
+    assert fifo.opens == 0, "an owl:imports file: was opened"
+    # Positive controls: fetching and reading on purpose are seen.
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(listener.url("/control"), timeout=5)
+    assert len(listener.requests) == 1 and b"GET /control" in listener.requests[0], listener.requests
+    fifo.read_on_purpose()
+    deadline = time.monotonic() + 5
+    while fifo.opens == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert fifo.opens == 1
+
+
+def _skipped_lines(imports: list[str]) -> list[str]:
+    return [f"skipped owl:imports <{i}>: imports are never followed" for i in imports]
+
+
+def test_shacl_and_owl_input_skip_imports(import_targets: _ImportTargets) -> None:
+    graph = rdflib.Graph()
+    for f in import_targets.files:
+        graph.parse(f, format="turtle")
+    shacl = validate_shacl(graph)
+    assert shacl.skipped_imports == sorted(import_targets.imports)
+    for line in _skipped_lines(import_targets.imports):
+        assert line in shacl.text(), shacl.text()
+    owl_graph, skipped = owl_input(graph, resources.ontology_file())
+    assert skipped == sorted(import_targets.imports)
+    assert (None, OWL.imports, None) not in owl_graph
+    assert (None, OWL.imports, None) in graph, "the caller's graph must not be changed"
+    _assert_nothing_fetched_and_controls_work(import_targets)
+
+
+@needs_hermit
+def test_cli_validate_never_follows_imports(import_targets: _ImportTargets) -> None:
+    out = run_cli("validate", "--data", *map(str, import_targets.files), "--owl-timeout", "100")
+    _assert_nothing_fetched_and_controls_work(import_targets)
+    assert "OWL: HermiT found" in out.stdout, out.stdout + out.stderr  # HermiT really ran
+    # Both reports, SHACL and HermiT, name every skipped import.
+    for line in _skipped_lines(import_targets.imports):
+        assert out.stdout.count(line) == 2, out.stdout
+
+
+@needs_hermit
+def test_cli_build_never_follows_imports(import_targets: _ImportTargets, tmp_path: Path) -> None:
+    files = list(map(str, import_targets.files))
+    checked = run_cli("build", "--data", *files, "--owl-timeout", "100")
+    unchecked = run_cli("build", "--data", *files, "--no-validate", "--store", str(tmp_path / "store"))
+    _assert_nothing_fetched_and_controls_work(import_targets)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "OWL (HermiT): consistent" in checked.stdout, checked.stdout + checked.stderr  # HermiT really ran
+    assert unchecked.returncode == 0, unchecked.stdout + unchecked.stderr
+
+
+@needs_hermit
+def test_build_reports_skipped_imports(import_targets: _ImportTargets) -> None:
+    import tipgraph
+
+    kg, rep = tipgraph.build(data=import_targets.files, owl_timeout=100)
+    kg.close()
+    assert rep.validation is not None and rep.validation.owl is not None and rep.validation.owl.checked
+    assert rep.validation.shacl.skipped_imports == sorted(import_targets.imports)
+    assert rep.validation.owl.skipped_imports == sorted(import_targets.imports)
+    for line in _skipped_lines(import_targets.imports):
+        assert rep.validation.text().count(line) == 2, rep.validation.text()
+    _assert_nothing_fetched_and_controls_work(import_targets)

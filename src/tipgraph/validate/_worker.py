@@ -1,13 +1,19 @@
 """Worker process that runs HermiT through owlready2; started by :func:`tipgraph.validate.check_consistency`.
 
 Not a public API. It is a separate process because owlready2's Java call has no timeout and
-leaves temporary files behind on error: the parent starts this module in a new process
-group with ``TMPDIR`` pointing at a private folder, kills the whole group when the time is
-up and deletes the folder afterwards.
+leaves temporary files behind on error: the parent starts this module through
+:func:`tipgraph.process.run_group` (a new process group, stopped at the deadline) with
+``TMPDIR`` pointing at a private folder, and deletes the folder afterwards.
+
+The worker dies with its parent and takes Java with it: it asks the kernel for SIGTERM when
+the parent dies, and SIGTERM unwinds through owlready2's ``subprocess`` call, which kills and
+reaps Java. When the parent is gone (killed), the worker also removes the ``--workdir``
+folder itself, since nobody else will.
 
 Usage::
 
-    python -m tipgraph._hermit --input IN.nt --output OUT.json [--java JAVA] [--memory MB]
+    python -m tipgraph.validate._worker --input IN.nt --output OUT.json [--java JAVA] [--memory MB]
+                                        [--parent PID] [--workdir DIR]
 
 ``IN.nt`` holds ontology plus data as N-Triples. ``OUT.json`` receives one object::
 
@@ -24,14 +30,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import sys
+import threading
 import time
 import traceback
 from typing import Any
 
-_OWL_THING = "http://www.w3.org/2002/07/owl#Thing"
-_OWL_NOTHING = "http://www.w3.org/2002/07/owl#Nothing"
+from rdflib.namespace import OWL
+
+from tipgraph.process import TERM_GRACE, die_with_parent, kill_group
+
+_OWL_THING = str(OWL.Thing)
+_OWL_NOTHING = str(OWL.Nothing)
 
 
 def _write(path: str, result: dict[str, Any]) -> None:
@@ -102,29 +114,50 @@ def run(input_path: str, java: str | None, memory_mb: int | None) -> dict[str, A
 
 def _on_sigterm(signum: int, frame: object) -> None:
     # Raising here unwinds through subprocess.run inside owlready2, which then kills and
-    # reaps the Java process, so no orphan is left behind.
+    # reaps the Java process, so no orphan (or zombie) is left behind. Should the unwinding
+    # hang (e.g. stuck in native code), kill the whole group, this process and Java included.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not interrupt reaping Java
+    stopper = threading.Timer(TERM_GRACE, kill_group, args=(os.getpgid(0),))
+    stopper.daemon = True
+    stopper.start()
     raise SystemExit(128 + signum)
+
+
+def _orphaned(parent: int | None) -> bool:
+    return parent is not None and os.getppid() != parent
 
 
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _on_sigterm)
-    parser = argparse.ArgumentParser(prog="python -m tipgraph._hermit", description=__doc__.splitlines()[0])
+    # run_group asked for SIGKILL on the parent's death; SIGTERM instead lets this process
+    # stop Java first (a SIGKILLed worker would leave Java running).
+    die_with_parent(signal.SIGTERM)
+    parser = argparse.ArgumentParser(prog="python -m tipgraph.validate._worker",
+                                     description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--input", required=True, help="ontology + data as N-Triples")
     parser.add_argument("--output", required=True, help="where to write the JSON result")
     parser.add_argument("--java", default=None, help="the java executable (default: owlready2's 'java')")
     parser.add_argument("--memory", type=int, default=None, help="Java heap for HermiT in MB")
+    parser.add_argument("--parent", type=int, default=None, help="pid of the parent; stop when it is gone")
+    parser.add_argument("--workdir", default=None, help="folder to remove if the parent dies first")
     args = parser.parse_args(argv)
     try:
-        result = run(args.input, args.java, args.memory)
-    except Exception as exc:  # report anything unexpected through the result file
-        result = {
-            "status": "error",
-            "message": f"{type(exc).__name__}: {exc}",
-            "traceback": traceback.format_exc(),
-            "inferred_types": [],
-            "unsatisfiable_classes": [],
-        }
-    _write(args.output, result)
+        if _orphaned(args.parent):  # the parent died before PDEATHSIG was armed
+            raise SystemExit(128 + signal.SIGTERM)
+        try:
+            result = run(args.input, args.java, args.memory)
+        except Exception as exc:  # noqa: BLE001 - anything unexpected is reported through the result file
+            result = {
+                "status": "error",
+                "message": f"{type(exc).__name__}: {exc}",
+                "traceback": traceback.format_exc(),
+                "inferred_types": [],
+                "unsatisfiable_classes": [],
+            }
+        _write(args.output, result)
+    finally:
+        if args.workdir and _orphaned(args.parent):
+            shutil.rmtree(args.workdir, ignore_errors=True)
     return 0
 
 
