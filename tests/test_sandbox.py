@@ -15,15 +15,15 @@ REACHING_OUT = {
     "SERVICE": "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
     "service-spaced": "SELECT * WHERE {{ service   <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
     "FROM": "SELECT * FROM <http://127.0.0.1:{port}/data.ttl> WHERE {{ ?s ?p ?o }}",
-    "FROM NAMED": "SELECT * FROM NAMED <http://127.0.0.1:{port}/g> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    "FROM-NAMED": "SELECT * FROM NAMED <http://127.0.0.1:{port}/g> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
 }
 # Does the engine contact that address when the network is allowed? SPARQL keywords are
 # case-insensitive and any whitespace separates tokens, so every engine must follow SERVICE
 # however it is written. Oxigraph reads FROM and FROM NAMED as names of graphs in the store
 # and never fetches them (for those, the refusal below is policy; nothing could connect).
 FETCHES = {
-    "oxigraph": {"SERVICE": True, "service-spaced": True, "FROM": False, "FROM NAMED": False},
-    "memory": {"SERVICE": True, "service-spaced": True, "FROM": True, "FROM NAMED": True},
+    "oxigraph": {"SERVICE": True, "service-spaced": True, "FROM": False, "FROM-NAMED": False},
+    "memory": {"SERVICE": True, "service-spaced": True, "FROM": True, "FROM-NAMED": True},
 }
 
 
