@@ -1,29 +1,132 @@
-"""Shared fixtures: one knowledge graph per backend, built once per test session."""
+"""Shared fixtures: one knowledge graph per backend, built once per test session.
+
+Test files take what they share from here as fixtures (``seed``, ``run_cli``, ``listener`` ...),
+never by ``from conftest import``.
+"""
 
 from __future__ import annotations
 
 import os
+import select
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 import tipgraph
+from tipgraph.namespace import TGD
 from tipgraph.store import BACKENDS
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO.parent / "shared" / "seeds"
-OUTPUT = REPO / "test-output"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
-# Identifiers and source names of the seed, shared by the network and analysis tests.
-ID = "https://w3id.org/tipgraph/id/"
-UNODC, EU, ICMPD, FIA, AHS = ID + "org-0001", ID + "org-0002", ID + "org-0003", ID + "org-0011", ID + "org-0012"
-GOV_PK, PROTECT, GLOACT, MRC = ID + "org-0009", ID + "prg-0002", ID + "prg-0001", ID + "fac-0001"
-WORKSHOP, PAKISTAN, AFGHANISTAN = ID + "evt-0001", ID + "plc-0003", ID + "plc-0001"
-PROFILE = "PROTECT project profile attached to the UNODC press release of 11 October 2024"
-RELEASE = "UNODC press release: inter-ministerial workshop on TIP and SOM, Islamabad, 11 October 2024"
+
+@dataclass(frozen=True)
+class Seed:
+    """Identifiers (as plain strings, the node keys of a projection) and source names of the seed."""
+
+    unodc: str = str(TGD["org-0001"])
+    eu: str = str(TGD["org-0002"])
+    icmpd: str = str(TGD["org-0003"])
+    gov_pk: str = str(TGD["org-0009"])
+    fia: str = str(TGD["org-0011"])
+    ahs: str = str(TGD["org-0012"])
+    gloact: str = str(TGD["prg-0001"])
+    protect: str = str(TGD["prg-0002"])
+    mrc: str = str(TGD["fac-0001"])
+    workshop: str = str(TGD["evt-0001"])
+    afghanistan: str = str(TGD["plc-0001"])
+    iraq: str = str(TGD["plc-0002"])
+    pakistan: str = str(TGD["plc-0003"])
+    profile: str = "PROTECT project profile attached to the UNODC press release of 11 October 2024"
+    release: str = "UNODC press release: inter-ministerial workshop on TIP and SOM, Islamabad, 11 October 2024"
+
+    @staticmethod
+    def iri(local: str) -> str:
+        """Any other curated identifier: ``seed.iri("eng-0003")``."""
+        return str(TGD[local])
+
+
+@dataclass(frozen=True)
+class Xss:
+    """The hostile-label fixture file and the payloads it carries."""
+
+    path: Path
+    payloads: tuple[str, ...]
+
+
+class Listener:
+    """A local TCP port that counts the connections made to it (it never answers them)."""
+
+    def __init__(self) -> None:
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(64)
+        self.port: int = self._sock.getsockname()[1]
+        self._count = 0
+
+    def connections(self, wait: float = 0.5) -> int:
+        """How many connections arrived; waits up to ``wait`` seconds while there is none yet.
+
+        Connections wait in the listen queue until read here, so no thread runs beside the
+        forked query workers.
+        """
+        deadline = time.monotonic() + wait
+        while True:
+            left = max(0.0, deadline - time.monotonic()) if self._count == 0 else 0.0
+            ready, _, _ = select.select([self._sock], [], [], left)
+            if not ready:
+                return self._count
+            conn, _ = self._sock.accept()
+            conn.close()
+            self._count += 1
+
+    def close(self) -> None:
+        self._sock.close()
+
+
+@pytest.fixture(scope="session")
+def seed() -> Seed:
+    """Identifiers and source names of the seed, shared by the network, analysis and map tests."""
+    return Seed()
+
+
+@pytest.fixture(scope="session")
+def repo() -> Path:
+    """The root of the checkout under test."""
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    """tests/fixtures: extra data files for the tests."""
+    return REPO / "tests" / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    """The source texts the curated data was written from (``../shared/seeds``; absent outside CI)."""
+    return REPO.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def xss(fixtures_dir: Path) -> Xss:
+    """Hostile labels: each payload would run script if a page ever treated it as HTML."""
+    return Xss(fixtures_dir / "xss" / "payloads.trig",
+               ("<img src=x onerror=window.__xss=1>", '"><svg onload=window.__xss=1>',
+                "</script><script>window.__xss=1</script>", '<a href="javascript:window.__xss=1">href</a>'))
+
+
+@pytest.fixture()
+def listener() -> Iterator[Listener]:
+    """A fresh local port: ``listener.port`` to aim at, ``listener.connections()`` to count visits."""
+    srv = Listener()
+    yield srv
+    srv.close()
 
 
 @pytest.fixture(scope="session", params=sorted(BACKENDS))
@@ -49,12 +152,19 @@ def G(kg_ox: tipgraph.KnowledgeGraph):
 @pytest.fixture(scope="session")
 def output_dir() -> Path:
     """A folder for files tests leave for people to look at (screenshots, maps)."""
-    OUTPUT.mkdir(exist_ok=True)
-    return OUTPUT
+    out = REPO / "test-output"
+    out.mkdir(exist_ok=True)
+    return out
 
 
-def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def _run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run the ``tipgraph`` command in a subprocess, as a user would."""
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     return subprocess.run([sys.executable, "-m", "tipgraph.cli", *args], capture_output=True, text=True,
                           cwd=cwd or REPO, timeout=timeout, env=env)
+
+
+@pytest.fixture(scope="session")
+def run_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``run_cli("query", "--list")``: the ``tipgraph`` command in a subprocess, as a user would run it."""
+    return _run_cli

@@ -15,23 +15,20 @@ import tipgraph
 from tipgraph import analyze as A
 from tipgraph.errors import BadInputError, UnknownNameError
 
-from conftest import (AFGHANISTAN, AHS, EU, FIA, GLOACT, GOV_PK, ICMPD, ID, MRC, PAKISTAN, PROFILE,  # noqa: F401
-                      PROTECT, RELEASE, UNODC, WORKSHOP)
 
-
-def test_the_broker_between_the_eu_and_pakistans_fia_is_protect(G) -> None:
+def test_the_broker_between_the_eu_and_pakistans_fia_is_protect(seed, G) -> None:
     # The EU's only link to anyone is its funding of PROTECT; from PROTECT several
     # independent routes lead to the FIA (the workshop, the themes, Pakistan).
-    assert A.brokers_between(G, "European Union", "FIA") == [PROTECT]
+    assert A.brokers_between(G, "European Union", "FIA") == [seed.protect]
     assert A.brokers_between(G, "UNODC", "ICMPD") == []  # linked in several independent ways
 
 
-def test_articulation_points_and_bridges(G) -> None:
+def test_articulation_points_and_bridges(seed, G) -> None:
     report = A.analyze(G, top=20)
     brokers = {b.node: b for b in report.brokers}
-    assert PROTECT in brokers
-    assert "European Union" in brokers[PROTECT].examples
-    assert brokers[PROTECT].cut_off == max(b.cut_off for b in report.brokers)
+    assert seed.protect in brokers
+    assert "European Union" in brokers[seed.protect].examples
+    assert brokers[seed.protect].cut_off == max(b.cut_off for b in report.brokers)
     assert ("European Union", "PROTECT") in report.bridges
     H = A.simple_view(G)
     assert set(brokers) <= set(nx.articulation_points(H))
@@ -52,21 +49,21 @@ def test_cut_off_counts_match_brute_force(seed: int) -> None:
         assert n == sum(pieces[1:]), v
 
 
-def test_shortest_chain_from_the_eu_to_the_migrant_resource_centre(G) -> None:
+def test_shortest_chain_from_the_eu_to_the_migrant_resource_centre(seed, G) -> None:
     c = A.chain(G, "EU", "virtual MRC Afghanistan")
     assert c is not None and len(c) == 2
     assert c.summary() == "European Union —funds→ PROTECT ←under programme— virtual MRC Afghanistan"
     first, second = c.steps
-    assert (first.subject, first.relation, first.object) == (EU, "funds", PROTECT)
-    assert first.sources == sorted([PROFILE, RELEASE]) and first.forward and not first.inferred
-    assert (second.subject, second.relation, second.object) == (MRC, "underProgramme", PROTECT)
+    assert (first.subject, first.relation, first.object) == (seed.eu, "funds", seed.protect)
+    assert first.sources == sorted([seed.profile, seed.release]) and first.forward and not first.inferred
+    assert (second.subject, second.relation, second.object) == (seed.mrc, "underProgramme", seed.protect)
     assert not second.forward
 
 
-def test_chain_through_the_implementer_explained_fact_by_fact(G) -> None:
+def test_chain_through_the_implementer_explained_fact_by_fact(seed, G) -> None:
     c = A.chain(G, "European Union", "virtual MRC Afghanistan", via="ICMPD")
     assert c is not None
-    assert c.nodes == [EU, PROTECT, ICMPD, MRC]
+    assert c.nodes == [seed.eu, seed.protect, seed.icmpd, seed.mrc]
     assert c.summary() == ("European Union —funds→ PROTECT —implemented by→ ICMPD —runs→ "
                            "virtual MRC Afghanistan")
     facts = [(s.subject_label, s.relation_label, s.object_label) for s in c.steps]
@@ -74,28 +71,28 @@ def test_chain_through_the_implementer_explained_fact_by_fact(G) -> None:
                      ("ICMPD", "runs", "virtual MRC Afghanistan")]
     assert all(s.sources and not s.inferred for s in c.steps)
     text = c.text()
-    assert "ICMPD implements PROTECT (countries: Afghanistan" in text and f"[source: {PROFILE}]" in text
+    assert "ICMPD implements PROTECT (countries: Afghanistan" in text and f"[source: {seed.profile}]" in text
     # the same chain is among the three shortest
-    assert c.summary() in [x.summary() for x in A.chains(G, EU, MRC, k=3)]
+    assert c.summary() in [x.summary() for x in A.chains(G, seed.eu, seed.mrc, k=3)]
 
 
-def test_chains_are_ordered_and_unlinked_nodes_have_none(G) -> None:
-    found = A.chains(G, EU, MRC, k=3)
+def test_chains_are_ordered_and_unlinked_nodes_have_none(seed, G) -> None:
+    found = A.chains(G, seed.eu, seed.mrc, k=3)
     assert [len(c) for c in found] == sorted(len(c) for c in found)
     assert len(found) == 3
     H = G.copy()
     H.add_node("island", label="Island")
-    assert A.chains(H, EU, "island") == [] and A.chain(H, EU, "Island") is None
-    assert len(A.chain(G, EU, EU)) == 0
+    assert A.chains(H, seed.eu, "island") == [] and A.chain(H, seed.eu, "Island") is None
+    assert len(A.chain(G, seed.eu, seed.eu)) == 0
 
 
-def test_analyze_report(G) -> None:
+def test_analyze_report(seed, G) -> None:
     report = A.analyze(G, top=5, chain=("EU", "virtual MRC Afghanistan"))
     assert report.nodes == G.number_of_nodes() and report.edges == G.number_of_edges()
     assert len(report.degree) == 5
     top_degree = [r.node for r in report.degree[:3]]
-    assert WORKSHOP in top_degree and PROTECT in top_degree
-    assert report.betweenness[0].node in (WORKSHOP, PROTECT)
+    assert seed.workshop in top_degree and seed.protect in top_degree
+    assert report.betweenness[0].node in (seed.workshop, seed.protect)
     assert report.betweenness_sampled is None
     assert sum(c.size for c in A.analyze(G, top=1000).communities) == G.number_of_nodes()
     assert 0 < report.modularity < 1
@@ -119,9 +116,9 @@ def test_betweenness_is_sampled_on_large_graphs(monkeypatch: pytest.MonkeyPatch)
     assert report.betweenness_sampled == 120 and len(report.betweenness) == 3
 
 
-def test_analyze_store_resolves_names(kg_ox: tipgraph.KnowledgeGraph) -> None:
+def test_analyze_store_resolves_names(seed, kg_ox: tipgraph.KnowledgeGraph) -> None:
     report = A.analyze_store(kg_ox.store, top=3, chain=("EU", "tgd:fac-0001"))
-    assert report.chains[0].nodes[0] == EU and report.chains[0].nodes[-1] == MRC
+    assert report.chains[0].nodes[0] == seed.eu and report.chains[0].nodes[-1] == seed.mrc
     with pytest.raises(BadInputError):  # UnknownNameError is a BadInputError too
         A.analyze_store(kg_ox.store, chain=("EU", "Atlantis"))
 
@@ -134,44 +131,44 @@ def test_analyze_store_exports(kg_ox: tipgraph.KnowledgeGraph, tmp_path: Path) -
     assert A.analyze_store(kg_ox.store, export=tmp_path / "one.graphml").exported == [tmp_path / "one.graphml"]
 
 
-def test_analyze_store_on_an_ego_network(kg_ox: tipgraph.KnowledgeGraph, G) -> None:
+def test_analyze_store_on_an_ego_network(seed, kg_ox: tipgraph.KnowledgeGraph, G) -> None:
     report = A.analyze_store(kg_ox.store, ego="FIA", depth=1)
-    assert report.nodes == A.ego(G, FIA, 1).number_of_nodes()
+    assert report.nodes == A.ego(G, seed.fia, 1).number_of_nodes()
     assert report.text().startswith("Ego network of Federal Investigation Agency (depth 1): ")
     assert report.to_dict()["ego"] == ["Federal Investigation Agency", 1]
 
 
-def test_ego_network(G) -> None:
+def test_ego_network(seed, G) -> None:
     E = A.ego(G, "UNODC", radius=1)
-    assert UNODC in E and PROTECT in E and WORKSHOP in E
-    assert EU not in E
+    assert seed.unodc in E and seed.protect in E and seed.workshop in E
+    assert seed.eu not in E
     H = A.simple_view(G)
-    assert set(E) == set(nx.ego_graph(H, UNODC, radius=1))
-    assert E.graph["focus"] == [UNODC]
-    assert EU in A.ego(G, "UNODC", radius=2)
+    assert set(E) == set(nx.ego_graph(H, seed.unodc, radius=1))
+    assert E.graph["focus"] == [seed.unodc]
+    assert seed.eu in A.ego(G, "UNODC", radius=2)
 
 
 @pytest.mark.parametrize("suffix", [".graphml", ".gexf"])
-def test_export_for_gephi(G, tmp_path: Path, suffix: str) -> None:
+def test_export_for_gephi(seed, G, tmp_path: Path, suffix: str) -> None:
     path = A.export_graph(G, tmp_path / f"seed{suffix}")
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"seed{suffix}"]  # no temporary file left
     back = nx.read_graphml(path) if suffix == ".graphml" else nx.read_gexf(path)
     assert back.number_of_nodes() == G.number_of_nodes()
     assert back.number_of_edges() == G.number_of_edges()
-    node = back.nodes[UNODC]
+    node = back.nodes[seed.unodc]
     assert node["label"] == "UNODC" and "United Nations Office on Drugs and Crime" in node["aliases"]
     icmpd_edges = [d for _, _, d in back.edges(data=True) if d.get("relation") == "implements"]
     assert any("Afghanistan; Kazakhstan" in d.get("countries", "") for d in icmpd_edges)
 
 
-def test_export_csv_edge_list(G, tmp_path: Path) -> None:
+def test_export_csv_edge_list(seed, G, tmp_path: Path) -> None:
     path = A.export_graph(G, tmp_path / "edges.csv")
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     assert len(rows) == G.number_of_edges()
     assert list(rows[0]) == A.CSV_COLUMNS
-    eu = [r for r in rows if r["source"] == EU and r["relation"] == "funds"]
+    eu = [r for r in rows if r["source"] == seed.eu and r["relation"] == "funds"]
     assert eu and eu[0]["target_label"] == "PROTECT" and eu[0]["role"] == "funding"
-    assert eu[0]["sources"] == f"{PROFILE}; {RELEASE}"
+    assert eu[0]["sources"] == f"{seed.profile}; {seed.release}"
 
 
 def test_export_refuses_unknown_formats(G, tmp_path: Path) -> None:

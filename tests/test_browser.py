@@ -27,10 +27,6 @@ from tipgraph.store import open_store
 
 pytestmark = pytest.mark.browser
 
-ID = "https://w3id.org/tipgraph/id/"
-XSS = Path(__file__).parent / "fixtures" / "xss" / "payloads.trig"
-PAYLOADS = ["<img src=x onerror=window.__xss=1>", '"><svg onload=window.__xss=1>',
-            "</script><script>window.__xss=1</script>", '<a href="javascript:window.__xss=1">href</a>']
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
         "--disable-extensions"]
@@ -139,32 +135,27 @@ def hover(page: Any, nid: str) -> str:
     return page.inner_text("#tg-tooltip")
 
 
-@pytest.fixture(scope="module")
-def seed_graph(kg_ox: tipgraph.KnowledgeGraph) -> nx.MultiDiGraph:
-    return project(kg_ox.store)
-
-
-def test_seed_map_draws_every_node_and_edge_and_shows_tooltips(browser: Any, kg_ox: tipgraph.KnowledgeGraph,
-                                                               seed_graph: nx.MultiDiGraph, tmp_path: Path,
+def test_seed_map_draws_every_node_and_edge_and_shows_tooltips(seed, browser: Any, kg_ox: tipgraph.KnowledgeGraph,
+                                                               G: nx.MultiDiGraph, tmp_path: Path,
                                                                output_dir: Path) -> None:
     result = make_map(kg_ox.store)
     path = result.save(tmp_path / "seed-map.html")
     m = open_map(browser, path)
     try:
         counts = m.page.evaluate("tipgraphMap.counts()")
-        assert counts["nodes"] == seed_graph.number_of_nodes() == result.nodes
-        assert counts["edges"] == seed_graph.number_of_edges() == result.edges
-        text = hover(m.page, node_id(m.page, ID + "org-0001"))
+        assert counts["nodes"] == G.number_of_nodes() == result.nodes
+        assert counts["edges"] == G.number_of_edges() == result.edges
+        text = hover(m.page, node_id(m.page, seed.unodc))
         assert text.startswith("UNODC")
         assert "Intergovernmental organisation" in text
         assert "United Nations Office on Drugs and Crime" in text
         assert "UNODC press release" in text
         m.page.screenshot(path=str(output_dir / "seed-map.png"))
         # clicking shows the details as text, with the IRI
-        pos = m.page.evaluate("id => tipgraphMap.domPosition(id)", node_id(m.page, ID + "org-0003"))
+        pos = m.page.evaluate("id => tipgraphMap.domPosition(id)", node_id(m.page, seed.icmpd))
         m.page.mouse.click(pos["x"], pos["y"])
         details = m.page.inner_text("#tg-details")
-        assert "ICMPD" in details and ID + "org-0003" in details and "implements →" in details
+        assert "ICMPD" in details and seed.icmpd in details and "implements →" in details
         # search highlights and lists matches
         m.page.fill("#tg-search", "fia")
         m.page.wait_for_selector("#tg-results:not([hidden])")
@@ -195,15 +186,15 @@ def test_views_draw(browser: Any, kg_ox: tipgraph.KnowledgeGraph, tmp_path: Path
         m.close()
 
 
-def test_hostile_labels_never_run(browser: Any, tmp_path: Path, output_dir: Path) -> None:
+def test_hostile_labels_never_run(browser: Any, xss, tmp_path: Path, output_dir: Path) -> None:
     store = open_store("oxigraph")
     load_files(store, [ontology_file()], graph=ONTOLOGY_GRAPH)
-    load_files(store, [XSS])
+    load_files(store, [xss.path])
     # Source documents are normally attributes; ask for them as nodes so their labels get hovered too.
     G = project(store, classes=["Organisation", "Programme", "Place", "Person", "Document", "Event", "Facility",
                                 "Theme"])
     assert G.number_of_nodes() >= 6
-    page_html = render_html(G, title=PAYLOADS[2] + " href", subtitle=PAYLOADS[0])
+    page_html = render_html(G, title=xss.payloads[2] + " href", subtitle=xss.payloads[0])
     path = tmp_path / "xss.html"
     path.write_text(page_html, encoding="utf-8")
     m = open_map(browser, path)
@@ -219,15 +210,15 @@ def test_hostile_labels_never_run(browser: Any, tmp_path: Path, output_dir: Path
         for e in page.evaluate("tipgraphMap.data.edges.map(e => [e.f, e.t])"):
             a, b = (page.evaluate("id => tipgraphMap.domPosition(id)", x) for x in e)
             page.mouse.move((a["x"] + b["x"]) / 2, (a["y"] + b["y"]) / 2, steps=3)
-        for payload in PAYLOADS + ["href"]:
+        for payload in [*xss.payloads, "href"]:
             page.fill("#tg-search", payload)
             page.press("#tg-search", "Enter")
             page.wait_for_timeout(150)
         page.wait_for_timeout(300)
         # the payloads are shown, as text
-        assert any(t.startswith(PAYLOADS[0]) for t in seen)
-        assert any(PAYLOADS[2] in t for t in seen)
-        assert page.inner_text("#tg-title") == PAYLOADS[2] + " href"
+        assert any(t.startswith(xss.payloads[0]) for t in seen)
+        assert any(xss.payloads[2] in t for t in seen)
+        assert page.inner_text("#tg-title") == xss.payloads[2] + " href"
         assert page.evaluate("typeof window.__xss") == "undefined"
         assert page.evaluate("document.querySelectorAll('img, iframe, object, embed, a[href]').length") == 0
         assert page.evaluate("[...document.querySelectorAll('svg')].every(s => s.classList.contains('tg-swatch'))")

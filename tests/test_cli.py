@@ -11,17 +11,15 @@ import pytest
 
 from tipgraph.query import named_queries
 
-from conftest import FIXTURES, run_cli
 
-
-def test_list_shows_every_named_query_with_its_question() -> None:
+def test_list_shows_every_named_query_with_its_question(run_cli) -> None:
     out = run_cli("query", "--list")
     assert out.returncode == 0, out.stderr
     for q in named_queries().values():
         assert q.name in out.stdout and q.question[:40] in out.stdout
 
 
-def test_named_query_with_a_label_parameter_as_csv() -> None:
+def test_named_query_with_a_label_parameter_as_csv(run_cli) -> None:
     out = run_cli("query", "countries-of-implementer", "--param", "organisation=ICMPD", "--format", "csv")
     assert out.returncode == 0, out.stderr
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
@@ -30,7 +28,7 @@ def test_named_query_with_a_label_parameter_as_csv() -> None:
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "sparql-json"])
-def test_every_output_format(fmt: str) -> None:
+def test_every_output_format(run_cli, fmt: str) -> None:
     out = run_cli("query", "-e", "SELECT ?c ?code WHERE { ?c tg:iso3166Alpha3 ?code } ORDER BY ?code", "-f", fmt)
     assert out.returncode == 0, out.stderr
     assert "PAK" in out.stdout
@@ -44,44 +42,55 @@ def test_every_output_format(fmt: str) -> None:
         assert out.stdout.splitlines()[0] == "c\tcode"
 
 
-def test_query_from_a_file(tmp_path: Path) -> None:
+def test_query_from_a_file(run_cli, tmp_path: Path) -> None:
     f = tmp_path / "mine.rq"
     f.write_text("PREFIX tg: <https://w3id.org/tipgraph/ontology#>\nASK { ?x tg:funds ?p }\n")
     out = run_cli("query", str(f))
     assert out.returncode == 0 and "yes" in out.stdout
 
 
-def test_unknown_query_name_exits_4_and_lists_the_known_ones() -> None:
+def test_unknown_query_name_exits_4_and_lists_the_known_ones(run_cli) -> None:
     out = run_cli("query", "who-is-who")
     assert out.returncode == 4
     assert "countries-of-implementer" in out.stderr and "who-is-who" in out.stderr
 
 
-def test_malformed_sparql_exits_4_with_the_position() -> None:
+def test_malformed_sparql_exits_4_with_the_position(run_cli) -> None:
     out = run_cli("query", "-e", "SELECT ?s WHERE {\n ?s ?p \n}")
     assert out.returncode == 4
-    assert "malformed SPARQL" in out.stderr and ":3" in out.stderr
+    # The object of "?s ?p" is missing: the "}" at line 3, column 1 is where parsing stops.
+    assert "malformed SPARQL" in out.stderr and "<query>:3:1:" in out.stderr, out.stderr
 
 
-def test_service_is_refused_with_exit_5() -> None:
-    out = run_cli("query", "-e", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }")
+def test_service_is_refused_with_exit_5_without_connecting(run_cli, listener) -> None:
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/x> {{ ?s ?p ?o }} }}"
+    out = run_cli("query", "-e", query)
     assert out.returncode == 5 and "SERVICE" in out.stderr and "--allow-network" in out.stderr
+    assert listener.connections() == 0, "the engine contacted the listener"
 
 
-def test_time_limit_exits_5() -> None:
+def test_allowed_service_reaches_the_listener(run_cli, listener) -> None:
+    """The positive control of the test above: the same query with --allow-network connects."""
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/x> {{ ?s ?p ?o }} }}"
+    # The listener never answers, so the query ends at its time limit.
+    run_cli("query", "--allow-network", "--timeout", "2", "-e", query)
+    assert listener.connections(wait=1.0) >= 1, "--allow-network never contacted the listener"
+
+
+def test_time_limit_exits_5(run_cli) -> None:
     out = run_cli("query", "--timeout", "1", "-e",
                   "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
     assert out.returncode == 5 and "time limit" in out.stderr
 
 
-def test_capped_results_say_so() -> None:
+def test_capped_results_say_so(run_cli) -> None:
     out = run_cli("query", "--max-rows", "3", "-e", "SELECT * WHERE { ?s ?p ?o }")
     assert out.returncode == 0
     assert len(out.stdout.strip().splitlines()) == 2 + 3
     assert "capped at 3 rows" in out.stderr
 
 
-def test_malformed_turtle_names_file_and_line_and_leaves_the_store_unchanged(tmp_path: Path) -> None:
+def test_malformed_turtle_names_file_and_line_and_leaves_the_store_unchanged(run_cli, tmp_path: Path) -> None:
     store = tmp_path / "store"
     assert run_cli("build", "--store", str(store), "--no-owl").returncode == 0
     before = run_cli("stats", "--store", str(store)).stdout
@@ -97,17 +106,17 @@ def test_malformed_turtle_names_file_and_line_and_leaves_the_store_unchanged(tmp
     assert run_cli("stats", "--store", str(store)).stdout == before
 
 
-def test_add_then_query_a_persistent_store(tmp_path: Path) -> None:
+def test_add_then_query_a_persistent_store(run_cli, fixtures_dir: Path, tmp_path: Path) -> None:
     store = tmp_path / "store"
     assert run_cli("build", "--store", str(store), "--no-owl").returncode == 0
-    extra = FIXTURES / "iom-in-pakistan.trig"
+    extra = fixtures_dir / "iom-in-pakistan.trig"
     assert run_cli("add", str(extra), "--store", str(store)).returncode == 0
     out = run_cli("query", "active-in-country", "-p", "country=PK", "-f", "csv", "--store", str(store))
     assert out.returncode == 0, out.stderr
     assert "IOM" in out.stdout  # the new engagement was reasoned over
 
 
-def test_build_validate_reason_stats_export(tmp_path: Path) -> None:
+def test_build_validate_reason_stats_export(run_cli, tmp_path: Path) -> None:
     out = run_cli("build", "--no-owl")
     assert out.returncode == 0, out.stderr
     assert "SHACL: conforms" in out.stdout
@@ -124,7 +133,7 @@ def test_build_validate_reason_stats_export(tmp_path: Path) -> None:
     assert "graph-src-0001" in text
 
 
-def test_validate_reports_violations_with_exit_3(tmp_path: Path) -> None:
+def test_validate_reports_violations_with_exit_3(run_cli, tmp_path: Path) -> None:
     bad = tmp_path / "no-label.trig"
     bad.write_text("""
 @prefix tg: <https://w3id.org/tipgraph/ontology#> . @prefix tgd: <https://w3id.org/tipgraph/id/> .
@@ -137,7 +146,7 @@ tgd:graph-src-0001 { tgd:org-0999 a tg:CivilSocietyOrganisation . }
 
 @pytest.mark.parametrize("command", ["build", "query", "validate", "reason", "stats", "export", "add", "map",
                                      "analyze"])
-def test_every_command_has_help_with_examples(command: str) -> None:
+def test_every_command_has_help_with_examples(run_cli, command: str) -> None:
     out = run_cli(command, "--help")
     assert out.returncode == 0
     assert "examples:" in out.stdout and "exit codes:" in out.stdout

@@ -127,9 +127,9 @@ def test_stats_count_each_entity_once(kg: tipgraph.KnowledgeGraph) -> None:
     assert classes["tg:Organisation"] == (0, 19)  # all 19 organisations get the general class by reasoning
 
 
-def test_labels_and_numbers_come_back_as_plain_values(kg: tipgraph.KnowledgeGraph) -> None:
+def test_labels_and_numbers_come_back_as_plain_values(kg: tipgraph.KnowledgeGraph, seed) -> None:
     assert kg.label("tgd:org-0003") == "ICMPD"
-    assert kg.label("https://w3id.org/tipgraph/id/org-0001") == "UNODC"
+    assert kg.label(seed.unodc) == "UNODC"
     assert kg.label("tgd:nothing") is None
     (row,) = kg.query("events-in-country", country="PK").records()
     assert isinstance(row["womenPercent"], float)

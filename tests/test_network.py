@@ -9,106 +9,104 @@ from tipgraph.errors import BadInputError, UnknownNameError
 from tipgraph.network import default_relations, node_for, project
 from tipgraph.resources import TG_NS
 
-from conftest import (AFGHANISTAN, AHS, EU, FIA, GLOACT, GOV_PK, ICMPD, ID, MRC, PAKISTAN, PROFILE,  # noqa: F401
-                      PROTECT, RELEASE, UNODC, WORKSHOP)
-
 
 def keys(G) -> set[str]:
     return {k for _, _, k in G.edges(keys=True)}
 
 
-def test_nodes_carry_class_group_label_aliases_sources(G) -> None:
-    unodc = G.nodes[UNODC]
+def test_nodes_carry_class_group_label_aliases_sources(seed, G) -> None:
+    unodc = G.nodes[seed.unodc]
     assert unodc["label"] == "UNODC"
     assert unodc["cls"] == "IntergovernmentalOrganisation"
     assert unodc["group"] == "organisation"
     assert "United Nations Office on Drugs and Crime" in unodc["aliases"]
-    assert unodc["iri"] == UNODC and unodc["curie"] == "tgd:org-0001"
-    assert RELEASE in unodc["sources"]
-    mrc = G.nodes[MRC]
+    assert unodc["iri"] == seed.unodc and unodc["curie"] == "tgd:org-0001"
+    assert seed.release in unodc["sources"]
+    mrc = G.nodes[seed.mrc]
     assert (mrc["cls"], mrc["group"]) == ("VirtualMigrantResourceCentre", "facility")
-    assert G.nodes[PROTECT]["cls"] == "Initiative" and G.nodes[PROTECT]["group"] == "programme"
-    assert G.nodes[PAKISTAN]["group"] == "place"
+    assert G.nodes[seed.protect]["cls"] == "Initiative" and G.nodes[seed.protect]["group"] == "programme"
+    assert G.nodes[seed.pakistan]["group"] == "place"
     # Pakistan is stated in both sources; the catalogue of sources is not itself a source.
-    assert G.nodes[PAKISTAN]["sources"] == sorted([PROFILE, RELEASE])
+    assert G.nodes[seed.pakistan]["sources"] == sorted([seed.profile, seed.release])
     assert {d["group"] for _, d in G.nodes(data=True)} >= {
         "organisation", "programme", "place", "event", "person", "post", "document", "facility", "theme"}
 
 
-def test_engagements_are_collapsed_into_role_edges(G) -> None:
+def test_engagements_are_collapsed_into_role_edges(seed, G) -> None:
     assert not [n for n, d in G.nodes(data=True) if d["group"] == "engagement"]
-    icmpd = G.edges[ICMPD, PROTECT, "implements"]
+    icmpd = G.edges[seed.icmpd, seed.protect, "implements"]
     assert icmpd["role"] == "implementing" and icmpd["label"] == "implements"
     assert icmpd["countries"] == ["Afghanistan", "Kazakhstan", "Kyrgyz Republic", "Pakistan", "Tajikistan",
                                   "Uzbekistan"]
-    assert PAKISTAN in icmpd["country_iris"]
-    assert icmpd["sources"] == [PROFILE] and icmpd["inferred"] is False
+    assert seed.pakistan in icmpd["country_iris"]
+    assert icmpd["sources"] == [seed.profile] and icmpd["inferred"] is False
     assert "migrant protection" in icmpd["themes"]
-    eu = G.edges[EU, PROTECT, "funds"]
-    assert eu["role"] == "funding" and eu["countries"] == [] and eu["sources"] == sorted([PROFILE, RELEASE])
-    unodc = G.edges[UNODC, PROTECT, "implements"]
+    eu = G.edges[seed.eu, seed.protect, "funds"]
+    assert eu["role"] == "funding" and eu["countries"] == [] and eu["sources"] == sorted([seed.profile, seed.release])
+    unodc = G.edges[seed.unodc, seed.protect, "implements"]
     assert unodc["broader_focus"] == ["Central Asia", "Kazakhstan", "Kyrgyz Republic", "Uzbekistan"]
-    assert G.has_edge(UNODC, GLOACT, "accountableFor")
+    assert G.has_edge(seed.unodc, seed.gloact, "accountableFor")
 
 
-def test_engagements_can_be_kept_as_nodes(kg_ox: tipgraph.KnowledgeGraph) -> None:
+def test_engagements_can_be_kept_as_nodes(seed, kg_ox: tipgraph.KnowledgeGraph) -> None:
     H = project(kg_ox.store, collapse_engagements=False)
     eng = [n for n, d in H.nodes(data=True) if d["group"] == "engagement"]
     assert len(eng) == 4
-    e3 = ID + "eng-0003"
+    e3 = seed.iri("eng-0003")
     assert H.nodes[e3]["role"] == "funding"
-    assert H.has_edge(e3, EU, "engagedOrganisation") and H.has_edge(e3, PROTECT, "engagedProgramme")
-    assert H.has_edge(ID + "eng-0002", AFGHANISTAN, "engagementCountry")
+    assert H.has_edge(e3, seed.eu, "engagedOrganisation") and H.has_edge(e3, seed.protect, "engagedProgramme")
+    assert H.has_edge(seed.iri("eng-0002"), seed.afghanistan, "engagementCountry")
     assert "engagementRole" not in keys(H)
 
 
-def test_inverse_relations_are_shown_one_way_with_the_stated_sources(G) -> None:
+def test_inverse_relations_are_shown_one_way_with_the_stated_sources(seed, G) -> None:
     assert not keys(G) & {"implementedBy", "fundedBy", "hasPart", "hasSubOrganisation", "runBy", "postHeldBy",
                           "organisedBy", "attendedBy", "hasEngagement", "programmeEngagement", "hasRanking"}
-    runs = G.edges[ICMPD, MRC, "runs"]  # stated as "MRC runBy ICMPD"
-    assert runs["inferred"] is False and runs["sources"] == [PROFILE] and runs["label"] == "runs"
-    assert G.edges[UNODC, WORKSHOP, "organises"]["inferred"] is False  # stated as organisedBy
+    runs = G.edges[seed.icmpd, seed.mrc, "runs"]  # stated as "MRC runBy ICMPD"
+    assert runs["inferred"] is False and runs["sources"] == [seed.profile] and runs["label"] == "runs"
+    assert G.edges[seed.unodc, seed.workshop, "organises"]["inferred"] is False  # stated as organisedBy
     assert "rdf:type" not in keys(G) and "type" not in keys(G)
 
 
-def test_symmetric_partnerships_appear_once_the_way_they_were_stated(G) -> None:
+def test_symmetric_partnerships_appear_once_the_way_they_were_stated(seed, G) -> None:
     partners = [(u, v) for u, v, k in G.edges(keys=True) if k == "partnerOf"]
     assert len(partners) == 5
-    assert all(u == GOV_PK for u, _ in partners)
+    assert all(u == seed.gov_pk for u, _ in partners)
 
 
-def test_pruning_drops_facts_the_map_already_shows(kg_ox: tipgraph.KnowledgeGraph, G) -> None:
+def test_pruning_drops_facts_the_map_already_shows(seed, kg_ox: tipgraph.KnowledgeGraph, G) -> None:
     full = project(kg_ox.store, prune=False)
     # participantIn beside gaveRemarksAt (a sub-property) for the same pair
-    assert G.has_edge(UNODC, WORKSHOP, "gaveRemarksAt") and not G.has_edge(UNODC, WORKSHOP, "participantIn")
-    assert full.has_edge(UNODC, WORKSHOP, "participantIn")
+    assert G.has_edge(seed.unodc, seed.workshop, "gaveRemarksAt")
+    assert not G.has_edge(seed.unodc, seed.workshop, "participantIn")
+    assert full.has_edge(seed.unodc, seed.workshop, "participantIn")
     # transitive shortcut: the AHS Wing is in the FIA, which is in the Government of Pakistan
-    assert not G.has_edge(AHS, GOV_PK, "subOrganisationOf")
-    assert full.edges[AHS, GOV_PK, "subOrganisationOf"]["inferred"] is True
+    assert not G.has_edge(seed.ahs, seed.gov_pk, "subOrganisationOf")
+    assert full.edges[seed.ahs, seed.gov_pk, "subOrganisationOf"]["inferred"] is True
     # property chain: memberOf = holdsPost o postIn, both shown
     assert "memberOf" not in keys(G) and "memberOf" in keys(full)
     # facts that say something new stay, marked as inferred
-    assert G.edges[ICMPD, AFGHANISTAN, "activeIn"]["inferred"] is True
-    assert G.has_edge(PROTECT, PAKISTAN, "operatesIn")
-    assert not G.has_edge(GLOACT, PAKISTAN, "operatesIn")  # via hasPart o operatesIn
+    assert G.edges[seed.icmpd, seed.afghanistan, "activeIn"]["inferred"] is True
+    assert G.has_edge(seed.protect, seed.pakistan, "operatesIn")
+    assert not G.has_edge(seed.gloact, seed.pakistan, "operatesIn")  # via hasPart o operatesIn
     assert G.number_of_edges() < full.number_of_edges()
 
 
-def test_asserted_only_projection(kg_ox: tipgraph.KnowledgeGraph) -> None:
+def test_asserted_only_projection(seed, kg_ox: tipgraph.KnowledgeGraph) -> None:
     H = project(kg_ox.store, include_inferred=False)
     assert not [e for e in H.edges(data=True) if e[2]["inferred"]]
-    assert not H.has_edge(ICMPD, AFGHANISTAN, "activeIn")
-    assert H.has_edge(ICMPD, PROTECT, "implements")  # from the stated engagement
+    assert not H.has_edge(seed.icmpd, seed.afghanistan, "activeIn")
+    assert H.has_edge(seed.icmpd, seed.protect, "implements")  # from the stated engagement
 
 
-def test_relations_and_classes_can_be_chosen(kg_ox: tipgraph.KnowledgeGraph) -> None:
+def test_relations_and_classes_can_be_chosen(seed, kg_ox: tipgraph.KnowledgeGraph) -> None:
     H = project(kg_ox.store, relations=["implements", "tg:funds"], classes=["Organisation", "programme"])
     assert keys(H) == {"implements", "funds"}
     assert {d["group"] for _, d in H.nodes(data=True)} == {"organisation", "programme"}
-    assert set(H.edges()) == {(UNODC, PROTECT), (ICMPD, PROTECT), (EU, PROTECT)}
+    assert set(H.edges()) == {(seed.unodc, seed.protect), (seed.icmpd, seed.protect), (seed.eu, seed.protect)}
     # asking for an inverse relation shows the facts that way round
     inv = project(kg_ox.store, relations=["implementedBy"])
-    assert inv.has_edge(PROTECT, ICMPD, "implementedBy") and not keys(inv) - {"implementedBy"}
+    assert inv.has_edge(seed.protect, seed.icmpd, "implementedBy") and not keys(inv) - {"implementedBy"}
     with pytest.raises(UnknownNameError, match="relation"):
         project(kg_ox.store, relations=["nosuchrelation"])
 
@@ -141,11 +139,11 @@ def test_facade_network(kg_ox: tipgraph.KnowledgeGraph) -> None:
     assert keys(H) == {"implements"}
 
 
-def test_node_for_resolves_labels_aliases_and_prefixed_names(G) -> None:
-    assert node_for(G, "FIA") == FIA
-    assert node_for(G, "european union") == EU
-    assert node_for(G, "tgd:prg-0002") == PROTECT
-    assert node_for(G, MRC) == MRC
+def test_node_for_resolves_labels_aliases_and_prefixed_names(seed, G) -> None:
+    assert node_for(G, "FIA") == seed.fia
+    assert node_for(G, "european union") == seed.eu
+    assert node_for(G, "tgd:prg-0002") == seed.protect
+    assert node_for(G, seed.mrc) == seed.mrc
     with pytest.raises(UnknownNameError):
         node_for(G, "Atlantis")
     G2 = G.copy()
@@ -178,9 +176,9 @@ def test_projection_is_the_same_in_every_process() -> None:
     assert len(outs) == 1, outs
 
 
-def test_source_documents_are_attributes_not_nodes(kg_ox) -> None:
+def test_source_documents_are_attributes_not_nodes(seed, kg_ox) -> None:
     G = kg_ox.network()
     assert not [n for n, d in G.nodes(data=True) if d["cls"] in ("PressRelease", "SourceDocument")]
-    assert any("PROTECT project profile" in s for s in G.nodes["https://w3id.org/tipgraph/id/org-0003"]["sources"])
+    assert any("PROTECT project profile" in s for s in G.nodes[seed.icmpd]["sources"])
     with_sources = kg_ox.network(classes=["Organisation", "SourceDocument"])
-    assert "https://w3id.org/tipgraph/id/src-0001" in with_sources
+    assert seed.iri("src-0001") in with_sources

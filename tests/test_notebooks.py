@@ -21,8 +21,8 @@ from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from nbclient import NotebookClient
 from nbclient.exceptions import CellControlSignal, CellExecutionError
 
-REPO = Path(__file__).resolve().parents[1]
-NOTEBOOKS = REPO / "notebooks"
+# At module level, not the conftest ``repo`` fixture: the parametrize list below needs it at collection.
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 EXPECTED = ["01-tour", "02-country-profile-pakistan", "03-network-analysis", "04-writing-sparql"]
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
 CELL_TIMEOUT = 120

@@ -24,13 +24,6 @@ from tipgraph.network import project
 from tipgraph.resources import ONTOLOGY_GRAPH, ontology_file
 from tipgraph.store import open_store
 
-ID = "https://w3id.org/tipgraph/id/"
-UNODC, EU, ICMPD, PROTECT, GLOACT = ID + "org-0001", ID + "org-0002", ID + "org-0003", ID + "prg-0002", ID + "prg-0001"
-PAKISTAN, IRAQ, MRC = ID + "plc-0003", ID + "plc-0002", ID + "fac-0001"
-XSS = Path(__file__).parent / "fixtures" / "xss" / "payloads.trig"
-PAYLOADS = ["<img src=x onerror=window.__xss=1>", '"><svg onload=window.__xss=1>',
-            "</script><script>window.__xss=1</script>", '<a href="javascript:window.__xss=1">href</a>']
-
 
 class Page(HTMLParser):
     """The parts of a page that matter here: tags with attributes, scripts and styles."""
@@ -73,20 +66,15 @@ def sha(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def G(kg_ox: tipgraph.KnowledgeGraph):
-    return project(kg_ox.store)
-
-
-@pytest.fixture(scope="module")
 def seed_html(G) -> str:
     return R.render_html(G, title="Seed map")
 
 
 @pytest.fixture(scope="module")
-def xss_graph():
+def xss_graph(xss):
     store = open_store("oxigraph")
     load_files(store, [ontology_file()], graph=ONTOLOGY_GRAPH)
-    load_files(store, [XSS])
+    load_files(store, [xss.path])
     return project(store)
 
 
@@ -151,20 +139,20 @@ def test_no_reference_that_loads_anything_from_a_host(seed_html: str) -> None:
     assert "document.write" not in app and "eval(" not in app
 
 
-def test_data_is_only_json_and_node_ids_are_opaque(G, seed_html: str) -> None:
+def test_data_is_only_json_and_node_ids_are_opaque(seed, G, seed_html: str) -> None:
     data = data_of(seed_html)
     assert len(data["nodes"]) == G.number_of_nodes() and len(data["edges"]) == G.number_of_edges()
     assert all(re.fullmatch(r"n\d+", n["id"]) for n in data["nodes"])
     assert all(re.fullmatch(r"e\d+", e["id"]) for e in data["edges"])
     unodc = next(n for n in data["nodes"] if n["l"] == "UNODC")
-    assert unodc["i"] == UNODC and unodc["g"] == "organisation" and unodc["c"] == "Intergovernmental organisation"
+    assert unodc["i"] == seed.unodc and unodc["g"] == "organisation" and unodc["c"] == "Intergovernmental organisation"
     assert "United Nations Office on Drugs and Crime" in unodc["a"]
     assert data["settings"]["physics"] is True  # a small map settles in the browser
 
 
-def test_hostile_labels_stay_data(xss_graph) -> None:
-    page = R.render_html(xss_graph, title=PAYLOADS[0] + " href", subtitle=PAYLOADS[1])
-    for payload in PAYLOADS:
+def test_hostile_labels_stay_data(xss_graph, xss) -> None:
+    page = R.render_html(xss_graph, title=xss.payloads[0] + " href", subtitle=xss.payloads[1])
+    for payload in xss.payloads:
         assert payload not in page
     assert "<svg" not in page.lower().replace("createelementns(svg", "")
     parsed = Page(page)
@@ -172,11 +160,11 @@ def test_hostile_labels_stay_data(xss_graph) -> None:
     assert [t for t, _ in parsed.tags].count("script") == 3
     assert not [t for t, _ in parsed.tags if t in ("img", "svg", "a")]
     # the title and subtitle are escaped text
-    assert f"<h1 id=\"tg-title\">{html.escape(PAYLOADS[0])} href</h1>" in page
+    assert f"<h1 id=\"tg-title\">{html.escape(xss.payloads[0])} href</h1>" in page
     # the JSON still carries the exact strings
     data = data_of(page)
     labels = {n["l"] for n in data["nodes"]}
-    assert PAYLOADS[0] in labels and '"><svg onload=window.__xss=1>' in labels
+    assert xss.payloads[0] in labels and '"><svg onload=window.__xss=1>' in labels
     assert any("href" in s for s in data["sources"])
 
 
@@ -203,7 +191,7 @@ def test_notebook_repr_is_a_sandboxed_iframe(G) -> None:
     assert html.unescape(srcdoc) == result.html
 
 
-def test_landscape_and_views(kg_ox: tipgraph.KnowledgeGraph, G) -> None:
+def test_landscape_and_views(seed, kg_ox: tipgraph.KnowledgeGraph, G) -> None:
     whole = R.make_map(kg_ox.store)
     assert (whole.nodes, whole.edges) == (G.number_of_nodes(), G.number_of_edges())
     assert "trafficking in persons" in whole.title
@@ -211,33 +199,33 @@ def test_landscape_and_views(kg_ox: tipgraph.KnowledgeGraph, G) -> None:
     focus = R.make_map(kg_ox.store, focus="UNODC", depth=1)
     assert focus.title == "UNODC: neighbourhood (depth 1)"
     ids = {n["i"] for n in data_of(focus.html)["nodes"]}
-    assert {UNODC, PROTECT, GLOACT} <= ids and EU not in ids
-    assert [n["i"] for n in data_of(focus.html)["nodes"] if n.get("f")] == [UNODC]
+    assert {seed.unodc, seed.protect, seed.gloact} <= ids and seed.eu not in ids
+    assert [n["i"] for n in data_of(focus.html)["nodes"] if n.get("f")] == [seed.unodc]
 
     country = R.make_map(kg_ox.store, country="PK")
     assert country.title == "Who works in Pakistan"
     ids = {n["i"] for n in data_of(country.html)["nodes"]}
     # active there (UNODC, ICMPD), through PROTECT, which the EU funds
-    assert {PAKISTAN, UNODC, ICMPD, PROTECT, EU} <= ids
-    assert IRAQ not in ids
+    assert {seed.pakistan, seed.unodc, seed.icmpd, seed.protect, seed.eu} <= ids
+    assert seed.iraq not in ids
     assert R.make_map(kg_ox.store, country="PAK").html == country.html
     assert R.make_map(kg_ox.store, country="Pakistan").html == country.html
 
     programme = R.make_map(kg_ox.store, programme="PROTECT")
     assert programme.title == "Programme: PROTECT"
     ids = {n["i"] for n in data_of(programme.html)["nodes"]}
-    assert {PROTECT, GLOACT, EU, ICMPD, UNODC, MRC} <= ids
+    assert {seed.protect, seed.gloact, seed.eu, seed.icmpd, seed.unodc, seed.mrc} <= ids
 
     with pytest.raises(BadInputError, match="one view"):
         R.make_map(kg_ox.store, focus="UNODC", country="PK")
 
 
-def test_views_on_the_graph(G) -> None:
-    assert set(R.focus_view(G, "EU", 1)) == {EU, PROTECT}
+def test_views_on_the_graph(seed, G) -> None:
+    assert set(R.focus_view(G, "EU", 1)) == {seed.eu, seed.protect}
     assert R.focus_view(G, "EU", 0).number_of_nodes() == 1
-    v = R.country_view(G, PAKISTAN)
-    assert v.graph["focus"] == [PAKISTAN] and ID + "plc-0020" in v  # Islamabad, inside Pakistan
-    assert ID + "org-0016" not in R.programme_view(G, "PROTECT")  # the US State Department
+    v = R.country_view(G, seed.pakistan)
+    assert v.graph["focus"] == [seed.pakistan] and seed.iri("plc-0020") in v  # Islamabad, inside Pakistan
+    assert seed.iri("org-0016") not in R.programme_view(G, "PROTECT")  # the US State Department
 
 
 def test_large_maps_get_a_python_layout() -> None:
