@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=BROWSER_TIMEOUT_S)
     parser.add_argument("--out", default=str(HERE / "results" / "maps.json"))
     args = parser.parse_args(argv)
-    from tipgraph.render import PHYSICS_LIMIT, compute_layout, render_html
+    from tipgraph.maps import PHYSICS_LIMIT, compute_layout, render_html
 
     rows = []
     runs = [(int(s), "auto") for s in args.sizes.split(",") if s] + \

@@ -20,8 +20,8 @@ import pytest
 
 import tipgraph
 from tipgraph.load import load_files
+from tipgraph.maps import PHYSICS_LIMIT, MapResult, render_html
 from tipgraph.network import project
-from tipgraph.render import PHYSICS_LIMIT, MapResult, make_map, render_html
 from tipgraph.resources import ONTOLOGY_GRAPH, ontology_file
 from tipgraph.store import open_store
 
@@ -147,7 +147,7 @@ def seed_graph(kg_ox: tipgraph.KnowledgeGraph) -> nx.MultiDiGraph:
 def test_seed_map_draws_every_node_and_edge_and_shows_tooltips(browser: Any, kg_ox: tipgraph.KnowledgeGraph,
                                                                seed_graph: nx.MultiDiGraph, tmp_path: Path,
                                                                output_dir: Path) -> None:
-    result = make_map(kg_ox.store)
+    result = kg_ox.map()
     path = result.save(tmp_path / "seed-map.html")
     m = open_map(browser, path)
     try:
@@ -181,7 +181,7 @@ def test_seed_map_draws_every_node_and_edge_and_shows_tooltips(browser: Any, kg_
                          ids=["focus", "country", "programme"])
 def test_views_draw(browser: Any, kg_ox: tipgraph.KnowledgeGraph, tmp_path: Path, output_dir: Path,
                     view: dict[str, Any]) -> None:
-    result = make_map(kg_ox.store, **view)
+    result = kg_ox.map(**view)
     name = "-".join(str(v) for v in view.values()).lower()
     m = open_map(browser, result.save(tmp_path / f"{name}.html"))
     try:
@@ -259,7 +259,7 @@ def test_large_map_uses_the_python_layout_and_draws_fast(browser: Any, tmp_path:
 
 def test_notebook_iframe_renders_the_map(browser: Any, kg_ox: tipgraph.KnowledgeGraph, tmp_path: Path,
                                          output_dir: Path) -> None:
-    result: MapResult = make_map(kg_ox.store, programme="PROTECT")
+    result: MapResult = kg_ox.map(programme="PROTECT")
     host = tmp_path / "notebook.html"
     host.write_text("<!DOCTYPE html><html><body><h1>notebook cell output</h1>" + result._repr_html_()
                     + "</body></html>", encoding="utf-8")
