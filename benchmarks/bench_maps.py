@@ -3,7 +3,7 @@
 For each size, a synthetic landscape shaped like a tipgraph projection (organisations
 active in countries, implementing and funding programmes, attending events; people
 holding posts; documents; a few themes that everything addresses) is rendered with
-:func:`tipgraph.render.render_html`. Measured:
+:func:`tipgraph.maps.render_html`. Measured:
 
 * ``layout_s`` - the layout computed in Python (pivot MDS + force-directed passes);
   maps of up to ``PHYSICS_LIMIT`` nodes (and the ``--physics-sizes`` runs) are laid out
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=BROWSER_TIMEOUT_S)
     parser.add_argument("--out", default=str(HERE / "results" / "maps.json"))
     args = parser.parse_args(argv)
-    from tipgraph.render import PHYSICS_LIMIT, compute_layout, render_html
+    from tipgraph.maps import PHYSICS_LIMIT, compute_layout, render_html
 
     rows = []
     runs = [(int(s), "auto") for s in args.sizes.split(",") if s] + \

@@ -541,9 +541,9 @@ def worker_network(args: argparse.Namespace, rec: Recorder) -> None:
     st.update(k=k)
     rec.stage("betweenness", st)
     try:
-        import tipgraph.render  # noqa: F401
+        import tipgraph.maps  # noqa: F401
     except ImportError as exc:
-        rec.stage("map", {"skipped": f"tipgraph.render is not available ({exc})"})
+        rec.stage("map", {"skipped": f"tipgraph.maps is not available ({exc})"})
         return
     out = Path(args.tmp) / f"map-{args.label}.html"
     if G.number_of_nodes() > args.map_max_nodes:
@@ -554,10 +554,8 @@ def worker_network(args: argparse.Namespace, rec: Recorder) -> None:
 
 
 def _whole_map(kg: Any, out: Path, args: argparse.Namespace, rec: Recorder) -> None:
-    from tipgraph.render import make_map
-
     def whole() -> Any:
-        res = make_map(kg.store)
+        res = kg.map()
         res.save(out)
         return res
 
@@ -567,7 +565,7 @@ def _whole_map(kg: Any, out: Path, args: argparse.Namespace, rec: Recorder) -> N
 
 
 def _map_10k(G: Any, H: Any, args: argparse.Namespace, rec: Recorder) -> None:
-    from tipgraph.render import render_html
+    from tipgraph.maps import render_html
 
     # A map of about 10,000 nodes: the neighbourhood of the biggest implementer, grown breadth-first.
     if G.number_of_nodes() >= 10_000:

@@ -1,4 +1,4 @@
-"""Network analysis (tipgraph.analyze) on the seed graph, with expected values."""
+"""Network analysis (tipgraph.analysis) on the seed graph, with expected values."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import networkx as nx
 import pytest
 
 import tipgraph
-from tipgraph import analyze as A
+from tipgraph import analysis as A
+from tipgraph.analysis import measures
 from tipgraph.errors import BadInputError, UnknownNameError
 
 
@@ -109,36 +110,65 @@ def test_analyze_report(seed, G) -> None:
 
 
 def test_betweenness_is_sampled_on_large_graphs(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(A, "EXACT_BETWEENNESS_LIMIT", 50)
+    monkeypatch.setattr(measures, "EXACT_BETWEENNESS_LIMIT", 50)
     H = nx.gnm_random_graph(120, 300, seed=1)
     nx.set_node_attributes(H, {n: f"node {n}" for n in H}, "label")
     report = A.analyze(H, top=3)
     assert report.betweenness_sampled == 120 and len(report.betweenness) == 3
 
 
+<<<<<<< HEAD
 def test_analyze_store_resolves_names(seed, kg_ox: tipgraph.KnowledgeGraph) -> None:
     report = A.analyze_store(kg_ox.store, top=3, chain=("EU", "tgd:fac-0001"))
     assert report.chains[0].nodes[0] == seed.eu and report.chains[0].nodes[-1] == seed.mrc
+=======
+def test_kg_analyze_resolves_names_in_the_store(kg_ox: tipgraph.KnowledgeGraph) -> None:
+    report = kg_ox.analyze(top=3, chain=("EU", "tgd:fac-0001"))
+    assert report.chains[0].nodes[0] == EU and report.chains[0].nodes[-1] == MRC
+>>>>>>> h-present
     with pytest.raises(BadInputError):  # UnknownNameError is a BadInputError too
-        A.analyze_store(kg_ox.store, chain=("EU", "Atlantis"))
+        kg_ox.analyze(chain=("EU", "Atlantis"))
 
 
-def test_analyze_store_exports(kg_ox: tipgraph.KnowledgeGraph, tmp_path: Path) -> None:
-    report = A.analyze_store(kg_ox.store, top=2, export=[tmp_path / "n.gexf", tmp_path / "n.csv"])
+def test_kg_analyze_exports(kg_ox: tipgraph.KnowledgeGraph, tmp_path: Path) -> None:
+    report = kg_ox.analyze(top=2, export=[tmp_path / "n.gexf", tmp_path / "n.csv"])
     assert report.exported == [tmp_path / "n.gexf", tmp_path / "n.csv"]
     assert nx.read_gexf(tmp_path / "n.gexf").number_of_nodes() == report.nodes
     assert f"Wrote {tmp_path / 'n.csv'}" in report.text()
-    assert A.analyze_store(kg_ox.store, export=tmp_path / "one.graphml").exported == [tmp_path / "one.graphml"]
+    assert kg_ox.analyze(export=tmp_path / "one.graphml").exported == [tmp_path / "one.graphml"]
 
 
+<<<<<<< HEAD
 def test_analyze_store_on_an_ego_network(seed, kg_ox: tipgraph.KnowledgeGraph, G) -> None:
     report = A.analyze_store(kg_ox.store, ego="FIA", depth=1)
     assert report.nodes == A.ego(G, seed.fia, 1).number_of_nodes()
+=======
+def test_kg_analyze_on_an_ego_network(kg_ox: tipgraph.KnowledgeGraph, G) -> None:
+    report = kg_ox.analyze(ego="FIA", depth=1)
+    assert report.nodes == A.ego(G, FIA, 1).number_of_nodes()
+>>>>>>> h-present
     assert report.text().startswith("Ego network of Federal Investigation Agency (depth 1): ")
     assert report.to_dict()["ego"] == ["Federal Investigation Agency", 1]
 
 
+<<<<<<< HEAD
 def test_ego_network(seed, G) -> None:
+=======
+def test_analyze_works_on_the_graph_alone(G, tmp_path: Path) -> None:
+    """Ego networks, chains and exports from the projected graph, with names the graph knows."""
+    report = A.analyze(G, ego="Federal Investigation Agency", depth=1, chain=("FIA", "tgd:org-0012"),
+                       export=tmp_path / "fia.csv")
+    assert report.ego == ("Federal Investigation Agency", 1)
+    assert report.nodes == A.ego(G, FIA, 1).number_of_nodes() < G.number_of_nodes()
+    assert report.chains and (report.chains[0].nodes[0], report.chains[0].nodes[-1]) == (FIA, AHS)
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "fia.csv").read_text(encoding="utf-8"))))
+    assert len(rows) == report.edges and {r["source"] for r in rows} | {r["target"] for r in rows} <= set(A.ego(G, FIA))
+    # without ego the whole network is analysed and nothing is written
+    assert A.analyze(G).nodes == G.number_of_nodes() and A.analyze(G).exported == []
+
+
+def test_ego_network(G) -> None:
+>>>>>>> h-present
     E = A.ego(G, "UNODC", radius=1)
     assert seed.unodc in E and seed.protect in E and seed.workshop in E
     assert seed.eu not in E

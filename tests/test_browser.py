@@ -19,9 +19,9 @@ import networkx as nx
 import pytest
 
 import tipgraph
-from tipgraph.load import load_files
+from tipgraph.loading import load_files
+from tipgraph.maps import PHYSICS_LIMIT, MapResult, render_html
 from tipgraph.network import project
-from tipgraph.render import PHYSICS_LIMIT, MapResult, make_map, render_html
 from tipgraph.resources import ONTOLOGY_GRAPH, ontology_file
 from tipgraph.store import open_store
 
@@ -138,7 +138,7 @@ def hover(page: Any, nid: str) -> str:
 def test_seed_map_draws_every_node_and_edge_and_shows_tooltips(seed, browser: Any, kg_ox: tipgraph.KnowledgeGraph,
                                                                G: nx.MultiDiGraph, tmp_path: Path,
                                                                output_dir: Path) -> None:
-    result = make_map(kg_ox.store)
+    result = kg_ox.map()
     path = result.save(tmp_path / "seed-map.html")
     m = open_map(browser, path)
     try:
@@ -172,7 +172,7 @@ def test_seed_map_draws_every_node_and_edge_and_shows_tooltips(seed, browser: An
                          ids=["focus", "country", "programme"])
 def test_views_draw(browser: Any, kg_ox: tipgraph.KnowledgeGraph, tmp_path: Path, output_dir: Path,
                     view: dict[str, Any]) -> None:
-    result = make_map(kg_ox.store, **view)
+    result = kg_ox.map(**view)
     name = "-".join(str(v) for v in view.values()).lower()
     m = open_map(browser, result.save(tmp_path / f"{name}.html"))
     try:
@@ -187,7 +187,7 @@ def test_views_draw(browser: Any, kg_ox: tipgraph.KnowledgeGraph, tmp_path: Path
 
 
 def test_hostile_labels_never_run(browser: Any, xss, tmp_path: Path, output_dir: Path) -> None:
-    store = open_store("oxigraph")
+    store = open_store("oxigraph:")
     load_files(store, [ontology_file()], graph=ONTOLOGY_GRAPH)
     load_files(store, [xss.path])
     # Source documents are normally attributes; ask for them as nodes so their labels get hovered too.
@@ -250,7 +250,7 @@ def test_large_map_uses_the_python_layout_and_draws_fast(browser: Any, tmp_path:
 
 def test_notebook_iframe_renders_the_map(browser: Any, kg_ox: tipgraph.KnowledgeGraph, tmp_path: Path,
                                          output_dir: Path) -> None:
-    result: MapResult = make_map(kg_ox.store, programme="PROTECT")
+    result: MapResult = kg_ox.map(programme="PROTECT")
     host = tmp_path / "notebook.html"
     host.write_text("<!DOCTYPE html><html><body><h1>notebook cell output</h1>" + result._repr_html_()
                     + "</body></html>", encoding="utf-8")

@@ -7,7 +7,7 @@ import pytest
 import tipgraph
 from tipgraph.errors import BadInputError, UnknownNameError
 from tipgraph.network import default_relations, node_for, project
-from tipgraph.resources import TG_NS
+from tipgraph.namespace import TG
 
 
 def keys(G) -> set[str]:
@@ -113,9 +113,9 @@ def test_relations_and_classes_can_be_chosen(seed, kg_ox: tipgraph.KnowledgeGrap
 
 def test_default_relations_skip_inverses(kg_ox: tipgraph.KnowledgeGraph) -> None:
     rels = default_relations(kg_ox.store)
-    assert TG_NS + "implements" in rels and TG_NS + "implementedBy" not in rels
-    assert TG_NS + "engagementRole" not in rels
-    assert all(r.startswith(TG_NS) for r in rels)
+    assert str(TG.implements) in rels and str(TG.implementedBy) not in rels
+    assert str(TG.engagementRole) not in rels
+    assert all(r.startswith(str(TG)) for r in rels)
 
 
 def test_same_projection_on_both_backends(kg: tipgraph.KnowledgeGraph, G) -> None:

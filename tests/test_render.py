@@ -1,10 +1,12 @@
-"""Map rendering (tipgraph.render) without a browser: the HTML itself, the views, the layout."""
+"""Map rendering (tipgraph.maps) without a browser: the HTML itself, the views, the layout."""
 
 from __future__ import annotations
 
+import ast
 import base64
 import hashlib
 import html
+import importlib.util
 import json
 import math
 import re
@@ -17,9 +19,10 @@ import networkx as nx
 import pytest
 
 import tipgraph
-from tipgraph import render as R
+from tipgraph import maps as R
 from tipgraph.errors import BadInputError
-from tipgraph.load import load_files
+from tipgraph.loading import load_files
+from tipgraph.maps.assets import asset
 from tipgraph.network import project
 from tipgraph.resources import ONTOLOGY_GRAPH, ontology_file
 from tipgraph.store import open_store
@@ -72,7 +75,7 @@ def seed_html(G) -> str:
 
 @pytest.fixture(scope="module")
 def xss_graph(xss):
-    store = open_store("oxigraph")
+    store = open_store("oxigraph:")
     load_files(store, [ontology_file()], graph=ONTOLOGY_GRAPH)
     load_files(store, [xss.path])
     return project(store)
@@ -133,7 +136,7 @@ def test_no_reference_that_loads_anything_from_a_host(seed_html: str) -> None:
     code = seed_html.replace(data_block, "")
     urls = set(re.findall(r"https?://[^\s\"'()<>\\]+", code))
     assert urls <= NON_LOADING, urls - NON_LOADING
-    app = R._asset("map.js")
+    app = asset("map.js")
     assert not re.search(r"\b(fetch|XMLHttpRequest|importScripts|WebSocket|EventSource|Worker)\b|import\(", app)
     assert "innerHTML" not in app and "outerHTML" not in app and "insertAdjacentHTML" not in app
     assert "document.write" not in app and "eval(" not in app
@@ -192,32 +195,79 @@ def test_notebook_repr_is_a_sandboxed_iframe(G) -> None:
 
 
 def test_landscape_and_views(seed, kg_ox: tipgraph.KnowledgeGraph, G) -> None:
-    whole = R.make_map(kg_ox.store)
+    whole = kg_ox.map()
     assert (whole.nodes, whole.edges) == (G.number_of_nodes(), G.number_of_edges())
     assert "trafficking in persons" in whole.title
 
-    focus = R.make_map(kg_ox.store, focus="UNODC", depth=1)
+    focus = kg_ox.map(focus="UNODC", depth=1)
     assert focus.title == "UNODC: neighbourhood (depth 1)"
     ids = {n["i"] for n in data_of(focus.html)["nodes"]}
     assert {seed.unodc, seed.protect, seed.gloact} <= ids and seed.eu not in ids
     assert [n["i"] for n in data_of(focus.html)["nodes"] if n.get("f")] == [seed.unodc]
 
-    country = R.make_map(kg_ox.store, country="PK")
+    country = kg_ox.map(country="PK")
     assert country.title == "Who works in Pakistan"
     ids = {n["i"] for n in data_of(country.html)["nodes"]}
     # active there (UNODC, ICMPD), through PROTECT, which the EU funds
     assert {seed.pakistan, seed.unodc, seed.icmpd, seed.protect, seed.eu} <= ids
     assert seed.iraq not in ids
-    assert R.make_map(kg_ox.store, country="PAK").html == country.html
-    assert R.make_map(kg_ox.store, country="Pakistan").html == country.html
+    assert kg_ox.map(country="PAK").html == country.html
+    assert kg_ox.map(country="Pakistan").html == country.html
 
-    programme = R.make_map(kg_ox.store, programme="PROTECT")
+    programme = kg_ox.map(programme="PROTECT")
     assert programme.title == "Programme: PROTECT"
     ids = {n["i"] for n in data_of(programme.html)["nodes"]}
     assert {seed.protect, seed.gloact, seed.eu, seed.icmpd, seed.unodc, seed.mrc} <= ids
 
     with pytest.raises(BadInputError, match="one view"):
-        R.make_map(kg_ox.store, focus="UNODC", country="PK")
+        kg_ox.map(focus="UNODC", country="PK")
+
+
+def test_make_map_draws_a_projected_graph(seed, kg_ox: tipgraph.KnowledgeGraph, G) -> None:
+    """The maps package works on the graph alone; names come from the graph or from a resolver."""
+    programme = R.make_map(G, programme="PROTECT")
+    assert programme.title == "Programme: PROTECT" and programme.html == kg_ox.map(programme="PROTECT").html
+    assert R.make_map(G, focus="tgd:org-0001", depth=1).title == "UNODC: neighbourhood (depth 1)"
+    asked: list[tuple[str, str]] = []
+
+    def resolve(view: str, name: str) -> str:
+        asked.append((view, name))
+        return seed.pakistan
+
+    country = R.make_map(G, country="the land of the pure", resolve=resolve)
+    assert asked == [("country", "the land of the pure")]
+    assert country.title == "Who works in Pakistan" and country.html == kg_ox.map(country="PK").html
+    with pytest.raises(BadInputError, match="one view"):
+        R.make_map(G, focus="UNODC", programme="PROTECT", resolve=resolve)
+    assert len(asked) == 1  # refused before any name was resolved
+
+
+def _imported_modules(path: Path, package: str) -> set[str]:
+    """Absolute names of the modules a source file imports (relative imports resolved)."""
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            out.add(".".join([*base, node.module] if node.module else base))
+    return out
+
+
+STORE_SIDE = {"tipgraph.store", "tipgraph.query", "tipgraph.kg", "tipgraph.sparql", "tipgraph.load"}
+
+
+@pytest.mark.parametrize("package", ["maps", "analysis"])
+def test_maps_and_analysis_never_read_the_store(package: str) -> None:
+    src = Path(tipgraph.__file__).parent
+    files = sorted((src / package).glob("*.py"))
+    assert len(files) >= 5
+    for path in files:
+        imported = _imported_modules(path, f"tipgraph.{package}")
+        assert not {m for m in imported if m in STORE_SIDE or m.startswith("tipgraph.sparql.")}, path.name
+    # positive control: the projection does read the store, and the check sees it
+    assert {"tipgraph.store", "tipgraph.query"} <= _imported_modules(src / "network" / "projection.py",
+                                                                     "tipgraph.network")
 
 
 def test_views_on_the_graph(seed, G) -> None:
@@ -258,7 +308,7 @@ def test_unknown_layout_is_refused(G) -> None:
 
 def test_missing_pyvis_gives_a_clear_message(monkeypatch: pytest.MonkeyPatch, G) -> None:
     R.vis_network_js.cache_clear()
-    monkeypatch.setattr(R.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     try:
         with pytest.raises(ImportError, match=r"tipgraph\[maps\]"):
             R.render_html(G)
@@ -268,7 +318,7 @@ def test_missing_pyvis_gives_a_clear_message(monkeypatch: pytest.MonkeyPatch, G)
 
 
 def test_importing_tipgraph_does_not_import_pyvis() -> None:
-    code = ("import sys, tipgraph, tipgraph.network, tipgraph.analyze, tipgraph.render; "
+    code = ("import sys, tipgraph, tipgraph.network, tipgraph.analysis, tipgraph.maps; "
             "print('pyvis' in sys.modules, 'IPython' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

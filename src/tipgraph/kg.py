@@ -289,22 +289,27 @@ class KnowledgeGraph:
             country: str | None = None, programme: str | None = None, title: str | None = None,
             subtitle: str | None = None, relations: Iterable[str] | None = None,
             collapse_engagements: bool = True, include_inferred: bool = True, layout: str = "auto") -> Any:
-        """An interactive, self-contained HTML map (see :func:`tipgraph.render.make_map`).
+        """An interactive, self-contained HTML map (see :func:`tipgraph.maps.make_map`).
 
         Views: the whole landscape, an actor's neighbourhood (``focus="UNODC", depth=2``),
         a country (``country="PK"``: everyone active there and through which programmes)
-        or a programme (``programme="PROTECT"``). With ``path`` the file is written
-        atomically. In Jupyter the returned :class:`~tipgraph.render.MapResult` displays inline.
+        or a programme (``programme="PROTECT"``). Names may be labels, acronyms, prefixed
+        names or IRIs; countries also ISO codes. With ``path`` the file is written
+        atomically. In Jupyter the returned :class:`~tipgraph.maps.MapResult` displays inline.
 
         >>> load().map(country="PK").nodes > 5
         True
         """
-        from .render import make_map
+        from .maps import make_map
+        from .network import project, resolve_place
 
-        result = make_map(self.store, focus=focus, depth=depth, country=country, programme=programme,
-                          title=title, subtitle=subtitle, relations=relations,
-                          collapse_engagements=collapse_engagements, include_inferred=include_inferred,
-                          layout=layout)
+        def resolve(view: str, name: str) -> str:
+            return resolve_place(self.store, name) if view == "country" else str(resolve_entity(self.store, name))
+
+        G = project(self.store, relations=relations, collapse_engagements=collapse_engagements,
+                    include_inferred=include_inferred)
+        result = make_map(G, focus=focus, depth=depth, country=country, programme=programme, title=title,
+                          subtitle=subtitle, layout=layout, resolve=resolve)
         if path is not None:
             result.save(path)
         return result
@@ -315,17 +320,23 @@ class KnowledgeGraph:
                 include_inferred: bool = True) -> Any:
         """Centrality, communities, brokers and bridges; ``chain=(a, b)`` explains the shortest
         chains of facts from a to b; ``ego`` restricts to an actor's neighbourhood; ``export``
-        writes GraphML, GEXF or CSV (see :func:`tipgraph.analyze.analyze_store`).
+        writes GraphML, GEXF or CSV (see :func:`tipgraph.analysis.analyze`). Names may be
+        anything :meth:`resolve` accepts: IRIs, prefixed names, labels, acronyms.
 
         >>> report = load().analyze(chain=("European Union", "FIA"))
         >>> "PROTECT" in report.text()
         True
         """
-        from .analyze import analyze_store
+        from .analysis import analyze
+        from .network import project
 
-        return analyze_store(self.store, top=top, chain=chain, k=k, ego=ego, depth=depth, export=export,
-                             relations=relations, collapse_engagements=collapse_engagements,
-                             include_inferred=include_inferred)
+        ends = None
+        if chain is not None:
+            ends = (str(resolve_entity(self.store, chain[0])), str(resolve_entity(self.store, chain[1])))
+        center = str(resolve_entity(self.store, ego)) if ego is not None else None
+        G = project(self.store, relations=relations, collapse_engagements=collapse_engagements,
+                    include_inferred=include_inferred)
+        return analyze(G, top=top, chain=ends, k=k, ego=center, depth=depth, export=export)
 
 
 def load(data: Iterable[str | Path] | None = None, *, backend: str = "oxigraph", path: str | Path | None = None,

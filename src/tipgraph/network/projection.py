@@ -1,0 +1,362 @@
+"""The projection itself: a few SELECT queries, then nodes, facts and engagements in named steps.
+
+:func:`project` reads the schema, decides which relations to fetch
+(:func:`_select_relations`), reads labels and provenance once (:class:`_Names`), adds
+the typed entities as nodes (:func:`_add_nodes`, :func:`_add_node_sources`), reads the
+facts (:func:`_read_facts`), shows symmetric facts once (:func:`_merge_symmetric`),
+leaves out what other facts already say (:func:`~tipgraph.network.pruning.prune`)
+and adds the remaining facts and the collapsed engagements as edges.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+from rdflib import URIRef
+from rdflib.namespace import RDFS, SKOS
+from rdflib.term import Node
+
+from ..namespace import TG
+from ..query import shorten
+from ..resources import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from ..store import Store
+from . import pruning
+from .lookup import resolve_relation, schema_default_relations
+from .pruning import Fact, is_inferred
+from .schema import GROUPS, ROLE_EDGES, Schema, best_label, local_name, rows
+
+__all__ = ["project"]
+
+_PREF_LABEL, _ALT_LABEL, _LABEL = str(SKOS.prefLabel), str(SKOS.altLabel), str(RDFS.label)
+_HAS_ENGAGEMENT, _PROGRAMME_ENGAGEMENT = str(TG.hasEngagement), str(TG.programmeEngagement)
+_ORGANISATION, _PROGRAMME = str(TG.engagedOrganisation), str(TG.engagedProgramme)
+_ROLE, _COUNTRY, _FOCUS, _THEME = (str(TG.engagementRole), str(TG.engagementCountry), str(TG.broaderFocus),
+                                   str(TG.addresses))
+_ENGAGEMENT_FETCH = {_ORGANISATION, _PROGRAMME, _ROLE, _COUNTRY, _FOCUS, _HAS_ENGAGEMENT, _PROGRAMME_ENGAGEMENT,
+                     _THEME}
+_SOURCE_DOCUMENT = str(TG.SourceDocument)
+_ONTOLOGY, _INFERRED = URIRef(ONTOLOGY_GRAPH).n3(), URIRef(INFERRED_GRAPH).n3()
+
+# The store predeclares the tg:, skos:, rdfs: and prov: prefixes (see Store.execute).
+_TYPES_QUERY = f"""
+SELECT DISTINCT ?s ?t WHERE {{
+  GRAPH ?g {{ ?s a ?t }}
+  FILTER(?g != {_ONTOLOGY} && isIRI(?s) && STRSTARTS(STR(?t), STR(tg:)))
+}}
+"""
+
+_LABELS_QUERY = """
+SELECT DISTINCT ?s ?p ?l WHERE {
+  VALUES ?p { skos:prefLabel skos:altLabel rdfs:label }
+  ?s ?p ?l .
+}
+"""
+
+_MENTION_GRAPHS_QUERY = f"""
+SELECT DISTINCT ?s ?g WHERE {{
+  GRAPH ?g {{ {{ ?s ?p ?o }} UNION {{ ?x ?q ?s FILTER(isIRI(?s)) }} }}
+  FILTER(?g != {_ONTOLOGY} && ?g != {_INFERRED})
+}}
+"""
+
+_DERIVED_QUERY = "SELECT DISTINCT ?s ?src WHERE { ?s prov:wasDerivedFrom ?src }"
+
+_CATALOGUE_QUERY = """
+SELECT DISTINCT ?cat WHERE {
+  GRAPH ?cat { ?g prov:wasDerivedFrom ?src }
+  FILTER EXISTS { GRAPH ?g { ?a ?b ?c } }
+}
+"""
+
+# %s: the VALUES of the properties to fetch, each a declared property's IRI.
+_EDGES_QUERY = f"""
+SELECT ?s ?p ?o ?g WHERE {{
+  VALUES ?p {{ %s }}
+  GRAPH ?g {{ ?s ?p ?o }}
+  FILTER(isIRI(?o) && ?g != {_ONTOLOGY})
+}}
+"""
+
+
+
+def project(store: Store, *, relations: Iterable[str] | None = None, collapse_engagements: bool = True,
+            include_inferred: bool = True, classes: Iterable[str] | None = None,
+            prune: bool = True) -> nx.MultiDiGraph:
+    """Project the store into a :class:`networkx.MultiDiGraph` (see :mod:`tipgraph.network`).
+
+    ``relations`` are names (``"implements"``), prefixed names or IRIs; None means
+    :func:`~tipgraph.network.default_relations` plus the collapsed engagement edges.
+    ``classes`` keeps only nodes of those classes (local names such as
+    ``"Organisation"``, prefixed names, IRIs, or group names such as ``"programme"``),
+    subclasses included. Without ``classes`` the source documents are left out: they
+    appear as the ``sources`` of the nodes and links instead (ask for
+    ``classes=[..., "SourceDocument"]`` to see them).
+    """
+    schema = Schema(store)
+    selection = _select_relations(schema, relations, collapse_engagements)
+    names = _Names(store)
+    G = nx.MultiDiGraph()
+    engagement_nodes = _add_nodes(G, _read_types(store), schema, names, classes, collapse_engagements)
+    _add_node_sources(G, store, names)
+    read = _read_facts(store, selection, set(G), engagement_nodes, include_inferred, collapse_engagements)
+    for node, role in read.roles.items():  # engagements shown as nodes carry their role
+        G.nodes[node]["role"] = names.label_of(role)
+    _merge_symmetric(read.facts, schema)
+    kept = {k: g for k, g in read.facts.items() if k[0] in G and k[2] in G}
+    if prune:
+        kept = pruning.prune(kept, schema)
+    _add_fact_edges(G, kept, schema, names)
+    if collapse_engagements:
+        for eng, props in sorted(read.engagements.items()):
+            _add_engagement_edge(G, eng, props, selection.role_keys, read.engagement_graphs.get(eng, set()),
+                                 names.derived.get(eng, set()), names)
+    G.graph.update(_graph_attributes(schema, collapse_engagements, include_inferred))
+    return G
+
+
+# --- which relations ------------------------------------------------------------
+@dataclass
+class _Selection:
+    """The relations to show and the properties to fetch for them."""
+
+    canonical: dict[str, tuple[str, bool]]   # fetched property -> (relation shown, turned round)
+    role_keys: set[str]                      # collapsed-engagement edge names to show
+    fetch: set[str] = field(default_factory=set)
+
+
+def _select_relations(schema: Schema, relations: Iterable[str] | None, collapse: bool) -> _Selection:
+    role_names = {k for k, _, _ in ROLE_EDGES.values()}
+    if relations is None:
+        selected = set(schema_default_relations(schema))
+        role_keys = role_names | {"engagedIn"}
+    else:
+        resolved = {resolve_relation(r, schema) for r in relations}
+        selected = {r for r in resolved if r.startswith(("http://", "https://", "urn:"))}
+        role_keys = resolved - selected
+        # asking for the property asks for the engagement edge named after it
+        role_keys |= {local_name(iri) for iri in selected} & role_names
+    # Inverse facts are turned round onto whichever half of the pair is selected.
+    canonical: dict[str, tuple[str, bool]] = {p: (p, False) for p in selected}
+    for p in list(selected):
+        q = schema.inverse.get(p)
+        if q and q not in selected:
+            canonical[q] = (p, True)
+    fetch = set(canonical) | {_ROLE}
+    if collapse:
+        fetch |= _ENGAGEMENT_FETCH
+    return _Selection(canonical, role_keys, fetch)
+
+
+# --- labels and provenance ------------------------------------------------------
+class _Names:
+    """Labels, aliases and provenance of everything in the store, read once."""
+
+    def __init__(self, store: Store) -> None:
+        self.labels: dict[tuple[str, str], list[Node]] = defaultdict(list)
+        self.aliases: dict[str, set[str]] = defaultdict(set)
+        for s, p, lit in rows(store, _LABELS_QUERY):
+            if str(p) == _ALT_LABEL:
+                self.aliases[str(s)].add(str(lit))
+            elif lit is not None:
+                self.labels[(str(s), str(p))].append(lit)
+        self.derived: dict[str, set[str]] = defaultdict(set)   # entity or graph -> documents
+        for s, src in rows(store, _DERIVED_QUERY):
+            self.derived[str(s)].add(str(src))
+        # Graphs that describe where other graphs come from are catalogues, not sources.
+        self.catalogues = {str(row[0]) for row in rows(store, _CATALOGUE_QUERY)}
+        self._sources: dict[str, list[str]] = {}
+
+    def label_of(self, iri: str) -> str:
+        """The preferred label, else rdfs:label, else the local name."""
+        return (best_label(self.labels.get((iri, _PREF_LABEL), []))
+                or best_label(self.labels.get((iri, _LABEL), []))
+                or local_name(iri))
+
+    def graph_sources(self, graph: str) -> list[str]:
+        """Labels of the documents a named graph's facts were taken from."""
+        if graph not in self._sources:
+            if graph in self.catalogues:
+                out = []
+            elif self.derived.get(graph):
+                out = [self.label_of(src) for src in sorted(self.derived[graph])]
+            elif self.labels.get((graph, _PREF_LABEL)):
+                out = [self.label_of(graph)]
+            else:
+                out = [shorten(URIRef(graph))]
+            self._sources[graph] = out
+        return self._sources[graph]
+
+
+# --- nodes ----------------------------------------------------------------------
+def _read_types(store: Store) -> dict[str, set[str]]:
+    types: dict[str, set[str]] = defaultdict(set)
+    for s, t in rows(store, _TYPES_QUERY):
+        types[str(s)].add(str(t))
+    return types
+
+
+def _class_matches(cls: str, ancestors: set[str], group: str, wanted: set[str]) -> bool:
+    names = {cls, local_name(cls), shorten(URIRef(cls)), group}
+    for a in ancestors:
+        names |= {a, local_name(a), shorten(URIRef(a))}
+    return bool(names & wanted)
+
+
+def _add_nodes(G: nx.MultiDiGraph, types: dict[str, set[str]], schema: Schema, names: _Names,
+               classes: Iterable[str] | None, collapse: bool) -> set[str]:
+    """Add every typed entity that the options keep; return the engagements (kept or not)."""
+    wanted = set(classes) if classes is not None else None
+    engagements: set[str] = set()
+    for iri, tset in sorted(types.items()):  # sorted: same graph, same analysis, every run
+        best = [t for t in tset if not any(t in schema.ancestors(u) for u in tset if u != t)]
+        cls = min(best, key=lambda t: (-len(schema.ancestors(t)), t))
+        ancestors = schema.ancestors(cls) | {cls}
+        group = next((g for g, c in GROUPS if str(TG[c]) in ancestors), "other")
+        if group == "engagement":
+            engagements.add(iri)
+            if collapse:
+                continue
+        if wanted is not None and not _class_matches(cls, ancestors, group, wanted):
+            continue
+        if wanted is None and _SOURCE_DOCUMENT in ancestors:
+            continue  # provenance: shown as every node's and link's sources, not as a node
+        label = names.label_of(iri)
+        G.add_node(iri, label=label, cls=local_name(cls), group=group,
+                   aliases=sorted(a for a in names.aliases.get(iri, ()) if a != label),
+                   sources=[], iri=iri, curie=shorten(URIRef(iri)))
+    return engagements
+
+
+def _add_node_sources(G: nx.MultiDiGraph, store: Store, names: _Names) -> None:
+    """A node's sources: those of every graph that mentions it, and the documents it is derived from."""
+    node_graphs: dict[str, set[str]] = defaultdict(set)
+    for s, g in rows(store, _MENTION_GRAPHS_QUERY):
+        node_graphs[str(s)].add(str(g))
+    for iri, data in G.nodes(data=True):
+        srcs = {lab for g in node_graphs.get(iri, ()) for lab in names.graph_sources(g)}
+        srcs |= {names.label_of(src) for src in names.derived.get(iri, ())}
+        data["sources"] = sorted(srcs)
+
+
+# --- facts ----------------------------------------------------------------------
+@dataclass
+class _Facts:
+    """The facts read from the store, keyed the way they will be shown."""
+
+    facts: dict[Fact, set[str]] = field(default_factory=lambda: defaultdict(set))   # -> graphs stating it
+    engagements: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
+    engagement_graphs: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    roles: dict[str, str] = field(default_factory=dict)   # engagement node -> its role's IRI
+
+
+def _read_facts(store: Store, selection: _Selection, nodes: set[str], engagement_nodes: set[str],
+                include_inferred: bool, collapse: bool) -> _Facts:
+    out = _Facts()
+    values = " ".join(URIRef(p).n3() for p in sorted(selection.fetch))
+    if not values:
+        return out
+    canonical = selection.canonical
+    for s, p, o, g in rows(store, _EDGES_QUERY % values):
+        ss, sp, so, sg = str(s), str(p), str(o), str(g)
+        if sg == INFERRED_GRAPH and not include_inferred:
+            continue
+        if collapse:
+            if sp == _HAS_ENGAGEMENT:
+                ss, sp, so = so, _ORGANISATION, ss
+            elif sp == _PROGRAMME_ENGAGEMENT:
+                ss, sp, so = so, _PROGRAMME, ss
+            if ss in engagement_nodes:
+                out.engagements[ss][sp].add(so)
+                if sg != INFERRED_GRAPH:
+                    out.engagement_graphs[ss].add(sg)
+                continue
+            if so in engagement_nodes:
+                continue
+        elif sp == _ROLE and ss in nodes and sp not in canonical:
+            out.roles[ss] = so  # an engagement node shown as such
+            continue
+        if sp not in canonical:
+            continue
+        rel, flip = canonical[sp]
+        if flip:
+            ss, so = so, ss
+        out.facts[(ss, rel, so)].add(sg)
+    return out
+
+
+def _merge_symmetric(facts: dict[Fact, set[str]], schema: Schema) -> None:
+    """A symmetric fact is shown once per pair, the way round a source states it."""
+    for (s, rel, o) in sorted(facts):
+        if rel in schema.symmetric and s != o and (s, rel, o) in facts and (o, rel, s) in facts:
+            here, there = facts[(s, rel, o)], facts[(o, rel, s)]
+            keep_here = (is_inferred(there) and not is_inferred(here)) or \
+                (is_inferred(here) == is_inferred(there) and s < o)
+            if keep_here:
+                here |= facts.pop((o, rel, s))
+            else:
+                there |= facts.pop((s, rel, o))
+
+
+# --- edges ----------------------------------------------------------------------
+def _add_fact_edges(G: nx.MultiDiGraph, facts: dict[Fact, set[str]], schema: Schema, names: _Names) -> None:
+    for (s, rel, o), graphs in sorted(facts.items()):
+        key = local_name(rel)
+        G.add_edge(s, o, key=key, relation=key, label=schema.properties.get(rel) or key, iri=rel,
+                   sources=sorted({lab for g in graphs if g != INFERRED_GRAPH for lab in names.graph_sources(g)}),
+                   inferred=is_inferred(graphs))
+
+
+def _add_engagement_edge(G: nx.MultiDiGraph, eng: str, props: dict[str, set[str]], role_keys: set[str],
+                         graphs: set[str], derived: set[str], names: _Names) -> None:
+    """One engagement as organisation -> programme edges named after its roles (merged per key)."""
+    label_of: Callable[[str], str] = names.label_of
+    roles = sorted(props.get(_ROLE, set())) or [""]
+    for org in sorted(props.get(_ORGANISATION, set())):
+        for prg in sorted(props.get(_PROGRAMME, set())):
+            if org not in G or prg not in G:
+                continue
+            for role in roles:
+                key, label, _ = ROLE_EDGES.get(role, ("engagedIn", "engaged in", "engages"))
+                if key not in role_keys:
+                    continue
+                countries = sorted(props.get(_COUNTRY, set()))
+                focus = sorted(props.get(_FOCUS, set()))
+                themes = sorted(props.get(_THEME, set()))
+                sources = {lab for g in graphs for lab in names.graph_sources(g)} | {label_of(d) for d in derived}
+                new = {"role": label_of(role) if role else "", "countries": [label_of(c) for c in countries],
+                       "country_iris": countries, "broader_focus": [label_of(c) for c in focus],
+                       "themes": [label_of(t) for t in themes], "engagement": eng}
+                if G.has_edge(org, prg, key):
+                    _merge_engagement(G.edges[org, prg, key], new, sources, eng)
+                else:
+                    G.add_edge(org, prg, key=key, relation=key, label=label,
+                               iri=str(TG[key]) if key in ("funds", "implements") else (role or eng),
+                               sources=sorted(sources), inferred=False, **new)
+
+
+def _merge_engagement(data: dict[str, Any], new: dict[str, Any], sources: set[str], eng: str) -> None:
+    data["sources"] = sorted(set(data["sources"]) | sources)
+    data["inferred"] = False
+    for attr in ("countries", "country_iris", "broader_focus", "themes"):
+        data[attr] = sorted(set(data.get(attr, [])) | set(new[attr]))
+    data.setdefault("role", new["role"])
+    data.setdefault("engagement", eng)
+
+
+def _graph_attributes(schema: Schema, collapse: bool, include_inferred: bool) -> dict[str, object]:
+    """The graph's own attributes: relation names read forwards and backwards, and the options."""
+    return {
+        "name": "tipgraph",
+        "relation_labels": {**{local_name(p): lab for p, lab in schema.properties.items()},
+                            **{k: lab for k, lab, _ in ROLE_EDGES.values()}},
+        "inverse_labels": {**{local_name(p): schema.properties.get(q, local_name(q))
+                              for p, q in schema.inverse.items() if q in schema.properties},
+                           **{k: back for k, _, back in ROLE_EDGES.values()},
+                           **{local_name(p): schema.properties.get(p, local_name(p)) for p in schema.symmetric}},
+        "collapse_engagements": collapse,
+        "include_inferred": include_inferred,
+    }
