@@ -21,9 +21,11 @@ REACHING_OUT = {
 # case-insensitive and any whitespace separates tokens, so every engine must follow SERVICE
 # however it is written. Oxigraph reads FROM and FROM NAMED as names of graphs in the store
 # and never fetches them (for those, the refusal below is policy; nothing could connect).
+# rdflib 7 follows SERVICE only when exactly one space follows the keyword (its evaluator
+# re-reads the query text with the pattern "^service <"): spaced out, it silently skips the call.
 FETCHES = {
     "oxigraph": {"SERVICE": True, "service-spaced": True, "FROM": False, "FROM-NAMED": False},
-    "memory": {"SERVICE": True, "service-spaced": True, "FROM": True, "FROM-NAMED": True},
+    "memory": {"SERVICE": True, "service-spaced": False, "FROM": True, "FROM-NAMED": True},
 }
 
 
@@ -98,8 +100,12 @@ def test_cartesian_product_is_stopped_at_the_time_limit(kg: tipgraph.KnowledgeGr
 def test_malformed_sparql_names_the_position(kg: tipgraph.KnowledgeGraph) -> None:
     with pytest.raises(tipgraph.BadInputError) as err:
         kg.query("SELECT ?s WHERE {\n  ?s ?p \n}")
-    # The object of "?s ?p" is missing: the parser cannot go on at the "}" of line 3, column 1.
-    assert (err.value.line, err.value.column) == (3, 1), f"{kg.backend} reports {err.value}"
+    # The object of "?s ?p" is missing; the "}" at line 3, column 1 is where parsing stops. The
+    # engines place that differently, each always the same way (README, "Engines and their
+    # differences"): Oxigraph just after the unexpected token, pyparsing (rdflib) at the start
+    # of the unfinished triple pattern.
+    expected = {"oxigraph": (3, 2), "memory": (2, 3)}[kg.backend]
+    assert (err.value.line, err.value.column) == expected, f"{kg.backend} reports {err.value}"
 
 
 def test_unknown_named_query_lists_the_known_ones(kg: tipgraph.KnowledgeGraph) -> None:
