@@ -117,15 +117,9 @@ def test_betweenness_is_sampled_on_large_graphs(monkeypatch: pytest.MonkeyPatch)
     assert report.betweenness_sampled == 120 and len(report.betweenness) == 3
 
 
-<<<<<<< HEAD
-def test_analyze_store_resolves_names(seed, kg_ox: tipgraph.KnowledgeGraph) -> None:
-    report = A.analyze_store(kg_ox.store, top=3, chain=("EU", "tgd:fac-0001"))
-    assert report.chains[0].nodes[0] == seed.eu and report.chains[0].nodes[-1] == seed.mrc
-=======
-def test_kg_analyze_resolves_names_in_the_store(kg_ox: tipgraph.KnowledgeGraph) -> None:
+def test_kg_analyze_resolves_names_in_the_store(seed, kg_ox: tipgraph.KnowledgeGraph) -> None:
     report = kg_ox.analyze(top=3, chain=("EU", "tgd:fac-0001"))
-    assert report.chains[0].nodes[0] == EU and report.chains[0].nodes[-1] == MRC
->>>>>>> h-present
+    assert report.chains[0].nodes[0] == seed.eu and report.chains[0].nodes[-1] == seed.mrc
     with pytest.raises(BadInputError):  # UnknownNameError is a BadInputError too
         kg_ox.analyze(chain=("EU", "Atlantis"))
 
@@ -138,37 +132,27 @@ def test_kg_analyze_exports(kg_ox: tipgraph.KnowledgeGraph, tmp_path: Path) -> N
     assert kg_ox.analyze(export=tmp_path / "one.graphml").exported == [tmp_path / "one.graphml"]
 
 
-<<<<<<< HEAD
-def test_analyze_store_on_an_ego_network(seed, kg_ox: tipgraph.KnowledgeGraph, G) -> None:
-    report = A.analyze_store(kg_ox.store, ego="FIA", depth=1)
-    assert report.nodes == A.ego(G, seed.fia, 1).number_of_nodes()
-=======
-def test_kg_analyze_on_an_ego_network(kg_ox: tipgraph.KnowledgeGraph, G) -> None:
+def test_kg_analyze_on_an_ego_network(seed, kg_ox: tipgraph.KnowledgeGraph, G) -> None:
     report = kg_ox.analyze(ego="FIA", depth=1)
-    assert report.nodes == A.ego(G, FIA, 1).number_of_nodes()
->>>>>>> h-present
+    assert report.nodes == A.ego(G, seed.fia, 1).number_of_nodes()
     assert report.text().startswith("Ego network of Federal Investigation Agency (depth 1): ")
     assert report.to_dict()["ego"] == ["Federal Investigation Agency", 1]
 
 
-<<<<<<< HEAD
-def test_ego_network(seed, G) -> None:
-=======
-def test_analyze_works_on_the_graph_alone(G, tmp_path: Path) -> None:
+def test_analyze_works_on_the_graph_alone(seed, G, tmp_path: Path) -> None:
     """Ego networks, chains and exports from the projected graph, with names the graph knows."""
     report = A.analyze(G, ego="Federal Investigation Agency", depth=1, chain=("FIA", "tgd:org-0012"),
                        export=tmp_path / "fia.csv")
     assert report.ego == ("Federal Investigation Agency", 1)
-    assert report.nodes == A.ego(G, FIA, 1).number_of_nodes() < G.number_of_nodes()
-    assert report.chains and (report.chains[0].nodes[0], report.chains[0].nodes[-1]) == (FIA, AHS)
+    assert report.nodes == A.ego(G, seed.fia, 1).number_of_nodes() < G.number_of_nodes()
+    assert report.chains and (report.chains[0].nodes[0], report.chains[0].nodes[-1]) == (seed.fia, seed.ahs)
     rows = list(csv.DictReader(io.StringIO((tmp_path / "fia.csv").read_text(encoding="utf-8"))))
-    assert len(rows) == report.edges and {r["source"] for r in rows} | {r["target"] for r in rows} <= set(A.ego(G, FIA))
+    assert len(rows) == report.edges and {r["source"] for r in rows} | {r["target"] for r in rows} <= set(A.ego(G, seed.fia))
     # without ego the whole network is analysed and nothing is written
     assert A.analyze(G).nodes == G.number_of_nodes() and A.analyze(G).exported == []
 
 
-def test_ego_network(G) -> None:
->>>>>>> h-present
+def test_ego_network(seed, G) -> None:
     E = A.ego(G, "UNODC", radius=1)
     assert seed.unodc in E and seed.protect in E and seed.workshop in E
     assert seed.eu not in E

@@ -37,7 +37,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from .errors import BadInputError, UnknownNameError
-from .namespace import shorten
+from .namespace import TG, shorten
 from .resources import INFERRED_GRAPH, ONTOLOGY_GRAPH, rules_dir
 from .sparql.lexical import header_comment
 from .store import Store, normalise
@@ -132,8 +132,8 @@ def _predicates(text: str) -> frozenset[str]:
     for kind, tok, _ in tokens(text):
         if kind == "iri":
             out.add(tok[1:-1])
-        elif kind == "pname" and tok.startswith("tg:"):
-            out.add("https://w3id.org/tipgraph/ontology#" + tok[3:])
+        elif kind == "pname" and tok.startswith("tg:") and len(tok) > 3:
+            out.add(str(TG[tok[3:]]))
         elif kind == "word" and tok == "a":
             out.add(_RDF_TYPE)
     return frozenset(out)

@@ -20,12 +20,15 @@ from ._TG import TG
 TGD = Namespace(ID_NS)
 #: Names of the store's special graphs (ontology, inferred).
 TGG = Namespace(GRAPH_NS)
+#: The SHACL shapes' own names (``ontology/shapes.ttl``).
+TGSH = Namespace("https://w3id.org/tipgraph/shapes#")
 
 #: Prefixes bound in query results, exports and maps.
 PREFIXES = {
     "tg": "https://w3id.org/tipgraph/ontology#",
     "tgd": ID_NS,
     "tgg": GRAPH_NS,
+    "tgsh": str(TGSH),
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "prov": "http://www.w3.org/ns/prov#",
     "org": "http://www.w3.org/ns/org#",
@@ -37,20 +40,34 @@ PREFIXES = {
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "wd": "http://www.wikidata.org/entity/",
+    "sh": "http://www.w3.org/ns/shacl#",
 }
 
 #: Longest namespace first, so a prefix that is the start of another never wins wrongly.
 _BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
 
-def shorten(term: Node | str | None) -> str:
+def shorten(term: Node | str | None, *, brackets: bool = False) -> str:
     """A term as text: a prefixed name for IRIs in :data:`PREFIXES`, else the IRI or lexical form.
+
+    With ``brackets`` (as reports write nodes) only plain local names are shortened and any
+    other IRI is written ``<iri>``, so every name stays unambiguous.
 
     >>> shorten(URIRef("https://w3id.org/tipgraph/id/org-0001"))
     'tgd:org-0001'
-    >>> shorten(URIRef("urn:x"))
-    'urn:x'
+    >>> shorten(URIRef("urn:x")), shorten("urn:x", brackets=True)
+    ('urn:x', '<urn:x>')
     """
+    if brackets and isinstance(term, str) and not isinstance(term, BNode) and not hasattr(term, "language"):
+        text = str(term)
+        if text.startswith("_:"):
+            return text
+        for prefix, ns in _BY_LENGTH:
+            local = text[len(ns):]
+            if text.startswith(ns) and local and not local.endswith(".") and \
+                    all(ch.isalnum() or ch in "-_." for ch in local):
+                return f"{prefix}:{local}"
+        return f"<{text}>"
     if term is None:
         return ""
     if isinstance(term, BNode):
@@ -81,4 +98,4 @@ def expand(text: str) -> URIRef | None:
     return None
 
 
-__all__ = ["PREFIXES", "TG", "TGD", "TGG", "expand", "shorten"]
+__all__ = ["PREFIXES", "TG", "TGD", "TGG", "TGSH", "expand", "shorten"]

@@ -8,35 +8,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SDO, SH, SKOS, XSD, NamespaceManager
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD, NamespaceManager
 from rdflib.term import Node
 
-from ..namespace import TG, TGD, TGG
+from ..namespace import PREFIXES, TGD, TGSH, shorten
 
 __all__ = ["PREFIXES", "TGSH", "short_name", "term_text"]
-
-#: The SHACL shapes' own names (``ontology/shapes.ttl``).
-TGSH = Namespace("https://w3id.org/tipgraph/shapes#")
-
-#: Prefixes used to print node names in reports.
-PREFIXES: dict[str, str] = {
-    "tg": str(TG),
-    "tgd": str(TGD),
-    "tgg": str(TGG),
-    "tgsh": str(TGSH),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "prov": str(PROV),
-    "dcterms": str(DCTERMS),
-    "sh": str(SH),
-    "schema": str(SDO),
-    "org": str(ORG),
-    "foaf": str(FOAF),
-}
 
 
 @lru_cache(maxsize=1)
@@ -55,15 +33,7 @@ def short_name(iri: str) -> str:
     >>> short_name("http://example.org/x")
     '<http://example.org/x>'
     """
-    if iri.startswith("_:"):
-        return iri
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns):
-            local = iri[len(ns):]
-            # Only plain local names; anything odd is printed in full so it stays unambiguous.
-            if local and all(ch.isalnum() or ch in "-_." for ch in local) and not local.endswith("."):
-                return f"{prefix}:{local}"
-    return f"<{iri}>"
+    return shorten(iri, brackets=True)
 
 
 def term_text(term: Node) -> str:
