@@ -7,7 +7,8 @@ from rdflib import Literal
 
 from ..errors import BadInputError, UnknownNameError
 from ..namespace import TG
-from ..query import expand, resolve_entity
+from ..namespace import expand
+from ..query import execute_bound, resolve_entity
 from ..store import Store
 from .schema import ROLE_EDGES, TG_IRI, Schema
 
@@ -96,7 +97,7 @@ def resolve_place(store: Store, text: str) -> str:
     """
     code = text.strip()
     if 2 <= len(code) <= 3 and code.isalpha():
-        found = store.execute(_CODE_QUERY, {"text": Literal(code)}, 5).rows
+        found = execute_bound(store, _CODE_QUERY, {"text": Literal(code)}, 5).rows
         if len(found) == 1:
             return str(found[0][0])
     return str(resolve_entity(store, text))
