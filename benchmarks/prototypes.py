@@ -32,7 +32,8 @@ from rdflib.term import Node
 from tipgraph.sparql import lexical as sparqltext
 from tipgraph.errors import QueryTimeoutError
 from tipgraph.resources import INFERRED_GRAPH, ONTOLOGY_GRAPH
-from tipgraph.store import OxigraphStore, RawResult, Store, to_ox
+from tipgraph.store import OxigraphStore, RawResult, Store
+from tipgraph.store.oxigraph import to_ox
 
 # ---------------------------------------------------------------------------
 # Querying
@@ -118,7 +119,7 @@ class LabelIndex:
         self.entries: list[tuple[str, str]] = []
         self.preferred: dict[str, list[str]] = {}
         seen = set()
-        for sol in store.oxigraph.query(self._QUERY, use_default_graph_as_union=True):
+        for sol in store._ox.query(self._QUERY, use_default_graph_as_union=True):
             entity, label = sol[0].value, sol[2].value
             if (entity, label) not in seen:
                 seen.add((entity, label))
@@ -140,7 +141,7 @@ class LabelIndex:
 # ---------------------------------------------------------------------------
 def fast_stats(store: OxigraphStore) -> dict[str, Any]:
     """Counts per graph, class and relation (asserted vs inferred) in three queries."""
-    ox_store = store.oxigraph
+    ox_store = store._ox
     graphs = {sol["g"].value: int(sol["n"].value) for sol in ox_store.query(
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
     skip = f"FILTER (?g != <{ONTOLOGY_GRAPH}>)"

@@ -28,7 +28,6 @@ from typing import Any, TypeVar
 
 import pytest
 import rdflib
-from conftest import REPO, run_cli
 from rdflib import URIRef
 from rdflib.namespace import OWL
 
@@ -527,7 +526,7 @@ def _set_subreaper(on: bool) -> None:
 
 @pytest.mark.slow
 @needs_hermit
-def test_killed_cli_leaves_no_worker_java_or_temp_folder(tmp_path: Path) -> None:
+def test_killed_cli_leaves_no_worker_java_or_temp_folder(tmp_path: Path, repo: Path) -> None:
     """kill -9 the CLI while HermiT runs: its worker, Java and temporary folder must all go.
 
     This test process becomes a child subreaper, so the orphaned worker is handed to it and
@@ -545,7 +544,7 @@ def test_killed_cli_leaves_no_worker_java_or_temp_folder(tmp_path: Path) -> None
     try:
         cli = subprocess.Popen(
             [sys.executable, "-m", "tipgraph.cli", "validate", "--data", str(data), "--owl-timeout", "90"],
-            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not java:
             assert cli.poll() is None, f"the CLI ended before Java started: {cli.stderr.read() if cli.stderr else ''}"
@@ -733,7 +732,7 @@ def test_shacl_and_owl_input_skip_imports(import_targets: _ImportTargets) -> Non
 
 
 @needs_hermit
-def test_cli_validate_never_follows_imports(import_targets: _ImportTargets) -> None:
+def test_cli_validate_never_follows_imports(import_targets: _ImportTargets, run_cli) -> None:
     out = run_cli("validate", "--data", *map(str, import_targets.files), "--owl-timeout", "100")
     _assert_nothing_fetched_and_controls_work(import_targets)
     assert "OWL: HermiT found" in out.stdout, out.stdout + out.stderr  # HermiT really ran
@@ -743,7 +742,7 @@ def test_cli_validate_never_follows_imports(import_targets: _ImportTargets) -> N
 
 
 @needs_hermit
-def test_cli_build_never_follows_imports(import_targets: _ImportTargets, tmp_path: Path) -> None:
+def test_cli_build_never_follows_imports(import_targets: _ImportTargets, tmp_path: Path, run_cli) -> None:
     files = list(map(str, import_targets.files))
     checked = run_cli("build", "--data", *files, "--owl-timeout", "100")
     unchecked = run_cli("build", "--data", *files, "--no-validate", "--store", str(tmp_path / "store"))
