@@ -176,10 +176,13 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def clean_logs(path: Path) -> None:
-    """Remove RocksDB's rotated info logs (``LOG.old.*``): every open writes one, none is needed."""
-    for old in path.glob("LOG.old.*"):
+    """Remove RocksDB's info logs (``LOG``, ``LOG.old.*``) from a closed database: nothing reads them.
+
+    Without them a committed store is about a third smaller; a read-only open writes none.
+    """
+    for log in [path / "LOG", *path.glob("LOG.old.*")]:
         with contextlib.suppress(OSError):
-            old.unlink()
+            log.unlink()
 
 
 def locked(path: Path) -> bool:
