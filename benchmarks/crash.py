@@ -39,6 +39,10 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tipgraph.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src"
@@ -91,12 +95,13 @@ class Snapshot:
         return dict(self.counts).get(graph, 0)
 
 
-def snapshot_store(store: object) -> Snapshot:
+def snapshot_store(store: Store) -> Snapshot:
     """The :class:`Snapshot` of an open :class:`tipgraph.store.Store`."""
     from rdflib import BNode
 
-    lines, counts = [], Counter()
-    for quad in store.quads():  # type: ignore[attr-defined]
+    lines: list[str] = []
+    counts: Counter[str] = Counter()
+    for quad in store.quads():
         lines.append(" ".join("_:b" if isinstance(t, BNode) else t.n3() for t in quad))
         counts[str(quad[3])] += 1
     return Snapshot(tuple(sorted(counts.items())), tuple(sorted(lines)))

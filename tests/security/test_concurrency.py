@@ -186,7 +186,7 @@ def test_readers_during_many_commits_read_one_whole_version(store: Path, tmp_pat
 import sys
 from tipgraph.store import open_store
 s = open_store(sys.argv[1])
-for i in range(40):
+for i in range(24):
     with s.writing():
         s.drop_graph("urn:test:flip")
         s.load(b"".join(b"<urn:test:s%d> <urn:test:p> <urn:test:o> <urn:test:flip> .\\n" % j

@@ -214,7 +214,8 @@ def _who() -> str:
     prog = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "python"
     if prog in ("cli.py", "__main__.py"):  # python -m tipgraph.cli / python -m tipgraph
         prog = "tipgraph"
-    return f"pid {os.getpid()}: {' '.join([prog, *(os.path.basename(a) for a in sys.argv[1:3])])}"
+    words = [os.path.basename(a) for a in sys.argv[1:] if not a.startswith("-")][:2]
+    return f"pid {os.getpid()}: {' '.join([prog, *words])}"
 
 
 class WriteLock:
