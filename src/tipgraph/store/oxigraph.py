@@ -194,6 +194,10 @@ class OxigraphStore(Store):
                 continue
             if where != str(source) or generation is None or _generation(source) == generation:
                 break  # pinned, or the directory did not change while it was read
+        else:
+            self._ox.clear()
+            raise BadInputError("cannot read the store: it kept changing while it was read; try again",
+                                path=str(self.path))
         self._seen = generation if source == self.path else self._generation()
 
     @contextlib.contextmanager
