@@ -1,8 +1,11 @@
 """The default backend: Oxigraph (pyoxigraph), in memory or kept in a directory.
 
 With a ``path`` the data lives in Oxigraph's on-disk format (RocksDB) and is read into
-memory when the store opens; every change is written through to disk at once. The
-on-disk database is open only while a change is written, because RocksDB runs
+memory when the store opens (read-only: no lock, no files written). A change is made in
+memory under the store's write lock and committed whole: the state is written into a new
+directory that replaces the old one (see :mod:`tipgraph.store.persist`), so readers keep
+reading the last committed state and a kill leaves the old store or the new one. The
+on-disk database is open only while it is read or written, because RocksDB runs
 background threads and a query worker forked while one of them holds a lock would hang.
 """
 
@@ -12,6 +15,8 @@ import contextlib
 import os
 import re
 import shutil
+import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,8 +30,7 @@ from ..errors import BadInputError
 from ..namespace import PREFIXES
 from .base import Capabilities, Quad, RawResult, Store, collect, collect_triples
 from .persist import (WriteLock, backup_path, building_path, check_target, clean_logs, is_store, recover,
-                      replace_directory)
-from .persist import locked as _held_elsewhere
+                      recover_if_idle, replace_directory)
 from .terms import iri_ref
 
 _FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "ntriples": ox.RdfFormat.N_TRIPLES,
@@ -34,6 +38,8 @@ _FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "ntriples": ox.RdfFormat.N_TRIPLES,
 #: Above this many bytes Oxigraph's bulk loader is faster than a transaction.
 _BULK_BYTES = 5_000_000
 _POSITION = re.compile(r"error at (\d+):(\d+)")
+#: Reads of a store directory before giving up (a read fails only if a writer deletes it meanwhile).
+_READ_ATTEMPTS = 10
 
 
 # ---------------------------------------------------------------------------
@@ -94,6 +100,37 @@ def _query_error(exc: Exception) -> BadInputError | None:
     return None
 
 
+def _generation(folder: Path) -> tuple[int, int] | None:
+    """Which directory ``folder`` names (each commit swaps in a new one); None if there is none."""
+    try:
+        st = os.stat(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return st.st_ino, st.st_mtime_ns
+
+
+@contextlib.contextmanager
+def _pinned(folder: Path) -> Iterator[tuple[str, tuple[int, int] | None]]:
+    """A path that names directory ``folder`` even if it is swapped away meanwhile, with its generation.
+
+    On Linux that is ``/proc/self/fd/N`` of an open descriptor; elsewhere the path itself
+    (the caller then checks that the generation did not change). A missing folder gives its
+    own path and None.
+    """
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except (FileNotFoundError, NotADirectoryError):
+        yield str(folder), None
+        return
+    try:
+        st = os.fstat(fd)
+        proc = f"/proc/self/fd/{fd}"
+        where = proc if sys.platform.startswith("linux") and os.path.isdir(proc) else str(folder)
+        yield where, (st.st_ino, st.st_mtime_ns)
+    finally:
+        os.close(fd)
+
+
 class OxigraphStore(Store):
     """Oxigraph in memory, or persistent in directory ``path``.
 
@@ -127,37 +164,41 @@ class OxigraphStore(Store):
     def _generation(self) -> tuple[int, int] | None:
         """Which version of the directory is on disk (a commit swaps in a new directory)."""
         assert self.path is not None
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return None
-        return st.st_ino, st.st_mtime_ns
+        return _generation(self.path)
 
     def _read_disk(self) -> None:
-        """Read the last committed state into memory (read-only: no lock, no log files)."""
-        assert self.path is not None
-        if not self._writing_now():
-            recover(self.path)
-        source = self.path if self.path.exists() else backup_path(self.path)
-        self._ox.clear()
-        if not is_store(source):
-            self._seen = self._generation()
-            return
-        for attempt in range(3):
-            try:
-                disk = ox.Store.read_only(str(source))
-                self._ox.bulk_extend(disk.quads_for_pattern(None, None, None, None))
-                del disk
-                break
-            except OSError as exc:  # a writer swapped the directory while we read it: read again
-                self._ox.clear()
-                if attempt == 2:
-                    raise BadInputError(f"cannot read the store: {exc}", path=str(self.path)) from None
-        self._seen = self._generation()
+        """Read the last committed state into memory (read-only: no lock, no log files).
 
-    def _writing_now(self) -> bool:
+        The directory is pinned by a file descriptor while RocksDB opens it, so a writer
+        swapping in its new directory meanwhile cannot mix two versions; if it deletes
+        the files under us, we read again.
+        """
         assert self.path is not None
-        return self._writing > 0 or _held_elsewhere(self.path)
+        if self._writing == 0:
+            recover_if_idle(self.path)
+        for attempt in range(_READ_ATTEMPTS):
+            # Between the two renames of a swap (where no atomic exchange exists) the store is in the backup.
+            source = self.path if self.path.exists() else backup_path(self.path)
+            try:
+                with _pinned(source) as (where, generation):
+                    self._ox.clear()
+                    if is_store(Path(where)):
+                        disk = ox.Store.read_only(where)
+                        self._ox.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+                        del disk
+            except Exception as exc:  # noqa: BLE001 - whatever a torn read raises, the answer is to read again
+                self._ox.clear()
+                if attempt == _READ_ATTEMPTS - 1:
+                    raise BadInputError(f"cannot read the store: {exc}", path=str(self.path)) from None
+                time.sleep(0.01 * (attempt + 1))
+                continue
+            if where != str(source) or generation is None or _generation(source) == generation:
+                break  # pinned, or the directory did not change while it was read
+        else:
+            self._ox.clear()
+            raise BadInputError("cannot read the store: it kept changing while it was read; try again",
+                                path=str(self.path))
+        self._seen = generation if source == self.path else self._generation()
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
@@ -173,6 +214,8 @@ class OxigraphStore(Store):
             return
         self._lock.acquire()
         try:
+            if self._writing == 0:
+                recover(self.path)  # repair what a killed writer left, now that no other writer can be at work
             if self._writing == 0 and self._generation() != self._seen:
                 self._writing += 1
                 try:
