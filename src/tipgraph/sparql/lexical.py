@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 #: Keywords that reach outside the store (network or file system).
 NETWORK_KEYWORDS = frozenset({"SERVICE", "FROM"})
@@ -82,7 +82,7 @@ _DECODERS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lexicon(comment_end: str, uchar: bool, rdflib_strings: bool) -> re.Pattern[str]:
     ends = comment_end.replace("\r", r"\r").replace("\n", r"\n")
     esc = "|" + _UCHAR if uchar else ""
@@ -249,7 +249,7 @@ def findings(sparql: str, words: frozenset[str]) -> list[Finding]:
     for reading, text, offsets, toks in texts:
         previous = ""
         gap = 0  # start of the text since the last hiding token: code, searched as a whole
-        for kind, tok, off in toks + [("comment", "", len(text))]:
+        for kind, tok, off in [*toks, ("comment", "", len(text))]:
             if kind not in _HIDING:
                 if kind != "ws":
                     previous = _upper(tok) if kind == "word" else ""
@@ -307,10 +307,9 @@ def projected_variables(sparql: str) -> list[str] | None:
             depth -= 1
         elif kind == "word" and text.upper() == "AS":
             after_as = True
-        elif kind == "var":
-            if depth == 0 or after_as:
-                names.append(text[1:])
-                after_as = False
+        elif kind == "var" and (depth == 0 or after_as):
+            names.append(text[1:])
+            after_as = False
     if not names and re.search(r"SELECT\s+(DISTINCT\s+|REDUCED\s+)?\*", sparql, re.IGNORECASE):
         return None
     return names

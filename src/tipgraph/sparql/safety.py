@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import lexical as sparqltext
 from ..errors import BadInputError, QueryRefusedError
+from . import lexical as sparqltext
 
 __all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "Limits", "check_query"]
 
