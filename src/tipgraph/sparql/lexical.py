@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 #: Keywords that reach outside the store (network or file system).
 NETWORK_KEYWORDS = frozenset({"SERVICE", "FROM"})
@@ -188,7 +188,12 @@ def _upper(text: str) -> str:
 
     pyparsing compares keywords by ``str.upper``: ``ſ`` (U+017F) reads as ``S`` and
     ``ı`` (U+0131) as ``I``.
+
+    >>> _upper("ſervıce")
+    'SERVICE'
     """
+    if text.isascii():
+        return text.upper()
     out = []
     for c in text:
         u = c.upper()
@@ -196,13 +201,9 @@ def _upper(text: str) -> str:
     return "".join(out)
 
 
-def _occurrences(text: str, words: frozenset[str]) -> Iterator[tuple[str, int]]:
-    up = _upper(text)
-    for word in words:
-        start = up.find(word)
-        while start >= 0:
-            yield word, start
-            start = up.find(word, start + 1)
+@cache
+def _finder(words: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
 
 
 @dataclass(frozen=True)
@@ -216,16 +217,19 @@ class Finding:
     anywhere: bool = False  # found by the untrusting search (the text has an unreadable part)
 
 
-def _readings(sparql: str) -> Iterator[tuple[Reading, str, list[int], list[tuple[str, str, int]]]]:
+@lru_cache(maxsize=32)
+def _readings(sparql: str) -> tuple[tuple[Reading, str, list[int], list[tuple[str, str, int]]], ...]:
     """Each distinct reading of ``sparql``: the text it reads, offsets back, its tokens."""
     seen = set()
+    out = []
     for reading in READINGS:
         text, offsets = decode(sparql, reading.decode if "\\" in sparql else None)
-        key = (text, reading.comment_end if "\r" in text else "\n", reading.uchar, reading.rdflib_strings)
-        if key in seen:
-            continue
-        seen.add(key)
-        yield reading, text, offsets, list(_scan(text, reading))
+        key = (text, reading.comment_end if "\r" in text else "\n", reading.uchar and "\\" in text,
+               reading.rdflib_strings)
+        if key not in seen:
+            seen.add(key)
+            out.append((reading, text, offsets, list(_scan(text, reading))))
+    return tuple(out)
 
 
 def _unsure(toks: list[tuple[str, str, int]]) -> int | None:
@@ -240,32 +244,36 @@ def findings(sparql: str, words: frozenset[str]) -> list[Finding]:
     [('SERVICE', 21)]
     """
     found: dict[tuple[str, int], Finding] = {}
+    if not words:
+        return []
+    finder = _finder(words)
+    in_prefix = _finder(words & NETWORK_KEYWORDS) if words & NETWORK_KEYWORDS else None
 
-    def add(word: str, at: int, offsets: list[int], reading: Reading, anywhere: bool = False) -> None:
-        key = (word, offsets[at])
-        found.setdefault(key, Finding(word, key[1], offsets[at + len(word)], reading.name, anywhere))
+    def search(rx: re.Pattern[str], up: str, start: int, end: int, offsets: list[int], reading: Reading,
+               anywhere: bool = False) -> None:
+        for m in rx.finditer(up, start, end):
+            key = (m.group(), offsets[m.start()])
+            found.setdefault(key, Finding(m.group(), key[1], offsets[m.end()], reading.name, anywhere))
 
-    texts = list(_readings(sparql))
+    texts = _readings(sparql)
     for reading, text, offsets, toks in texts:
+        up = _upper(text)
         previous = ""
         gap = 0  # start of the text since the last hiding token: code, searched as a whole
         for kind, tok, off in [*toks, ("comment", "", len(text))]:
             if kind not in _HIDING:
                 if kind != "ws":
-                    previous = _upper(tok) if kind == "word" else ""
+                    previous = up[off:off + len(tok)] if kind == "word" else ""
                 continue
-            for word, at in _occurrences(text[gap:off], words):
-                add(word, gap + at, offsets, reading)
+            search(finder, up, gap, off, offsets, reading)
             gap = off + len(tok)
-            if kind == "pname" and previous != "PREFIX":
-                for word, at in _occurrences(tok.partition(":")[0], words & NETWORK_KEYWORDS):
-                    add(word, off + at, offsets, reading)
+            if kind == "pname" and previous != "PREFIX" and in_prefix is not None:
+                search(in_prefix, up, off, off + tok.index(":"), offsets, reading)
             if kind != "comment":
                 previous = ""
     if any(_unsure(toks) is not None for _, _, _, toks in texts):
         for reading, text, offsets, _ in texts:
-            for word, at in _occurrences(text, words):
-                add(word, at, offsets, reading, anywhere=True)
+            search(finder, _upper(text), 0, len(text), offsets, reading, anywhere=True)
     return sorted(found.values(), key=lambda f: (f.offset, f.anywhere, f.word))
 
 
