@@ -57,7 +57,7 @@ def check_query(sparql: str, *, allow_network: bool = False) -> None:
     ...     check_query("SELECT * WHERE { \\u0053ERVICE <http://x> { ?s ?p ?o } }")
     ... except QueryRefusedError as exc:
     ...     print(str(exc))
-    line 1, column 18: SERVICE (written '\\u0053ERVICE') would send the query to another server; refused ...
+    line 1, column 18: SERVICE (written as \u0053ERVICE) would send the query to another server; refused ...
     """
     if not isinstance(sparql, str) or not sparql.strip():
         raise BadInputError("the query is empty")
@@ -78,7 +78,7 @@ def _refuse(sparql: str, found: list[sparqltext.Finding], why: Callable[[str], s
     written = sparql[first.offset:first.end]
     message = why(first.word)
     if written != first.word:
-        message = message.replace(first.word, f"{first.word} (written {written!r})", 1)
+        message = message.replace(first.word, f"{first.word} (written as {written})", 1)
     if first.anywhere:
         where = sparqltext.unreadable_at(sparql)
         assert where is not None
