@@ -3,6 +3,7 @@ marker file that shows whether an engine read the file system."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -13,8 +14,8 @@ import pytest
 
 #: What the listener answers: one solution, so that a SERVICE call that gets through is visible.
 REMOTE_VALUE = "answered by the listener"
-_RESPONSE_BODY = ('{"head": {"vars": ["remote"]}, "results": {"bindings": '
-                  '[{"remote": {"type": "literal", "value": "%s"}}]}}' % REMOTE_VALUE).encode()
+_RESPONSE_BODY = json.dumps({"head": {"vars": ["remote"]}, "results": {"bindings": [
+    {"remote": {"type": "literal", "value": REMOTE_VALUE}}]}}).encode()
 MARKER = "read from the file system"
 
 
@@ -26,7 +27,7 @@ class Listener:
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(64)
         self.port: int = self.sock.getsockname()[1]
-        self.endpoint = f"http://127.0.0.1:{self.port}/sparql"
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
         self._count = 0
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._serve, daemon=True)
@@ -78,7 +79,7 @@ class Listener:
 
 
 @pytest.fixture()
-def listener() -> Iterator[Listener]:
+def endpoint() -> Iterator[Listener]:
     srv = Listener()
     yield srv
     srv.close()

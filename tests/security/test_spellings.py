@@ -11,12 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 import tipgraph
 from tipgraph.sparql import check_query
 from tipgraph.store import BACKENDS
-
-from conftest import run_cli
 
 from .conftest import MARKER, REMOTE_VALUE, Listener
 
@@ -77,7 +76,8 @@ SPELLINGS: list[tuple[str, str, str]] = [
     ("ask", f"ASK {{ SERVICE {E} {P} }}", "net"),
     ("construct", f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ SERVICE {E} {P} }}", "net"),
     ("glued-after-dot", f"SELECT * WHERE {{ ?c a tg:Country .SERVICE {E} {P} }}", "net"),
-    ("glued-after-iri", f"SELECT * WHERE {{ ?c a <https://w3id.org/tipgraph/ontology#Country>SERVICE {E} {P} }}", "net"),
+    ("glued-after-iri", f"SELECT * WHERE {{ ?c a <https://w3id.org/tipgraph/ontology#Country>SERVICE {E} {P} }}",
+     "net"),
     ("glued-after-bind", f"SELECT * WHERE {{ BIND(1 AS ?x)SERVICE{E}{P} }}", "net"),
     # Endpoints that are not written as <IRI>.
     ("variable-from-values", f"SELECT * WHERE {{ SERVICE ?e {P} }} VALUES ?e {{ {E} }}", ""),
@@ -121,8 +121,8 @@ UPDATES: list[tuple[str, str]] = [
 ]
 
 
-def fill(template: str, listener: Listener, marker: Path) -> str:
-    return (template.replace("ENDPOINT", listener.endpoint).replace("PORT", str(listener.port))
+def fill(template: str, endpoint: Listener, marker: Path) -> str:
+    return (template.replace("ENDPOINT", endpoint.url).replace("PORT", str(endpoint.port))
             .replace("FILEIRI", marker.as_uri()).replace("FILEDIR", marker.parent.as_uri() + "/"))
 
 
@@ -133,22 +133,22 @@ def test_the_corpus_is_large_and_distinct() -> None:
 
 
 @pytest.mark.parametrize(("name", "template", "live"), SPELLINGS, ids=[s[0] for s in SPELLINGS])
-def test_spelling_is_refused(kg: tipgraph.KnowledgeGraph, listener: Listener, marker_file: Path,
+def test_spelling_is_refused(kg: tipgraph.KnowledgeGraph, endpoint: Listener, marker_file: Path,
                              name: str, template: str, live: str) -> None:
-    text = fill(template, listener, marker_file)
+    text = fill(template, endpoint, marker_file)
     with pytest.raises(tipgraph.QueryRefusedError, match="allow_network=True"):
         kg.query(text)
-    assert listener.connections() == 0, "the engine contacted the listener"
+    assert endpoint.connections() == 0, "the engine contacted the listener"
 
 
 @pytest.mark.parametrize(("name", "template"), UPDATES, ids=[u[0] for u in UPDATES])
-def test_update_spelling_is_refused(kg: tipgraph.KnowledgeGraph, listener: Listener, name: str,
+def test_update_spelling_is_refused(kg: tipgraph.KnowledgeGraph, endpoint: Listener, name: str,
                                     template: str) -> None:
     n = len(kg)
     with pytest.raises(tipgraph.QueryRefusedError, match="read-only"):
-        kg.query(fill(template, listener, Path("/nonexistent")), allow_network=True)
+        kg.query(fill(template, endpoint, Path("/nonexistent")), allow_network=True)
     assert len(kg) == n
-    assert listener.connections() == 0
+    assert endpoint.connections() == 0
 
 
 # ---------------------------------------------------------------------------
@@ -171,12 +171,12 @@ def _unchecked(kg: tipgraph.KnowledgeGraph, text: str) -> list[str]:
 
 @pytest.mark.parametrize(("name", "template", "live"), [s for s in SPELLINGS if s[2]],
                          ids=[s[0] for s in SPELLINGS if s[2]])
-def test_spelling_is_live_when_unchecked(bare: dict[str, tipgraph.KnowledgeGraph], listener: Listener,
+def test_spelling_is_live_when_unchecked(bare: dict[str, tipgraph.KnowledgeGraph], endpoint: Listener,
                                          marker_file: Path, name: str, template: str, live: str) -> None:
-    text = fill(template, listener, marker_file)
+    text = fill(template, endpoint, marker_file)
     values = {b: _unchecked(kg, text) for b, kg in bare.items()}
     if live == "net":
-        assert listener.connections(settle=0.2) > 0, f"no engine followed {name}; values: {values}"
+        assert endpoint.connections(settle=0.2) > 0, f"no engine followed {name}; values: {values}"
     else:
         assert any(MARKER in v for vs in values.values() for v in vs), f"no engine read the file for {name}"
 
@@ -191,20 +191,20 @@ def test_every_report_spelling_is_live_and_most_of_the_corpus_is() -> None:
 # Positive controls: with the user's consent the same machinery does connect.
 # ---------------------------------------------------------------------------
 @pytest.mark.parametrize("backend", sorted(BACKENDS))
-def test_allow_network_does_reach_the_listener(bare: dict[str, tipgraph.KnowledgeGraph], listener: Listener,
+def test_allow_network_does_reach_the_listener(bare: dict[str, tipgraph.KnowledgeGraph], endpoint: Listener,
                                                backend: str) -> None:
-    res = bare[backend].query(f"SELECT ?remote WHERE {{ SERVICE <{listener.endpoint}> {{ ?s ?p ?remote }} }}",
+    res = bare[backend].query(f"SELECT ?remote WHERE {{ SERVICE <{endpoint.url}> {{ ?s ?p ?remote }} }}",
                               allow_network=True)
-    assert listener.connections() >= 1
+    assert endpoint.connections() >= 1
     assert [str(v) for v in res.column("remote")] == [REMOTE_VALUE]
 
 
-def test_cli_allow_network_does_reach_the_listener(listener: Listener) -> None:
-    out = run_cli("query", "-e", f"SELECT ?remote WHERE {{ SERVICE <{listener.endpoint}> {{ ?s ?p ?remote }} }}",
+def test_cli_allow_network_does_reach_the_listener(endpoint: Listener) -> None:
+    out = run_cli("query", "-e", f"SELECT ?remote WHERE {{ SERVICE <{endpoint.url}> {{ ?s ?p ?remote }} }}",
                   "--allow-network", "--format", "csv")
     assert out.returncode == 0, out.stderr
     assert REMOTE_VALUE in out.stdout
-    assert listener.connections() >= 1
+    assert endpoint.connections() >= 1
 
 
 # ---------------------------------------------------------------------------
@@ -227,21 +227,21 @@ _CLI_CASES = [
 
 
 @pytest.mark.parametrize(("name", "where"), _CLI_CASES, ids=[f"{n}-{w}" for n, w in _CLI_CASES])
-def test_cli_refuses(store_dir: Path, listener: Listener, marker_file: Path, name: str, where: str) -> None:
-    template = dict((s[0], s[1]) for s in SPELLINGS)[name]
+def test_cli_refuses(store_dir: Path, endpoint: Listener, marker_file: Path, name: str, where: str) -> None:
+    template = {s[0]: s[1] for s in SPELLINGS}[name]
     where_args = ["--store", str(store_dir)] if where == "store" else ["--backend", where]
-    out = run_cli("query", *where_args, "-e", fill(template, listener, marker_file))
+    out = run_cli("query", *where_args, "-e", fill(template, endpoint, marker_file))
     assert out.returncode == 5, (out.returncode, out.stdout, out.stderr)
     assert "--allow-network" in out.stderr
     assert MARKER not in out.stdout
-    assert listener.connections() == 0
+    assert endpoint.connections() == 0
 
 
-def test_cli_refuses_an_escaped_update(listener: Listener) -> None:
-    out = run_cli("query", "-e", fill("\\u004cOAD <http://127.0.0.1:PORT/x.ttl>", listener, Path("/x")),
+def test_cli_refuses_an_escaped_update(endpoint: Listener) -> None:
+    out = run_cli("query", "-e", fill("\\u004cOAD <http://127.0.0.1:PORT/x.ttl>", endpoint, Path("/x")),
                   "--allow-network")
     assert out.returncode == 5 and "read-only" in out.stderr, out.stderr
-    assert listener.connections() == 0
+    assert endpoint.connections() == 0
 
 
 # ---------------------------------------------------------------------------
