@@ -4,7 +4,10 @@ marker file that shows whether an engine read the file system."""
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -76,6 +79,13 @@ class Listener:
 
     def close(self) -> None:
         self.sock.close()
+
+
+def cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m tipgraph.cli ARGS`` as a user would (stdout, stderr, exit code)."""
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    return subprocess.run([sys.executable, "-m", "tipgraph.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, env=env, cwd=Path(__file__).resolve().parents[2])
 
 
 @pytest.fixture()

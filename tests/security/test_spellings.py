@@ -11,13 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
 
 import tipgraph
 from tipgraph.sparql import check_query
 from tipgraph.store import BACKENDS
 
-from .conftest import MARKER, REMOTE_VALUE, Listener
+from .conftest import MARKER, REMOTE_VALUE, Listener, cli
 
 E = "<ENDPOINT>"
 P = "{ ?s ?p ?o }"
@@ -200,7 +199,7 @@ def test_allow_network_does_reach_the_listener(bare: dict[str, tipgraph.Knowledg
 
 
 def test_cli_allow_network_does_reach_the_listener(endpoint: Listener) -> None:
-    out = run_cli("query", "-e", f"SELECT ?remote WHERE {{ SERVICE <{endpoint.url}> {{ ?s ?p ?remote }} }}",
+    out = cli("query", "-e", f"SELECT ?remote WHERE {{ SERVICE <{endpoint.url}> {{ ?s ?p ?remote }} }}",
                   "--allow-network", "--format", "csv")
     assert out.returncode == 0, out.stderr
     assert REMOTE_VALUE in out.stdout
@@ -213,7 +212,7 @@ def test_cli_allow_network_does_reach_the_listener(endpoint: Listener) -> None:
 @pytest.fixture(scope="module")
 def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("store") / "S"
-    out = run_cli("build", "--store", str(path), "--no-owl", timeout=300)
+    out = cli("build", "--store", str(path), "--no-owl", timeout=300)
     assert out.returncode == 0, out.stderr
     return path
 
@@ -230,7 +229,7 @@ _CLI_CASES = [
 def test_cli_refuses(store_dir: Path, endpoint: Listener, marker_file: Path, name: str, where: str) -> None:
     template = {s[0]: s[1] for s in SPELLINGS}[name]
     where_args = ["--store", str(store_dir)] if where == "store" else ["--backend", where]
-    out = run_cli("query", *where_args, "-e", fill(template, endpoint, marker_file))
+    out = cli("query", *where_args, "-e", fill(template, endpoint, marker_file))
     assert out.returncode == 5, (out.returncode, out.stdout, out.stderr)
     assert "--allow-network" in out.stderr
     assert MARKER not in out.stdout
@@ -238,7 +237,7 @@ def test_cli_refuses(store_dir: Path, endpoint: Listener, marker_file: Path, nam
 
 
 def test_cli_refuses_an_escaped_update(endpoint: Listener) -> None:
-    out = run_cli("query", "-e", fill("\\u004cOAD <http://127.0.0.1:PORT/x.ttl>", endpoint, Path("/x")),
+    out = cli("query", "-e", fill("\\u004cOAD <http://127.0.0.1:PORT/x.ttl>", endpoint, Path("/x")),
                   "--allow-network")
     assert out.returncode == 5 and "read-only" in out.stderr, out.stderr
     assert endpoint.connections() == 0
