@@ -244,7 +244,9 @@ def _audit(roots: tuple[str, ...]) -> Callable[[str, tuple[Any, ...]], None]:
         raise ConfinementError(errno.EACCES, f"refused in the confined query worker: {what}")
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
-        if event in _REFUSED_EVENTS:
+        if event == "import":
+            _no_graph_loading()
+        elif event in _REFUSED_EVENTS:
             refuse(f"{event} {args[1:] if event in _ON_A_SOCKET else args!r}"[:300])
         elif event == "open":
             path, mode, flags = args
@@ -258,23 +260,33 @@ def _audit(roots: tuple[str, ...]) -> Callable[[str, tuple[Any, ...]], None]:
     return hook
 
 
+def _no_graph_loading() -> None:
+    """Switch rdflib's loading of FROM graphs off, if its SPARQL engine is imported (even half-way).
+
+    Called at confinement and on every import after it: importing the engine just for the
+    switch would cost a quarter of a second per worker when a backend never uses it.
+    """
+    sparql = sys.modules.get("rdflib.plugins.sparql")
+    if sparql is not None and getattr(sparql, "SPARQL_LOAD_GRAPHS", False):
+        sparql.SPARQL_LOAD_GRAPHS = False  # type: ignore[attr-defined]
+
+
 def confine_worker(*, network_namespace: bool = True, roots: tuple[str, ...] | None = None) -> tuple[str, ...]:
     """Confine this process for good (call it only in a forked worker); the layers applied.
 
     * a new network namespace (``unshare(CLONE_NEWNET)``; unprivileged
       ``CLONE_NEWUSER | CLONE_NEWNET``), skipped when the kernel refuses both;
-    * rdflib no longer loads FROM / FROM NAMED graphs (``SPARQL_LOAD_GRAPHS``);
+    * rdflib no longer loads FROM / FROM NAMED graphs (``SPARQL_LOAD_GRAPHS``, now or
+      when its SPARQL engine is imported later);
     * an audit hook (cannot be removed) that refuses network access, process starts,
       file-system changes and opening files outside ``roots`` (default :func:`read_roots`).
     """
     layers = []
     if network_namespace and (ns := _unshare_network()):
         layers.append(ns)
-    import rdflib.plugins.sparql
-
-    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
-    layers.append("rdflib SPARQL_LOAD_GRAPHS off")
+    _no_graph_loading()
     sys.addaudithook(_audit(read_roots() if roots is None else roots))
+    layers.append("rdflib SPARQL_LOAD_GRAPHS off")
     layers.append("audit hook")
     return tuple(layers)
 

@@ -59,6 +59,18 @@ def test_engine_service_call_with_the_check_bypassed(endpoint: Listener, confine
 
 
 @pytest.mark.parametrize("confine", [True, False])
+def test_rdflib_graph_loading_is_off_even_when_imported_after_confinement(confine: bool) -> None:
+    """A fresh interpreter that has not imported rdflib's SPARQL engine yet (as an Oxigraph worker)."""
+    code = ("import sys; from tipgraph.process import confine_worker; "
+            + ("confine_worker(network_namespace=False); " if confine else "")
+            + "assert 'rdflib.plugins.sparql' not in sys.modules; "
+            "import rdflib.plugins.sparql as s; print(s.SPARQL_LOAD_GRAPHS)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str(not confine)
+
+
+@pytest.mark.parametrize("confine", [True, False])
 def test_rdflib_from_file_with_the_check_bypassed(marker_file: Path, confine: bool) -> None:
     """rdflib loads FROM graphs itself; in the worker that is switched off (and the file refused)."""
     store = tipgraph.load(backend="memory", reason=False).store
