@@ -186,6 +186,19 @@ def test_every_report_spelling_is_live_and_most_of_the_corpus_is() -> None:
     assert len(live) >= 40
 
 
+@pytest.mark.parametrize("brk", ["\x0b", "\x0c", "\x85", "\u2028", "\u2029", "\x00"],
+                         ids=["VT", "FF", "NEL", "LS", "PS", "NUL"])
+def test_other_line_breaks_do_not_end_a_comment(bare: dict[str, tipgraph.KnowledgeGraph], endpoint: Listener,
+                                                brk: str) -> None:
+    """Only CR and LF end a comment, for both engines (measured): the check agrees, and the
+    engines, unchecked, do not follow the SERVICE hidden behind these."""
+    text = fill(f"SELECT * WHERE {{ # c{brk}SERVICE {E} {P} }}", endpoint, Path("/x"))
+    check_query(text)
+    for kg in bare.values():
+        _unchecked(kg, text)
+    assert endpoint.connections(settle=0.2) == 0
+
+
 # ---------------------------------------------------------------------------
 # Positive controls: with the user's consent the same machinery does connect.
 # ---------------------------------------------------------------------------
@@ -251,6 +264,7 @@ def test_cli_refuses_an_escaped_update(endpoint: Listener) -> None:
     ("SELECT * WHERE { # c\rSERVICE <http://x> { ?s ?p ?o } }", "line 1, column 22", None),
     ("SELECT * WHERE {\n  ?s ?p ?o . SER\\u0056ICE <http://x> { ?s ?p ?o } }", "line 2, column 14", "SER\\u0056ICE"),
     ("PREFIX : <http://x/>\nSELECT * WHERE { SERVICE:a { ?s ?p ?o } }", "line 2, column 18", None),
+    ("PREFIX SERVICE:a <http://x/> SELECT * WHERE { }", "line 1, column 8", None),
     ("SELECT *\n\\U00000046ROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "line 2, column 1", "\\U00000046ROM"),
 ])
 def test_refusal_points_at_the_original_text(text: str, where: str, written: str | None) -> None:

@@ -267,7 +267,8 @@ def findings(sparql: str, words: frozenset[str]) -> list[Finding]:
                 continue
             search(finder, up, gap, off, offsets, reading)
             gap = off + len(tok)
-            if kind == "pname" and previous != "PREFIX" and in_prefix is not None:
+            declared = previous == "PREFIX" and tok.endswith(":")  # PREFIX service: <...> names no call
+            if kind == "pname" and not declared and in_prefix is not None:
                 search(in_prefix, up, off, off + tok.index(":"), offsets, reading)
             if kind != "comment":
                 previous = ""
