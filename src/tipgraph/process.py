@@ -10,6 +10,13 @@ Each child leads its own process group, which is killed as a whole when the dead
 passes; the child is asked to die with its parent (Linux ``PR_SET_PDEATHSIG``), so a
 killed CLI leaves no worker behind.
 
+A query worker is also *confined* (``run_limited(..., confine=True)``, see
+:func:`confine_worker`): it gets a network namespace of its own with no interface up
+(so native code, Oxigraph's SERVICE client, cannot connect anywhere), rdflib stops
+loading FROM graphs, and a Python audit hook refuses connections, name lookups, process
+starts and file opens for writing or outside the Python installation. This holds even
+if the lexical check of :mod:`tipgraph.sparql.safety` is one day fooled.
+
 >>> run_limited(lambda: 6 * 7, timeout=5)
 42
 """
@@ -18,6 +25,8 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
+import functools
 import multiprocessing as mp
 import os
 import signal
@@ -29,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .errors import BadInputError, InternalError, QueryTimeoutError, TipgraphError, WorkerMemoryError
+from .errors import BadInputError, InternalError, QueryRefusedError, QueryTimeoutError, TipgraphError, WorkerMemoryError
 
 T = TypeVar("T")
 
@@ -40,13 +49,18 @@ TERM_GRACE = 3.0
 _PR_SET_PDEATHSIG = 1
 
 
+@functools.cache
+def _libc() -> Any:
+    """The C library (loaded once: ``find_library`` runs ``ldconfig``, about 10 ms)."""
+    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+
+
 def die_with_parent(sig: int = signal.SIGKILL) -> None:
     """Ask the kernel to send ``sig`` to this process when its parent dies (Linux; no-op elsewhere)."""
     if not sys.platform.startswith("linux"):
         return
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, sig, 0, 0, 0)
+        _libc().prctl(_PR_SET_PDEATHSIG, sig, 0, 0, 0)
     except OSError:  # pragma: no cover - no libc: the deadline still applies
         pass
 
@@ -144,20 +158,181 @@ def run_group(command: Sequence[str], *, timeout: float, cwd: str | Path | None 
 
 
 # ---------------------------------------------------------------------------
+# Confinement of query workers
+# ---------------------------------------------------------------------------
+_CLONE_NEWNET = 0x40000000
+_CLONE_NEWUSER = 0x10000000
+
+#: Audit events a confined worker refuses outright: the network, other programs, changes
+#: to the file system. ``open`` is checked separately (reading the Python installation is
+#: how lazy imports work).
+_REFUSED_EVENTS = frozenset({
+    "socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg", "socket.getaddrinfo",
+    "socket.gethostbyname", "socket.gethostbyaddr", "socket.getnameinfo", "urllib.Request",
+    "http.client.connect", "ftplib.connect", "smtplib.connect", "poplib.connect", "imaplib.open",
+    "nntplib.connect", "telnetlib.Telnet.open", "webbrowser.open",
+    "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty",
+    "pty.spawn", "os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown", "os.truncate",
+    "os.symlink", "os.link", "os.utime", "shutil.copyfile", "shutil.copymode", "shutil.copystat",
+    "shutil.copytree", "shutil.move", "shutil.rmtree", "shutil.make_archive", "shutil.unpack_archive",
+})
+_ON_A_SOCKET = frozenset({"socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg"})  # args[0]: it
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_TRUNC
+
+#: What the audit hook of this (worker) process refused so far.
+_refused: list[str] = []
+
+
+class ConfinementError(PermissionError):
+    """An operation a confined worker may not perform (raised by its audit hook)."""
+
+
+def _unshare_network() -> str | None:
+    """Move this process into a new network namespace (only a loopback, down); its name or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        unshare = _libc().unshare
+    except (OSError, AttributeError):  # pragma: no cover - no libc
+        return None
+    # As root a network namespace alone; unprivileged, inside a new user namespace.
+    for flags, name in ((_CLONE_NEWNET, "network namespace"),
+                        (_CLONE_NEWUSER | _CLONE_NEWNET, "user and network namespace")):
+        if unshare(flags) == 0:
+            return name
+    return None
+
+
+@functools.cache
+def _installation_roots() -> frozenset[str]:
+    import site
+    import sysconfig
+
+    return frozenset({sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+                      *sysconfig.get_paths().values(), *site.getsitepackages()})
+
+
+@functools.lru_cache(maxsize=4)
+def _roots_for(modules: int) -> tuple[str, ...]:
+    roots = set(_installation_roots())
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if "." in name or name == "__main__" or not isinstance(file, str):
+            continue
+        roots.add(os.path.dirname(file))  # a package's folder, or the folder of a single module
+    real = sorted({os.path.realpath(r) for r in roots if r})
+    # Keep the outermost folders only (fewer prefixes to compare on each open).
+    outer: list[str] = []
+    for r in real:
+        if r != os.sep and not any(r.startswith(o + os.sep) for o in outer):
+            outer.append(r)
+    return tuple(outer)
+
+
+def read_roots() -> tuple[str, ...]:
+    """Folders a confined worker may read: the Python installation and every loaded package.
+
+    >>> any(os.path.realpath(os.__file__).startswith(r) for r in read_roots())
+    True
+    """
+    return _roots_for(len(sys.modules))  # recomputed when modules were imported since
+
+
+def _audit(roots: tuple[str, ...]) -> Callable[[str, tuple[Any, ...]], None]:
+    def refuse(what: str) -> None:
+        _refused.append(what)
+        raise ConfinementError(errno.EACCES, f"refused in the confined query worker: {what}")
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event == "import":
+            _no_graph_loading()
+        elif event in _REFUSED_EVENTS:
+            refuse(f"{event} {args[1:] if event in _ON_A_SOCKET else args!r}"[:300])
+        elif event == "open":
+            path, mode, flags = args
+            if isinstance(path, int):  # a descriptor that is open already
+                return
+            if (flags & _WRITE_FLAGS) if isinstance(flags, int) and flags >= 0 else any(c in str(mode) for c in "wax+"):
+                refuse(f"open {path!r} for writing")
+            real = os.path.realpath(os.fsdecode(path))
+            if not any(real == r or real.startswith(r + os.sep) for r in roots):
+                refuse(f"open {path!r} (outside the Python installation)")
+    return hook
+
+
+def _no_graph_loading() -> None:
+    """Switch rdflib's loading of FROM graphs off, if its SPARQL engine is imported (even half-way).
+
+    Called at confinement and on every import after it: importing the engine just for the
+    switch would cost a quarter of a second per worker when a backend never uses it.
+    """
+    sparql = sys.modules.get("rdflib.plugins.sparql")
+    if sparql is not None and getattr(sparql, "SPARQL_LOAD_GRAPHS", False):
+        sparql.SPARQL_LOAD_GRAPHS = False  # type: ignore[attr-defined]
+
+
+def confine_worker(*, network_namespace: bool = True, roots: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """Confine this process for good (call it only in a forked worker); the layers applied.
+
+    * a new network namespace (``unshare(CLONE_NEWNET)``; unprivileged
+      ``CLONE_NEWUSER | CLONE_NEWNET``), skipped when the kernel refuses both;
+    * rdflib no longer loads FROM / FROM NAMED graphs (``SPARQL_LOAD_GRAPHS``, now or
+      when its SPARQL engine is imported later);
+    * an audit hook (cannot be removed) that refuses network access, process starts,
+      file-system changes and opening files outside ``roots`` (default :func:`read_roots`).
+    """
+    layers = []
+    if network_namespace and (ns := _unshare_network()):
+        layers.append(ns)
+    _no_graph_loading()
+    sys.addaudithook(_audit(read_roots() if roots is None else roots))
+    layers.append("rdflib SPARQL_LOAD_GRAPHS off")
+    layers.append("audit hook")
+    return tuple(layers)
+
+
+def _network_refusal(exc: BaseException) -> bool:
+    """Whether ``exc`` is what native code sees in the network namespace (no route, no DNS)."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OSError) and (exc.errno == errno.ENETUNREACH or any(
+                m in str(exc) for m in ("os error 101", "Network is unreachable", "failed to lookup address"))):
+            return True
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+        seen += 1
+    return False
+
+
+def _refusal(exc: BaseException | None = None) -> str:
+    """Why the worker refused (the message of the parent's QueryRefusedError)."""
+    what = "; ".join(_refused[:3]) or (str(exc) if exc is not None else "network access")
+    return (
+        "the query tried to reach the network or the file system and its worker stopped it "
+        f"({what}); queries never do unless you allow it (Python: allow_network=True; CLI: --allow-network)")
+
+
+# ---------------------------------------------------------------------------
 # Forked Python workers
 # ---------------------------------------------------------------------------
-def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int | None) -> None:
+def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int | None,
+           confine: tuple[str, ...] | None = None) -> None:
     os.setpgid(0, 0)
     die_with_parent()
     try:
+        if confine is not None:
+            confine_worker(roots=confine)
         limit_memory(memory_mb)
         result = fn(*args)
-        conn.send(("ok", result))
+        # A refusal that the code swallowed (rdflib's SERVICE SILENT) still fails the query.
+        conn.send(("refused", _refusal()) if _refused else ("ok", result))
     except TipgraphError as exc:
-        conn.send(("error", exc))
+        conn.send(("refused", _refusal(exc)) if _refused else ("error", exc))
     except MemoryError:
         conn.send(("memory", None))
     except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
+        if confine is not None and (_refused or _network_refusal(exc)):
+            conn.send(("refused", _refusal(exc)))
+            return
         import traceback
 
         conn.send(("bug", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=8)}"))
@@ -166,22 +341,34 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: 
 
 
 def run_limited(fn: Callable[..., T], timeout: float | None, *, args: tuple[Any, ...] = (),
-                memory_mb: int | None = None) -> T:
+                memory_mb: int | None = None, confine: bool = False) -> T:
     """Run ``fn(*args)`` in a forked worker and return its result; kill it after ``timeout`` seconds.
 
-    With ``timeout=None`` it runs in this process. The fork sees the in-memory store as it
-    is now without copying it (stores never keep background threads that a fork could
-    catch holding a lock). ``memory_mb`` caps the worker's address space; running out
-    raises :class:`~tipgraph.errors.WorkerMemoryError`. tipgraph's own errors pass through
-    unchanged; anything else is a bug and raises :class:`~tipgraph.errors.InternalError`.
+    With ``timeout=None`` it runs in this process (and ``confine`` is not possible). The
+    fork sees the in-memory store as it is now without copying it (stores never keep
+    background threads that a fork could catch holding a lock). ``memory_mb`` caps the
+    worker's address space; running out raises :class:`~tipgraph.errors.WorkerMemoryError`.
+    ``confine=True`` confines the worker (:func:`confine_worker`; for SPARQL queries):
+    what it refuses raises :class:`~tipgraph.errors.QueryRefusedError`. tipgraph's own
+    errors pass through unchanged; anything else is a bug and raises
+    :class:`~tipgraph.errors.InternalError`.
+
+    >>> import socket
+    >>> run_limited(socket.getaddrinfo, 5, args=("localhost", 80), confine=True)
+    Traceback (most recent call last):
+        ...
+    tipgraph.errors.QueryRefusedError: the query tried ... (socket.getaddrinfo ('localhost', 80, ...
     """
     if timeout is None:
         return fn(*args)
     if not timeout > 0:
         raise BadInputError("the time limit must be a positive number of seconds")
+    if sys.platform.startswith("linux"):
+        _libc()  # load it here once, not in every worker
+    roots = read_roots() if confine else None  # computed here: cached across queries
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, fn, args, memory_mb), daemon=True)
+    proc = ctx.Process(target=_child, args=(child, fn, args, memory_mb, roots), daemon=True)
     proc.start()
     child.close()
     pid = proc.pid
@@ -193,9 +380,11 @@ def run_limited(fn: Callable[..., T], timeout: float | None, *, args: tuple[Any,
         kill_group(pid, signal.SIGKILL)
         proc.join(5)
     if status == "ok":
-        return payload  # type: ignore[no-any-return]
+        return payload
     if status == "error":
         raise payload
+    if status == "refused":  # sent as text: an OSError subclass does not unpickle (errors._rebuild)
+        raise QueryRefusedError(payload)
     if status == "memory" or (status == "died" and memory_mb and proc.exitcode in (-signal.SIGABRT, -signal.SIGSEGV)):
         raise WorkerMemoryError(memory_mb)
     if status == "died":
@@ -213,7 +402,7 @@ def _wait(conn: Any, pid: int, timeout: float) -> tuple[str, Any]:
         exc.pid = pid  # type: ignore[attr-defined]
         raise exc
     try:
-        return conn.recv()  # type: ignore[no-any-return]
+        return conn.recv()
     except EOFError:
         # Killed from outside, or aborted (an allocation failure in native code under the cap).
         return "died", None

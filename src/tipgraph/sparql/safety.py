@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from . import lexical as sparqltext
 from ..errors import BadInputError, QueryRefusedError
+from . import lexical as sparqltext
 
 __all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "Limits", "check_query"]
 
@@ -48,19 +48,40 @@ class Limits:
 
 
 def check_query(sparql: str, *, allow_network: bool = False) -> None:
-    """Raise :class:`QueryRefusedError` if the query would change data or reach outside the store."""
+    r"""Raise :class:`QueryRefusedError` if the query would change data or reach outside the store.
+
+    The query is read as each engine reads it (:mod:`.lexical`): escapes, comments that
+    end at ``\r``, keywords glued to other text. A keyword that any reading sees is refused.
+
+    >>> try:
+    ...     check_query("SELECT * WHERE { \\u0053ERVICE <http://x> { ?s ?p ?o } }")
+    ... except QueryRefusedError as exc:
+    ...     print(str(exc))
+    line 1, column 18: SERVICE (written as \u0053ERVICE) would send the query to another server; refused ...
+    """
     if not isinstance(sparql, str) or not sparql.strip():
         raise BadInputError("the query is empty")
-    _refuse(sparqltext.forbidden_keywords(sparql, sparqltext.UPDATE_KEYWORDS),
+    _refuse(sparql, sparqltext.findings(sparql, sparqltext.UPDATE_KEYWORDS),
             lambda word: f"{word} is SPARQL Update; tipgraph queries are read-only "
                          "(change the data files and rebuild instead)")
     if not allow_network:
-        _refuse(sparqltext.forbidden_keywords(sparql, sparqltext.NETWORK_KEYWORDS),
+        _refuse(sparql, sparqltext.findings(sparql, sparqltext.NETWORK_KEYWORDS),
                 lambda word: f"{_WHY[word]}; refused because queries never reach the network or the file "
                              "system unless you allow it (Python: allow_network=True; CLI: --allow-network)")
 
 
-def _refuse(found: list[tuple[str, int, int]], why: Callable[[str], str]) -> None:
-    if found:
-        word, line, col = found[0]
-        raise QueryRefusedError(f"line {line}, column {col}: {why(word)}")
+def _refuse(sparql: str, found: list[sparqltext.Finding], why: Callable[[str], str]) -> None:
+    if not found:
+        return
+    first = found[0]
+    line, col = sparqltext.line_col(sparql, first.offset)
+    written = sparql[first.offset:first.end]
+    message = why(first.word)
+    if written != first.word:
+        message = message.replace(first.word, f"{first.word} (written as {written})", 1)
+    if first.anywhere:
+        where = sparqltext.unreadable_at(sparql)
+        assert where is not None
+        message += (f" (the query has a stray backslash or quote at line {where[0]}, column {where[1]}, "
+                    "so tipgraph cannot tell whether this word is in a string, an IRI or a comment)")
+    raise QueryRefusedError(f"line {line}, column {col}: {message}")
