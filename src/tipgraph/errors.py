@@ -60,7 +60,7 @@ class TipgraphError(Exception):
 
 
 def _rebuild(cls: type[TipgraphError], args: tuple[Any, ...], state: dict[str, Any]) -> TipgraphError:
-    exc = Exception.__new__(cls)
+    exc = cls.__new__(cls)
     exc.args = args
     exc.__dict__.update(state)
     return exc

@@ -33,8 +33,9 @@ from .query import (
     run_query,
 )
 from .resources import INFERRED_GRAPH, ONTOLOGY_GRAPH
-from .sparql import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Limits
+from .sparql import DEFAULT_MAX_ROWS, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Limits
 from .store import Store, open_store
+from .store.terms import iri_ref
 from .store.persist import check_target
 
 _UNSET: Any = object()
@@ -169,12 +170,14 @@ class KnowledgeGraph:
         return sorted(named_queries().values(), key=lambda q: q.name)
 
     def query(self, query: str, bindings: dict[str, Any] | None = None, *, timeout: float | None = _UNSET,
-              max_rows: int | None = _UNSET, allow_network: bool = False, **params: Any) -> QueryResult:
+              max_rows: int | None = _UNSET, allow_network: bool = False, memory_mb: int | None = _UNSET,
+              **params: Any) -> QueryResult:
         """Run SPARQL text or a named query; keyword arguments are bindings.
 
         For a named query the values may be labels (``organisation="ICMPD"``); for SPARQL
         text they may be rdflib terms, IRIs or prefixed names. ``timeout=None`` runs the
-        query in this process without a time limit.
+        query in this process without a time limit (and without the worker's confinement);
+        ``memory_mb`` caps what the query worker may take beyond the store (None: no cap).
 
         >>> kg = load()
         >>> kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?s a tg:Country }").rows[0][0].toPython() >= 7
@@ -184,6 +187,7 @@ class KnowledgeGraph:
             timeout=self.limits.timeout if timeout is _UNSET else timeout,
             max_rows=self.limits.max_rows if max_rows is _UNSET else max_rows,
             allow_network=allow_network or self.limits.allow_network,
+            memory_mb=self.limits.memory_mb if memory_mb is _UNSET else memory_mb,
         )
         values = dict(bindings or {}, **params)
         text = query.strip()
@@ -196,6 +200,31 @@ class KnowledgeGraph:
     def answer_all(self, **limits: Any) -> dict[str, QueryResult]:
         """Every named query with its default parameters, by name."""
         return {q.name: self.query(q.name, **limits) for q in self.named_queries()}
+
+    def labels(self, iris: Iterable[URIRef]) -> dict[URIRef, str]:
+        """The preferred label of each IRI that has one (one query, the IRIs as a VALUES block).
+
+        >>> from tipgraph import TGD
+        >>> load().labels([TGD["org-0001"]])
+        {rdflib.term.URIRef('https://w3id.org/tipgraph/id/org-0001'): 'UNODC'}
+        """
+        wanted = sorted(set(iris))
+        if not wanted:
+            return {}
+        values = " ".join(iri_ref(str(i)) for i in wanted)  # IRIs written by the term serialiser
+        res = run_query(self.store, f"SELECT ?e (MIN(STR(?l)) AS ?label) WHERE {{ VALUES ?e {{ {values} }} "
+                        f"?e skos:prefLabel ?l }} GROUP BY ?e", limits=Limits(timeout=None, max_rows=None))
+        return {row[0]: str(row[1]) for row in res.rows if isinstance(row[0], URIRef) and row[1] is not None}
+
+    def in_words(self, result: QueryResult) -> QueryResult:
+        """An answer for people: labels instead of ids (``tipgraph query`` shows this unless ``--ids``).
+
+        >>> kg = load()
+        >>> words = kg.in_words(kg.query("implementers-of-programme"))
+        >>> words.vars, sorted(str(row[0]) for row in words.rows)[:1]
+        (['programme', 'role', 'organisationLabel'], ['PROTECT'])
+        """
+        return result.in_words(self.labels(result.iris()))
 
     def resolve(self, text: str) -> URIRef:
         """IRI for an IRI, a prefixed name or a label (e.g. ``"FIA"``)."""
@@ -341,7 +370,7 @@ class KnowledgeGraph:
 
 def load(data: Iterable[str | Path] | None = None, *, backend: str = "oxigraph", path: str | Path | None = None,
          reason: bool = True, timeout: float | None = DEFAULT_TIMEOUT, max_rows: int | None = DEFAULT_MAX_ROWS,
-         allow_network: bool = False) -> KnowledgeGraph:
+         allow_network: bool = False, memory_mb: int | None = DEFAULT_MEMORY_MB) -> KnowledgeGraph:
     """Load the ontology and data (default: the curated seed) into a new store, then reason.
 
     ``path`` opens an existing persistent Oxigraph store instead when it already holds
@@ -351,7 +380,7 @@ def load(data: Iterable[str | Path] | None = None, *, backend: str = "oxigraph",
     >>> kg.backend
     'memory'
     """
-    limits = Limits(timeout=timeout, max_rows=max_rows, allow_network=allow_network)
+    limits = Limits(timeout=timeout, max_rows=max_rows, allow_network=allow_network, memory_mb=memory_mb)
     if path is not None and Path(path).exists() and any(Path(path).iterdir()):
         if data is not None:
             raise BadInputError("a store already exists there; use 'tipgraph build' to rebuild it", path=str(path))

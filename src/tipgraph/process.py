@@ -66,12 +66,21 @@ def die_with_parent(sig: int = signal.SIGKILL) -> None:
 
 
 def limit_memory(megabytes: int | None) -> None:
-    """Cap this process's address space (``RLIMIT_AS``) at ``megabytes``; None leaves it alone."""
+    """Let this process grow by at most ``megabytes`` beyond its present size; None leaves it alone.
+
+    The cap is on the address space (``RLIMIT_AS``): a forked worker starts as large as its
+    parent (the store it queries), so the limit counts what the query itself needs.
+    """
     if not megabytes:
         return
     import resource
 
-    limit = int(megabytes) * 1024 * 1024
+    try:
+        with open("/proc/self/statm") as fh:
+            present = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        present = 0
+    limit = present + int(megabytes) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
@@ -319,9 +328,9 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: 
     os.setpgid(0, 0)
     die_with_parent()
     try:
+        limit_memory(memory_mb)  # first: it reads /proc, which the confinement then closes
         if confine is not None:
             confine_worker(roots=confine)
-        limit_memory(memory_mb)
         result = fn(*args)
         # A refusal that the code swallowed (rdflib's SERVICE SILENT) still fails the query.
         conn.send(("refused", _refusal()) if _refused else ("ok", result))

@@ -14,11 +14,12 @@ the engine as bindings (``initBindings``), never pasted into the query text.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +30,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 from .errors import AmbiguousNameError, BadInputError, UnknownNameError
-from .namespace import expand, shorten
+from .namespace import PREFIXES, TG, expand, shorten
 from .process import run_limited
 from .resources import queries_dir
 from .sparql import Limits, check_query
@@ -37,15 +38,22 @@ from .sparql import lexical as sparqltext
 from .store import RawResult, Store
 
 _KINDS = {"entity", "string", "integer", "date"}
+#: Values that leave a parameter open (unbound): "where does UNODC implement anything?"
+OPEN = ("*", "")
 
 
 @dataclass(frozen=True)
 class Param:
-    """A parameter of a named query."""
+    """A parameter of a named query; ``cls`` is the class an entity must belong to, if any.
+
+    In a ``.rq`` file: ``# @param NAME KIND [DEFAULT]`` with KIND ``entity``, ``string``,
+    ``integer``, ``date`` or an ontology class such as ``tg:Country`` (an entity of that class).
+    """
 
     name: str
     kind: str
     default: str | None
+    cls: URIRef | None = None
 
 
 @dataclass(frozen=True)
@@ -65,10 +73,13 @@ def _parse_named(path: Path) -> NamedQuery:
     for line in sparqltext.header_comment(text).splitlines():
         if line.startswith("@param"):
             parts = line.split()
-            if len(parts) < 3 or parts[2] not in _KINDS:
+            cls = expand(parts[2]) if len(parts) >= 3 and parts[2].startswith("tg:") else None
+            if len(parts) < 3 or (parts[2] not in _KINDS and cls is None):
                 raise BadInputError(f"bad @param line {line!r}; write '@param NAME KIND [DEFAULT]' "
-                                    f"with KIND one of {sorted(_KINDS)}", path=str(path))
-            params.append(Param(parts[1], parts[2], " ".join(parts[3:]) or None))
+                                    f"with KIND one of {sorted(_KINDS)} or an ontology class (tg:Country)",
+                                    path=str(path))
+            params.append(Param(parts[1], "entity" if cls is not None else parts[2],
+                                " ".join(parts[3:]) or None, cls))
         else:
             question_lines.append(line)
     return NamedQuery(path.stem, " ".join(question_lines).strip(), tuple(params), text, path)
@@ -137,6 +148,8 @@ class QueryResult:
     seconds: float = 0.0
     backend: str = ""
     name: str | None = None
+    #: things worth telling the user that did not stop the query (e.g. unknown ontology terms)
+    warnings: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.rows) if self.kind == "SELECT" else len(self.triples)
@@ -157,6 +170,29 @@ class QueryResult:
         except ImportError as exc:  # pragma: no cover - depends on extras
             raise ImportError("DataFrames need pandas: pip install 'tipgraph[pandas]'") from exc
         return pd.DataFrame(self.records(), columns=self.vars)
+
+    def id_columns(self) -> list[str]:
+        """Columns of IRIs that a ``<name>Label`` column beside them names in words."""
+        return [v for v in self.vars if f"{v}Label" in self.vars]
+
+    def in_words(self, labels: Mapping[URIRef, str] | None = None) -> QueryResult:
+        """The same answer for people: id columns with a label column dropped, other IRIs
+        replaced by their labels (from ``labels``); see :meth:`KnowledgeGraph.in_words`."""
+        if self.kind != "SELECT":
+            return self
+        keep = [i for i, v in enumerate(self.vars) if v not in set(self.id_columns())]
+        names = labels or {}
+
+        def word(x: Node | None) -> Node | None:
+            return Literal(names[x]) if isinstance(x, URIRef) and x in names else x
+
+        return replace(self, vars=[self.vars[i] for i in keep],
+                       rows=[tuple(word(row[i]) for i in keep) for row in self.rows])
+
+    def iris(self) -> set[URIRef]:
+        """Every IRI in the answer (to look up labels for)."""
+        rows = self.rows if self.kind == "SELECT" else self.triples
+        return {x for row in rows for x in row if isinstance(x, URIRef)}
 
     def to_sparql_json(self) -> dict[str, Any]:
         """The W3C SPARQL 1.1 Query Results JSON document."""
@@ -254,13 +290,43 @@ def resolve_entity(store: Store, text: str) -> URIRef:
     return next(iter(found))  # type: ignore[return-value]
 
 
+_KIND_OF = """
+SELECT ?label ?kind WHERE {
+  OPTIONAL { ?entity skos:prefLabel ?label }
+  OPTIONAL { ?entity a ?type . ?type rdfs:label ?kind . FILTER (STRSTARTS(STR(?type), STR(tg:)))
+             FILTER NOT EXISTS { ?entity a ?sub . ?sub rdfs:subClassOf+ ?type . FILTER (?sub != ?type) } }
+} ORDER BY ?kind LIMIT 1
+"""
+_IS_A = "ASK { ?entity a/rdfs:subClassOf* ?cls }"
+_CLASS_LABEL = "SELECT ?label WHERE { ?cls rdfs:label ?label } LIMIT 1"
+
+
 def convert_param(store: Store, param: Param, value: Any) -> Node:
-    """Convert a user-given value for ``param`` into an RDF term."""
+    """Convert a user-given value for ``param`` into an RDF term.
+
+    An entity parameter with a class refuses an entity of another kind, saying what it is:
+
+    >>> from tipgraph import load
+    >>> kg = load()
+    >>> from tipgraph import TGD
+    >>> p = Param("country", "entity", None, TG.Country)
+    >>> convert_param(kg.store, p, "PK") == TGD["plc-0003"]
+    True
+    >>> convert_param(kg.store, p, "UNODC")
+    Traceback (most recent call last):
+    ...
+    tipgraph.errors.BadInputError: parameter country: UNODC (tgd:org-0001) is an intergovernmental ...
+    """
     if isinstance(value, (URIRef, Literal, BNode)):
         return value
     text = str(value)
     if param.kind == "entity":
-        return resolve_entity(store, text)
+        iri = resolve_entity(store, text)
+        if param.cls is not None and not execute_bound(store, _IS_A, {"entity": iri, "cls": param.cls}, 1).boolean:
+            wanted = _a(_class_label(store, param.cls))
+            raise BadInputError(f"parameter {param.name}: {_describe(store, iri)}, not {wanted}; "
+                                f"give {wanted} (a label, an acronym, a code or a tgd: id)")
+        return iri
     if param.kind == "integer":
         try:
             return Literal(int(text))
@@ -269,6 +335,23 @@ def convert_param(store: Store, param: Param, value: Any) -> Node:
     if param.kind == "date":
         return Literal(text, datatype=XSD.date)
     return Literal(text)
+
+
+def _a(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+def _class_label(store: Store, cls: URIRef) -> str:
+    rows = execute_bound(store, _CLASS_LABEL, {"cls": cls}, 1).rows
+    return str(rows[0][0]) if rows and rows[0][0] is not None else shorten(cls)
+
+
+def _describe(store: Store, iri: URIRef) -> str:
+    """``UNODC (tgd:org-0001) is an intergovernmental organisation`` - what an entity is, in words."""
+    rows = execute_bound(store, _KIND_OF, {"entity": iri}, 1).rows
+    label, kind = (rows[0] if rows else (None, None))
+    name = f"{label} ({shorten(iri)})" if label is not None else shorten(iri)
+    return f"{name} is {_a(str(kind))}" if kind is not None else f"{name} has no kind in the graph"
 
 
 def bind_named(store: Store, query: NamedQuery, params: Mapping[str, Any]) -> dict[str, Node]:
@@ -280,7 +363,7 @@ def bind_named(store: Store, query: NamedQuery, params: Mapping[str, Any]) -> di
     out: dict[str, Node] = {}
     for p in query.params:
         value = params.get(p.name, p.default)
-        if value is not None:
+        if value is not None and not (isinstance(value, str) and value.strip() in OPEN):
             out[p.name] = convert_param(store, p, value)
     return out
 
@@ -304,13 +387,51 @@ def run_query(store: Store, sparql: str, bindings: Mapping[str, Any] | None = No
     """
     limits = limits or Limits()
     check_query(sparql, allow_network=limits.allow_network)
+    warnings = check_names(sparql)
     terms = {k.lstrip("?$"): _as_term(v) for k, v in (bindings or {}).items()}
     text, added = _project_bound(sparql, terms)
     started = time.perf_counter()
-    raw = _drop_columns(run_limited(store.execute, limits.timeout, args=(text, terms, limits.max_rows)), added)
+    raw = _drop_columns(run_limited(store.execute, limits.timeout, args=(text, terms, limits.max_rows),
+                                    confine=not limits.allow_network, memory_mb=limits.memory_mb), added)
     return QueryResult(kind=raw.kind, vars=raw.vars, rows=raw.rows, boolean=raw.boolean, triples=raw.triples,
                        truncated=raw.truncated, max_rows=limits.max_rows,
-                       seconds=time.perf_counter() - started, backend=store.backend, name=name)
+                       seconds=time.perf_counter() - started, backend=store.backend, name=name, warnings=warnings)
+
+
+def check_names(sparql: str) -> list[str]:
+    """Refuse undeclared prefixes (saying which are declared); warn about ``tg:`` terms the ontology lacks.
+
+    >>> check_names("SELECT * WHERE { ?o tg:organizedBy ?x }")
+    ['line 1, column 21: tg:organizedBy is not a term of the ontology (did you mean tg:organisedBy or tg:organises?)']
+    >>> check_names("SELECT * WHERE { ?o ex:p ?x }")
+    Traceback (most recent call last):
+    ...
+    tipgraph.errors.BadInputError: <query>:1:21: undeclared prefix 'ex:'; ...
+    """
+    toks = sparqltext.tokens(sparql)
+    declared = set(PREFIXES)
+    for i, (kind, text, _) in enumerate(toks):
+        if kind == "word" and text.upper() == "PREFIX" and i + 1 < len(toks) and toks[i + 1][0] == "pname":
+            declared.add(toks[i + 1][1].split(":", 1)[0])
+    warnings: list[str] = []
+    for i, (kind, text, offset) in enumerate(toks):
+        if kind != "pname" or (i and toks[i - 1][0] == "word" and toks[i - 1][1].upper() == "PREFIX"):
+            continue
+        prefix, _, local = text.partition(":")
+        line, col = sparqltext.line_col(sparql, offset)
+        if prefix not in declared:
+            raise BadInputError(f"undeclared prefix '{prefix}:'; declared: {', '.join(sorted(declared))} "
+                                f"(declare it with PREFIX {prefix}: <...>)", path="<query>", line=line, column=col)
+        if prefix == "tg" and local and local not in _tg_terms():
+            near = difflib.get_close_matches(local, sorted(_tg_terms()), n=3, cutoff=0.6)
+            hint = f" (did you mean {' or '.join('tg:' + n for n in near)}?)" if near else ""
+            warnings.append(f"line {line}, column {col}: tg:{local} is not a term of the ontology{hint}")
+    return warnings
+
+
+@lru_cache(maxsize=1)
+def _tg_terms() -> frozenset[str]:
+    return frozenset(TG.__annotations__)
 
 
 def execute_bound(store: Store, sparql: str, bindings: Mapping[str, Node], max_rows: int | None) -> RawResult:

@@ -191,8 +191,6 @@ def test_persistent_store_answers_confined(tmp_path: Path) -> None:
         run_limited(kg.store.execute, 30, args=(q, {}, 10))
 
 
-@pytest.mark.xfail(strict=True, reason="src/tipgraph/query.py (not this helper's file) must call "
-                   "run_limited(..., confine=not limits.allow_network); remove this mark when it does")
 def test_kg_query_runs_confined_when_the_check_is_fooled(kg: tipgraph.KnowledgeGraph, endpoint: Listener,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     import tipgraph.query

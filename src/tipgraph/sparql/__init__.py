@@ -5,6 +5,6 @@ query may not do (:mod:`.safety`: network and file access, updates).
 >>> check_query("SELECT * WHERE { ?s ?p ?o }")
 """
 
-from .safety import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, Limits, check_query
+from .safety import DEFAULT_MAX_ROWS, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Limits, check_query
 
-__all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "Limits", "check_query"]
+__all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "Limits", "check_query"]

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from ..errors import BadInputError, QueryRefusedError
 from . import lexical as sparqltext
 
-__all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_TIMEOUT", "Limits", "check_query"]
+__all__ = ["DEFAULT_MAX_ROWS", "DEFAULT_MEMORY_MB", "DEFAULT_TIMEOUT", "Limits", "check_query"]
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000
+DEFAULT_MEMORY_MB = 2048
 
 _WHY = {
     "SERVICE": "SERVICE would send the query to another server",
@@ -45,6 +46,8 @@ class Limits:
     timeout: float | None = DEFAULT_TIMEOUT
     max_rows: int | None = DEFAULT_MAX_ROWS
     allow_network: bool = False
+    #: how much memory (MiB) a query worker may take beyond the store it reads; None = no cap
+    memory_mb: int | None = DEFAULT_MEMORY_MB
 
 
 def check_query(sparql: str, *, allow_network: bool = False) -> None:

@@ -1,5 +1,6 @@
 """How the reports write nodes: prefixed names where a known prefix fits, ``<iri>`` otherwise.
 
+>>> from tipgraph.namespace import TGD
 >>> short_name(str(TGD["prg-0002"]))
 'tgd:prg-0002'
 """
@@ -9,10 +10,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD, NamespaceManager
+from rdflib.namespace import NamespaceManager
 from rdflib.term import Node
 
-from ..namespace import PREFIXES, TGD, TGSH, shorten
+from ..namespace import PREFIXES, TGSH, shorten
 
 __all__ = ["PREFIXES", "TGSH", "short_name", "term_text"]
 
@@ -39,6 +40,7 @@ def short_name(iri: str) -> str:
 def term_text(term: Node) -> str:
     """Any RDF term as the reports write it.
 
+    >>> from rdflib.namespace import XSD
     >>> term_text(Literal(30, datatype=XSD.nonNegativeInteger))
     '"30"^^xsd:nonNegativeInteger'
     """
