@@ -21,7 +21,7 @@ LAYERS: list[list[str]] = [
     ["namespace", "process"],
     ["sparql"],
     ["store"],
-    ["loading", "export", "query", "reason"],
+    ["loading", "export", "query", "reason", "curation"],
     ["validate", "network"],
     ["analysis", "maps"],
     ["kg"],
