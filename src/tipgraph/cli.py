@@ -133,13 +133,27 @@ def path(value: str) -> Path:
     return Path(value)
 
 
+def store_path(value: str) -> Path:
+    """An argparse type for a store folder: a :func:`path` that is also valid UTF-8 (Oxigraph needs one).
+
+    >>> store_path("out/store")
+    PosixPath('out/store')
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError("a store's path must be valid UTF-8 (the store engine cannot open "
+                                         "others); rename the folder") from None
+    return path(value)
+
+
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     pass
 
 
 def _source_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("where the graph comes from")
-    g.add_argument("--store", metavar="DIR", type=path,
+    g.add_argument("--store", metavar="DIR", type=store_path,
                    help="a persistent store written by 'tipgraph build --store DIR' (default: build in memory)")
     g.add_argument("--data", metavar="FILE", type=path, nargs="+",
                    help="data files (TriG/Turtle/N-Triples/N-Quads) instead of the curated seed")
@@ -412,7 +426,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  tipgraph build                          # check everything, keep nothing\n"
             "  tipgraph build --store out/store        # save a persistent Oxigraph store\n"
             "  tipgraph build --data my.trig --no-owl  # your own data, without HermiT")
-    p.add_argument("--store", type=path, metavar="DIR",
+    p.add_argument("--store", type=store_path, metavar="DIR",
                    help="write a persistent store here (replaced atomically; an existing folder must be empty "
                         "or a store)")
     p.add_argument("--data", type=path, nargs="+", metavar="FILE", help="data files instead of the curated seed")
@@ -553,6 +567,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError as exc:
         _err(f"tipgraph {args.command}: error: {exc} (install the extra it names)")
         return errors.EXIT_INTERNAL
+    except BrokenPipeError:  # e.g. piped into head: the reader has all it wanted
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):  # no real descriptor behind sys.stdout (in-process callers)
+            pass
+        return errors.EXIT_OK
     except Exception as exc:  # noqa: BLE001 - a bug in tipgraph, not the user's input
         damaged = _damaged_store(args, exc)
         if damaged:
@@ -562,9 +582,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
-    except BrokenPipeError:  # e.g. piped into head: the reader has all it wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return errors.EXIT_OK
 
 
 if __name__ == "__main__":

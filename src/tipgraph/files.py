@@ -90,7 +90,7 @@ def atomic_write(path: str | Path, data: bytes | str) -> Path:
                 "special file"
             raise BadInputError(f"this is a {kind}; tipgraph writes only to files, character devices, FIFOs "
                                 "and '-' (standard output)", path=str(path))
-    except BadInputError:
+    except (BadInputError, BrokenPipeError):  # a closed pipe: the reader has all it wanted
         raise
     except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
