@@ -1,13 +1,18 @@
 """The ``tipgraph`` command: a thin shell over the Python API (one library call per command).
 
 Exit codes: 0 success, 1 internal error, 2 usage error, 3 data does not conform,
-4 bad input (file, SPARQL, name), 5 refused or timed out. See ``tipgraph --help``.
+4 bad input (file, SPARQL, name), 5 refused or timed out, 6 store busy. See ``tipgraph --help``.
+
+Every option value is checked by its argparse type (so ``--help`` states what is accepted):
+numbers are finite and in range, text is valid Unicode, paths hold no NUL byte. ``-`` as an
+output file means standard output (``export``, ``map``), and as the query, standard input.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -16,14 +21,130 @@ from typing import Any
 
 from . import errors
 from .errors import BadInputError, TipgraphError
+from .files import is_stdout
 
 EXIT_CODES = errors.exit_codes_text()
 
 FORMATS = ("table", "csv", "tsv", "json", "sparql-json")
 
+#: The longest time limit accepted (one day); 0 means no limit where the option allows it.
+MAX_SECONDS = 86_400.0
+#: The largest count accepted by --max-rows, --top and --depth.
+MAX_COUNT = 1_000_000_000
+#: The largest query read from a file or standard input.
+MAX_QUERY_BYTES = 16 * 1024 * 1024
+
+
+def _printable(text: str) -> str:
+    r"""``text`` with lone surrogates (undecodable bytes of a file name) shown as escapes.
+
+    >>> _printable("caf\udce9")
+    'caf\\udce9'
+    """
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
 
 def _err(msg: str) -> None:
-    print(msg, file=sys.stderr)
+    print(_printable(msg), file=sys.stderr)
+
+
+# ---------------------------------------------------------------------------
+# Argument types: each checks its value, so a bad one is a usage error (exit 2) naming the option
+# ---------------------------------------------------------------------------
+def seconds(*, zero: bool) -> Any:
+    """An argparse type for a time limit: a finite number of seconds up to a day (0 allowed if ``zero``).
+
+    >>> seconds(zero=True)("0"), seconds(zero=False)("2.5")
+    (0.0, 2.5)
+    >>> seconds(zero=False)("nan")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: expected a number of seconds greater than 0 and at most 86400, got 'nan'
+    """
+    lowest = "from 0" if zero else "greater than 0"
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or value < 0 or (value == 0 and not zero) or value > MAX_SECONDS:
+            raise argparse.ArgumentTypeError(
+                f"expected a number of seconds {lowest} and at most {MAX_SECONDS:g}, got {_printable(text)!r}")
+        return value
+
+    return parse
+
+
+def count(*, minimum: int) -> Any:
+    """An argparse type for a whole number from ``minimum`` to :data:`MAX_COUNT`.
+
+    >>> count(minimum=0)("5")
+    5
+    >>> count(minimum=0)("-5")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: expected a whole number from 0 to 1000000000, got '-5'
+    """
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = minimum - 1
+        if not minimum <= value <= MAX_COUNT:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number from {minimum} to {MAX_COUNT}, got {_printable(text)[:80]!r}")
+        return value
+
+    return parse
+
+
+def text(value: str) -> str:
+    """An argparse type for text (SPARQL, names, titles): valid Unicode.
+
+    Bytes that are not UTF-8 reach Python as lone surrogates; they are refused here.
+
+    >>> text("Café")
+    'Café'
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise argparse.ArgumentTypeError(
+            f"is not valid UTF-8 (byte {exc.start + 1} of the value); check the encoding of your "
+            "terminal or script") from None
+    return value
+
+
+def path(value: str) -> Path:
+    """An argparse type for a file or folder path: no NUL byte, no name longer than the system allows.
+
+    >>> path("out/x.trig")
+    PosixPath('out/x.trig')
+    """
+    if "\0" in value:
+        raise argparse.ArgumentTypeError("a path cannot contain a NUL byte")
+    raw = os.fsencode(value)
+    if not raw:
+        raise argparse.ArgumentTypeError("the path is empty")
+    if len(raw) >= 4096 or any(len(part) > 255 for part in raw.split(b"/")):
+        raise argparse.ArgumentTypeError("the path is longer than the file system allows "
+                                         "(4095 bytes, 255 per name)")
+    return Path(value)
+
+
+def store_path(value: str) -> Path:
+    """An argparse type for a store folder: a :func:`path` that is also valid UTF-8 (Oxigraph needs one).
+
+    >>> store_path("out/store")
+    PosixPath('out/store')
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError("a store's path must be valid UTF-8 (the store engine cannot open "
+                                         "others); rename the folder") from None
+    return path(value)
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -32,9 +153,9 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
 def _source_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("where the graph comes from")
-    g.add_argument("--store", metavar="DIR", type=Path,
+    g.add_argument("--store", metavar="DIR", type=store_path,
                    help="a persistent store written by 'tipgraph build --store DIR' (default: build in memory)")
-    g.add_argument("--data", metavar="FILE", type=Path, nargs="+",
+    g.add_argument("--data", metavar="FILE", type=path, nargs="+",
                    help="data files (TriG/Turtle/N-Triples/N-Quads) instead of the curated seed")
     g.add_argument("--backend", choices=("oxigraph", "memory"), default="oxigraph",
                    help="store engine when building in memory (default: oxigraph)")
@@ -42,10 +163,11 @@ def _source_options(p: argparse.ArgumentParser) -> None:
 
 def _limit_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("query limits")
-    g.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS",
-                   help="stop a query after this many seconds (default 10; 0 = no limit)")
-    g.add_argument("--max-rows", type=int, default=10_000, metavar="N",
-                   help="return at most N rows and say so when capped (default 10000; 0 = no cap)")
+    g.add_argument("--timeout", type=seconds(zero=True), default=10.0, metavar="SECONDS",
+                   help="stop a query after this many seconds, at most 86400 (default 10; 0 = no limit)")
+    g.add_argument("--max-rows", type=count(minimum=0), default=10_000, metavar="N",
+                   help="return at most N rows and say so when capped, a whole number "
+                        "(default 10000; 0 = no cap)")
     g.add_argument("--allow-network", action="store_true",
                    help="allow SERVICE and FROM, which make the engine fetch from the web or the file system")
 
@@ -58,12 +180,63 @@ def _open(args: argparse.Namespace) -> Any:
     kw: dict[str, Any] = {"timeout": timeout or None, "max_rows": max_rows or None,
               "allow_network": getattr(args, "allow_network", False)}
     if args.store is not None:
-        if not args.store.is_dir():
+        if not _is_dir(args.store):
             raise BadInputError("no store here; create it with 'tipgraph build --store DIR'", path=str(args.store))
         if args.data:
             raise BadInputError("give either --store or --data, not both")
         return load(path=args.store, **kw)
     return load(args.data, backend=args.backend, **kw)
+
+
+def _is_dir(p: Path) -> bool:
+    try:
+        return p.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def _damaged_store(args: argparse.Namespace, exc: BaseException) -> str | None:
+    """The message for a store RocksDB found damaged (it says "Corruption: ..."), else None."""
+    store = getattr(args, "store", None)
+    detail = str(exc).strip()
+    if store is None or "Corruption:" not in detail:
+        return None
+    detail = detail.split("Corruption:", 1)[1].strip().splitlines()[0][:300]
+    return (f"{store}: the store is damaged ({detail}); rebuild it with "
+            f"'tipgraph build --store {store}', which replaces it")
+
+
+def _read_query(name: str) -> str:
+    """The SPARQL text of a query file, or of standard input for ``-``."""
+    try:
+        if name == "-":
+            raw = sys.stdin.buffer.read(MAX_QUERY_BYTES + 1)
+        else:
+            with open(name, "rb") as fh:
+                raw = fh.read(MAX_QUERY_BYTES + 1)
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise BadInputError(f"cannot read the query file ({reason})", path=name) from None
+    where = "<stdin>" if name == "-" else name
+    if len(raw) > MAX_QUERY_BYTES:
+        raise BadInputError(f"the query is longer than {MAX_QUERY_BYTES // 2**20} MiB; is this a query file?",
+                            path=where)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInputError(f"the query file is not UTF-8 text (byte {exc.start + 1}); save it as UTF-8",
+                            path=where) from None
+
+
+def _query_file(name: str) -> bool:
+    """True when the positional query names a file (or ``-``) rather than a named query."""
+    if name == "-" or Path(name).suffix in {".rq", ".sparql"}:
+        return True
+    try:
+        os.stat(name)
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _parse_params(items: Sequence[str]) -> dict[str, str]:
@@ -95,6 +268,10 @@ def _print_result(res: Any, fmt: str) -> None:
 # ---------------------------------------------------------------------------
 # Commands
 # ---------------------------------------------------------------------------
+def _where(output: Path) -> str:
+    return "standard output" if is_stdout(output) else str(output)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from . import build
 
@@ -102,7 +279,7 @@ def cmd_build(args: argparse.Namespace) -> int:
                     owl=not args.no_owl, owl_timeout=args.owl_timeout)
     kg.close()
     where = f"store {rep.path}" if rep.path else "in memory (nothing saved; use --store DIR to keep it)"
-    print(f"built {where}: {rep.triples_asserted} asserted + {rep.triples_inferred} inferred triples")
+    print(f"built {_printable(where)}: {rep.triples_asserted} asserted + {rep.triples_inferred} inferred triples")
     print("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in rep.timings.items()))
     if rep.validation is not None:
         print("SHACL: conforms" if rep.validation.shacl.conforms else "SHACL: violations (see above)")
@@ -129,17 +306,27 @@ def cmd_query(args: argparse.Namespace) -> int:
             _print_result(res, args.format)
         return errors.EXIT_OK
     if args.expression is not None:
-        text = args.expression
+        sparql = args.expression
     elif args.query is None:
         raise BadInputError("give a query: a named query (see --list), a .rq file, or -e 'SPARQL'")
-    elif Path(args.query).suffix in {".rq", ".sparql"} or Path(args.query).is_file():
+    elif _query_file(args.query):
+        if _is_dir(Path(args.query)):
+            raise BadInputError("this is a directory; give a query file (.rq) or a named query", path=args.query)
+        # A file holds SPARQL, always: its text is never taken for a query name (nor echoed as one).
+        from .query import run_query
+
+        where = "<stdin>" if args.query == "-" else args.query
         try:
-            text = Path(args.query).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise BadInputError(str(exc), path=args.query) from None
+            result = run_query(kg.store, _read_query(args.query), bindings, limits=kg.limits)
+        except BadInputError as exc:
+            if exc.path != "<query>":
+                raise
+            raise BadInputError(exc.message, path=where, line=exc.line, column=exc.column) from None
+        _print_result(result, args.format)
+        return errors.EXIT_OK
     else:
-        text = args.query
-    _print_result(kg.query(text, bindings), args.format)
+        sparql = args.query
+    _print_result(kg.query(sparql, bindings), args.format)
     return errors.EXIT_OK
 
 
@@ -183,7 +370,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     kg = _open(args)
     data = kg.export(args.output, format=args.format, inferred=not args.asserted_only,
                      ontology=not args.no_ontology)
-    _err(f"wrote {args.output} ({len(data)} bytes)")
+    _err(f"wrote {_where(args.output)} ({len(data)} bytes)")
     return errors.EXIT_OK
 
 
@@ -200,7 +387,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     result = kg.map(args.output, focus=args.focus, depth=args.depth, country=args.country,
                     programme=args.programme, title=args.title, relations=args.relations,
                     collapse_engagements=not args.keep_engagements, layout=args.layout)
-    _err(f"wrote {args.output}: {result.nodes} nodes, {result.edges} edges")
+    _err(f"wrote {_where(args.output)}: {result.nodes} nodes, {result.edges} edges")
     return errors.EXIT_OK
 
 
@@ -239,12 +426,15 @@ def build_parser() -> argparse.ArgumentParser:
             "  tipgraph build                          # check everything, keep nothing\n"
             "  tipgraph build --store out/store        # save a persistent Oxigraph store\n"
             "  tipgraph build --data my.trig --no-owl  # your own data, without HermiT")
-    p.add_argument("--store", type=Path, metavar="DIR", help="write a persistent store here (replaced atomically)")
-    p.add_argument("--data", type=Path, nargs="+", metavar="FILE", help="data files instead of the curated seed")
+    p.add_argument("--store", type=store_path, metavar="DIR",
+                   help="write a persistent store here (replaced atomically; an existing folder must be empty "
+                        "or a store)")
+    p.add_argument("--data", type=path, nargs="+", metavar="FILE", help="data files instead of the curated seed")
     p.add_argument("--backend", choices=("oxigraph", "memory"), default="oxigraph")
     p.add_argument("--no-validate", action="store_true", help="skip SHACL and OWL checks")
     p.add_argument("--no-owl", action="store_true", help="skip the HermiT consistency check (needs Java)")
-    p.add_argument("--owl-timeout", type=float, default=120.0, metavar="SECONDS")
+    p.add_argument("--owl-timeout", type=seconds(zero=False), default=120.0, metavar="SECONDS",
+                   help="stop HermiT after this many seconds, more than 0 and at most 86400 (default 120)")
 
     p = add("query", cmd_query, "Answer a named question, a .rq file, or inline SPARQL.",
             "  tipgraph query --list\n"
@@ -252,11 +442,14 @@ def build_parser() -> argparse.ArgumentParser:
             "  tipgraph query -e 'SELECT ?c WHERE { ?c a tg:Country }' --format csv\n"
             "  tipgraph query my-question.rq --format sparql-json\n"
             "  tipgraph query --all                    # every named question")
-    p.add_argument("query", nargs="?", help="a named query (see --list) or a .rq file")
-    p.add_argument("-e", "--expression", metavar="SPARQL", help="inline SPARQL (usual prefixes are predeclared)")
+    p.add_argument("query", nargs="?", type=text,
+                   help="a named query (see --list), or a file of SPARQL (read as SPARQL whatever its name; "
+                        "'-' reads standard input; at most 16 MiB)")
+    p.add_argument("-e", "--expression", metavar="SPARQL", type=text,
+                   help="inline SPARQL (usual prefixes are predeclared; UTF-8)")
     p.add_argument("--list", action="store_true", help="list the named queries with their questions")
     p.add_argument("--all", action="store_true", help="answer every named query with its default parameters")
-    p.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
+    p.add_argument("-p", "--param", action="append", metavar="NAME=VALUE", type=text,
                    help="bind a parameter (labels, IRIs and prefixed names accepted); repeatable")
     p.add_argument("-f", "--format", choices=FORMATS, default="table")
     _source_options(p)
@@ -266,7 +459,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  tipgraph validate\n  tipgraph validate --data my.trig --no-owl")
     _source_options(p)
     p.add_argument("--no-owl", action="store_true", help="skip the HermiT consistency check")
-    p.add_argument("--owl-timeout", type=float, default=120.0, metavar="SECONDS")
+    p.add_argument("--owl-timeout", type=seconds(zero=False), default=120.0, metavar="SECONDS",
+                   help="stop HermiT after this many seconds, more than 0 and at most 86400 (default 120)")
 
     p = add("reason", cmd_reason, "Recompute the inferred graph (OWL 2 RL closure + rules).",
             "  tipgraph reason --store out/store\n  tipgraph reason --engine reasonable   # the cross-check engine")
@@ -278,12 +472,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("stats", cmd_stats, "Count triples per graph, class and relation, asserted vs inferred.",
             "  tipgraph stats\n  tipgraph stats --store out/store --top 50")
     _source_options(p)
-    p.add_argument("--top", type=int, default=25, help="rows per table (default 25)")
+    p.add_argument("--top", type=count(minimum=0), default=25, help="rows per table, a whole number (default 25)")
 
     p = add("export", cmd_export, "Write the graph as Turtle, N-Triples, TriG, N-Quads or JSON-LD.",
             "  tipgraph export out/tipgraph.trig       # keeps the named graphs\n"
             "  tipgraph export out/tipgraph.ttl --asserted-only")
-    p.add_argument("output", type=Path)
+    p.add_argument("output", type=path,
+                   help="the file to write ('-' for standard output; a device or FIFO is written in place)")
     p.add_argument("--format", choices=("turtle", "nt", "trig", "nquads", "jsonld"),
                    help="default: from the file suffix")
     p.add_argument("--asserted-only", action="store_true", help="leave out the inferred graph")
@@ -292,7 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("add", cmd_add, "Add data files to a persistent store (all or nothing), then re-reason.",
             "  tipgraph add more.trig --store out/store")
-    p.add_argument("files", type=Path, nargs="+")
+    p.add_argument("files", type=path, nargs="+", help="data files (.trig, .ttl, .nt, .nq)")
     _source_options(p)
 
     p = add("map", cmd_map, "Write a self-contained interactive HTML network map (works offline).",
@@ -300,14 +495,16 @@ def build_parser() -> argparse.ArgumentParser:
             "  tipgraph map out/unodc.html --focus UNODC --depth 2\n"
             "  tipgraph map out/pakistan.html --country PK\n"
             "  tipgraph map out/protect.html --programme PROTECT")
-    p.add_argument("output", type=Path)
+    p.add_argument("output", type=path,
+                   help="the HTML file to write ('-' for standard output; a device or FIFO is written in place)")
     view = p.add_mutually_exclusive_group()
-    view.add_argument("--focus", metavar="ACTOR", help="an actor's neighbourhood (label, acronym or IRI)")
-    view.add_argument("--country", metavar="COUNTRY", help="everyone active in a country (name or ISO code)")
-    view.add_argument("--programme", metavar="PROGRAMME", help="a programme and everyone involved")
-    p.add_argument("--depth", type=int, default=2, help="steps around --focus (default 2)")
-    p.add_argument("--title", help="title shown on the map")
-    p.add_argument("--relations", nargs="+", metavar="RELATION",
+    view.add_argument("--focus", metavar="ACTOR", type=text, help="an actor's neighbourhood (label, acronym or IRI)")
+    view.add_argument("--country", metavar="COUNTRY", type=text,
+                      help="everyone active in a country (name or ISO code)")
+    view.add_argument("--programme", metavar="PROGRAMME", type=text, help="a programme and everyone involved")
+    p.add_argument("--depth", type=count(minimum=0), default=2, help="steps around --focus (default 2)")
+    p.add_argument("--title", type=text, help="title shown on the map")
+    p.add_argument("--relations", nargs="+", metavar="RELATION", type=text,
                    help="only these relations (e.g. implements funds activeIn); default: all between entities")
     p.add_argument("--keep-engagements", action="store_true",
                    help="show engagement nodes instead of collapsing them into labelled edges")
@@ -320,11 +517,12 @@ def build_parser() -> argparse.ArgumentParser:
             "  tipgraph analyze --chain 'European Union' 'virtual MRC Afghanistan'\n"
             "  tipgraph analyze --ego FIA --depth 1\n"
             "  tipgraph analyze --export out/network.gexf")
-    p.add_argument("--top", type=int, default=10)
-    p.add_argument("--chain", nargs=2, metavar=("FROM", "TO"), help="explain the shortest chain of facts")
-    p.add_argument("--ego", metavar="ACTOR", help="the ego network of an actor")
-    p.add_argument("--depth", type=int, default=1)
-    p.add_argument("--export", type=Path, metavar="FILE", help=".graphml, .gexf or .csv (edge list)")
+    p.add_argument("--top", type=count(minimum=0), default=10, help="rows per ranking (default 10)")
+    p.add_argument("--chain", nargs=2, metavar=("FROM", "TO"), type=text, help="explain the shortest chain of facts")
+    p.add_argument("--ego", metavar="ACTOR", type=text, help="the ego network of an actor")
+    p.add_argument("--depth", type=count(minimum=0), default=1, help="steps around --ego (default 1)")
+    p.add_argument("--export", type=path, metavar="FILE",
+                   help=".graphml, .gexf or .csv (edge list); format from the suffix")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     _source_options(p)
     return parser
@@ -358,6 +556,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except errors.InternalError as exc:
+        damaged = _damaged_store(args, exc)
+        if damaged:
+            _err(f"tipgraph {args.command}: error: {damaged}")
+            return errors.EXIT_BAD_INPUT
         return _bug(args, exc)
     except TipgraphError as exc:
         _err(f"tipgraph {args.command}: error: {exc}")
@@ -365,14 +567,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError as exc:
         _err(f"tipgraph {args.command}: error: {exc} (install the extra it names)")
         return errors.EXIT_INTERNAL
+    except BrokenPipeError:  # e.g. piped into head: the reader has all it wanted
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):  # no real descriptor behind sys.stdout (in-process callers)
+            pass
+        return errors.EXIT_OK
     except Exception as exc:  # noqa: BLE001 - a bug in tipgraph, not the user's input
+        damaged = _damaged_store(args, exc)
+        if damaged:
+            _err(f"tipgraph {args.command}: error: {damaged}")
+            return errors.EXIT_BAD_INPUT
         return _bug(args, exc)
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
-    except BrokenPipeError:  # e.g. piped into head: the reader has all it wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return errors.EXIT_OK
 
 
 if __name__ == "__main__":

@@ -8,6 +8,13 @@ Graph naming: TriG and N-Quads keep their named graphs; a Turtle or N-Triples fi
 goes into the graph ``https://w3id.org/tipgraph/graph/file/<file name>``, and triples
 in a TriG file's default graph likewise.
 
+Limits (see :func:`input_limits`): a file larger than ``TIPGRAPH_MAX_INPUT_MB`` (default
+512 MiB) is refused before it is read, and one that makes more triples than
+``TIPGRAPH_MAX_TRIPLES_PER_KIB`` per KiB of input (default 256, at least 100,000 per file)
+is refused while it is parsed: nested Turtle collections make a triple from every byte, so
+2 MB of them would need gigabytes of memory. Curated and generated data make about 24
+triples per KiB. A single token over 16 MiB (the parser's buffer) is bad input.
+
 >>> from tipgraph.store import open_store
 >>> from tipgraph.resources import ontology_file
 >>> s = open_store("memory")
@@ -17,18 +24,22 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from .errors import BadInputError
+from .errors import EXIT_REFUSED, BadInputError
 from .resources import GRAPH_NS, ONTOLOGY_GRAPH, data_files, ontology_file
 from .store import Store
 
-__all__ = ["FORMATS", "ONTOLOGY_GRAPH", "Parsed", "file_graph", "load_default", "load_files", "parse_file"]
+__all__ = ["DEFAULT_MAX_INPUT_MB", "DEFAULT_MAX_TRIPLES_PER_KIB", "FORMATS", "MAX_INPUT_ENV", "MAX_TRIPLES_ENV",
+           "MIN_TRIPLES_ALLOWED", "ONTOLOGY_GRAPH", "InputLimitError", "InputLimits", "Parsed", "file_graph",
+           "input_limits", "load_default", "load_files", "parse_file"]
 
 #: File suffix -> Oxigraph format. RDF/XML is deliberately absent: its parsers are
 #: open to entity-expansion bombs (see docs) and the curated data never needs it.
@@ -42,6 +53,123 @@ FORMATS = {
 
 
 _BULK = {".ttl": "turtle", ".turtle": "turtle", ".trig": "trig", ".nt": "ntriples", ".nq": "nquads"}
+
+#: Formats with one statement per triple: they cannot make more triples than they have lines
+#: (at least 12 bytes each), so they never need the amplification count.
+_LINE_FORMATS = {ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS}
+
+#: Environment variables that change the input limits, and their defaults.
+MAX_INPUT_ENV = "TIPGRAPH_MAX_INPUT_MB"
+MAX_TRIPLES_ENV = "TIPGRAPH_MAX_TRIPLES_PER_KIB"
+DEFAULT_MAX_INPUT_MB = 512
+DEFAULT_MAX_TRIPLES_PER_KIB = 256
+#: Every file may make this many triples whatever its size (small files are never refused).
+MIN_TRIPLES_ALLOWED = 100_000
+
+_TOKEN_LIMIT = "16 MiB"  # Oxigraph's parser buffer (MemoryError "Reached the buffer maximal size")
+
+
+class InputLimitError(BadInputError):
+    """A data file over an input limit (size, triples per byte); refused, exit code 5.
+
+    >>> InputLimitError("too big", path="a.ttl").exit_code
+    5
+    """
+
+    exit_code = EXIT_REFUSED
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """Limits on one input file: ``max_mb`` MiB, ``triples_per_kib`` triples per KiB (None: no limit).
+
+    >>> InputLimits(max_mb=1, triples_per_kib=256).max_triples(10 * 1024 * 1024)
+    2621440
+    >>> InputLimits(max_mb=1, triples_per_kib=256).max_triples(1000)
+    100000
+    """
+
+    max_mb: int | None = DEFAULT_MAX_INPUT_MB
+    triples_per_kib: int | None = DEFAULT_MAX_TRIPLES_PER_KIB
+
+    def __post_init__(self) -> None:
+        for name in ("max_mb", "triples_per_kib"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
+                raise BadInputError(f"{name} must be a positive whole number or None (no limit), got {value!r}")
+
+    def max_triples(self, size: int) -> int | None:
+        """How many triples a file of ``size`` bytes may make."""
+        if self.triples_per_kib is None:
+            return None
+        return max(MIN_TRIPLES_ALLOWED, size * self.triples_per_kib // 1024)
+
+
+def input_limits() -> InputLimits:
+    """The input limits in force: the defaults, or ``TIPGRAPH_MAX_INPUT_MB`` / ``TIPGRAPH_MAX_TRIPLES_PER_KIB``
+    (whole numbers; 0 means no limit), read when called.
+
+    >>> input_limits() == InputLimits() or MAX_INPUT_ENV in os.environ or MAX_TRIPLES_ENV in os.environ
+    True
+    """
+    return InputLimits(max_mb=_env_limit(MAX_INPUT_ENV, DEFAULT_MAX_INPUT_MB),
+                       triples_per_kib=_env_limit(MAX_TRIPLES_ENV, DEFAULT_MAX_TRIPLES_PER_KIB))
+
+
+def _env_limit(name: str, default: int) -> int | None:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isascii() or not raw.isdigit():
+        raise BadInputError(f"the environment variable {name} must be a whole number (0 = no limit), got {raw!r}")
+    return int(raw) or None
+
+
+def _check_file(path: Path, fmt: ox.RdfFormat | None, limits: InputLimits) -> int:
+    """Refuse what cannot be a data file, or is over the size limit, before reading it; returns its size."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise BadInputError("no such file; check the path", path=str(path)) from None
+    except (OSError, ValueError) as exc:
+        raise BadInputError(f"cannot read this file ({_reason(exc)})", path=str(path)) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise BadInputError("this is a directory, not a data file; give the files in it (e.g. DIR/*.trig)",
+                            path=str(path))
+    if not stat.S_ISREG(st.st_mode):
+        raise BadInputError("this is not a regular file (a device, FIFO or socket); give a data file",
+                            path=str(path))
+    if fmt is None:
+        raise BadInputError(f"unsupported file type {path.suffix!r}; name the file with one of "
+                            f"{', '.join(sorted(FORMATS))} (RDF/XML and JSON-LD are not read)", path=str(path))
+    if not os.access(path, os.R_OK):
+        raise BadInputError("cannot read this file (permission denied)", path=str(path))
+    if limits.max_mb is not None and st.st_size > limits.max_mb * 1024 * 1024:
+        raise InputLimitError(
+            f"the file is {st.st_size / 2**20:,.1f} MiB, over the input limit of {limits.max_mb:,} MiB; "
+            f"split it, or raise the limit with {MAX_INPUT_ENV}=N (MiB, 0 = no limit)", path=str(path))
+    return st.st_size
+
+
+def _parse(path: Path, fmt: ox.RdfFormat, size: int, limits: InputLimits) -> Iterator[ox.Quad]:
+    """Oxigraph's parser over ``path``, stopped as soon as the file makes more triples than allowed."""
+    cap = None if fmt in _LINE_FORMATS else limits.max_triples(size)
+    for n, quad in enumerate(ox.parse(format=fmt, path=str(path), base_iri=path.resolve().as_uri()), 1):
+        if cap is not None and n > cap:
+            raise InputLimitError(
+                f"the file makes more than {cap:,} triples from {size:,} bytes (over {limits.triples_per_kib:,} "
+                f"triples per KiB; deeply nested collections or lists do this); refused to protect memory: "
+                f"check the file, or raise the limit with {MAX_TRIPLES_ENV}=N (0 = no limit)", path=str(path))
+        yield quad
+
+
+def _reason(exc: BaseException) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+
+
+def _token_too_long(path: Path, exc: MemoryError) -> BadInputError:
+    return BadInputError(f"a single token (a literal, an IRI or a comment) is longer than the parser's "
+                         f"{_TOKEN_LIMIT} buffer ({exc}); shorten it or split it across triples", path=str(path))
 
 
 def file_graph(path: Path) -> str:
@@ -73,20 +201,22 @@ def parse_file(path: str | Path, *, graph: str | None = None) -> Parsed:
     """
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise BadInputError(
-            f"unsupported file type {path.suffix!r}; use one of {', '.join(sorted(FORMATS))}", path=str(path))
-    if not path.is_file():
-        raise BadInputError("no such file", path=str(path))
+    limits = input_limits()
+    size = _check_file(path, fmt, limits)
+    assert fmt is not None
     target = ox.NamedNode(graph or file_graph(path))
     try:
         quads = [q if not isinstance(q.graph_name, ox.DefaultGraph)
                  else ox.Quad(q.subject, q.predicate, q.object, target)
-                 for q in ox.parse(format=fmt, path=str(path), base_iri=path.resolve().as_uri())]
+                 for q in _parse(path, fmt, size, limits)]
     except SyntaxError as exc:
         raise BadInputError(_clean(exc), path=str(path), line=exc.lineno, column=exc.offset) from None
+    except MemoryError as exc:
+        raise _token_too_long(path, exc) from None
     except (OSError, ValueError) as exc:
-        raise BadInputError(str(exc), path=str(path)) from None
+        if isinstance(exc, BadInputError):
+            raise
+        raise BadInputError(_reason(exc), path=str(path)) from None
     return Parsed(path, ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"", len(quads))
 
 
@@ -102,7 +232,7 @@ def load_files(store: Store, paths: Iterable[str | Path], *, graph: str | None =
     Nothing is added if any file fails to parse.
     """
     parsed = [parse_file(p, graph=graph) for p in paths]
-    store.apply(nquads=b"".join(p.nquads for p in parsed))
+    _apply(store, parsed)
     return sum(p.count for p in parsed)
 
 
@@ -119,19 +249,47 @@ def load_default(store: Store, *, data: Iterable[str | Path] | None = None) -> d
         return _bulk_load(store, files)
     onto = parse_file(ontology_file(), graph=ONTOLOGY_GRAPH)
     rest = [parse_file(p) for p in files]
-    store.apply(nquads=onto.nquads + b"".join(p.nquads for p in rest))
+    _apply(store, [onto, *rest])
     return {"ontology": onto.count, "data": sum(p.count for p in rest)}
+
+
+def _apply(store: Store, parsed: list[Parsed]) -> None:
+    """Add parsed files in one change; a literal that escaping made longer than the parser's buffer
+    (each control character becomes six bytes in N-Quads) is reported against its file."""
+    try:
+        store.apply(nquads=b"".join(p.nquads for p in parsed))
+    except MemoryError as exc:
+        limit = 16 * 1024 * 1024
+        culprit = next((p for p in parsed if any(len(line) >= limit for line in p.nquads.split(b"\n"))),
+                       parsed[0] if parsed else None)
+        if culprit is None:
+            raise
+        raise _token_too_long(culprit.path, exc) from None
 
 
 def _bulk_load(store: Store, files: list[Path]) -> dict[str, int]:
     counts: dict[str, int] = {}
+    limits = input_limits()
     for part, path, graph in [("ontology", ontology_file(), ONTOLOGY_GRAPH)] + \
             [("data", p, None) for p in files]:
         fmt = _BULK.get(path.suffix.lower())
-        if fmt is None or not path.is_file():
-            parse_file(path)  # raises the same error a parse would
+        size = _check_file(path, FORMATS.get(path.suffix.lower()), limits)
         assert fmt is not None
-        before = store.count()
-        store.load(path, format=fmt, graph=graph or file_graph(path), base_iri=path.resolve().as_uri())
+        ox_fmt = FORMATS[path.suffix.lower()]
+        try:
+            if ox_fmt not in _LINE_FORMATS and limits.triples_per_kib is not None:
+                # The bulk loader cannot be stopped part way: count first, holding nothing.
+                for _ in _parse(path, ox_fmt, size, limits):
+                    pass
+            before = store.count()
+            store.load(path, format=fmt, graph=graph or file_graph(path), base_iri=path.resolve().as_uri())
+        except SyntaxError as exc:
+            raise BadInputError(_clean(exc), path=str(path), line=exc.lineno, column=exc.offset) from None
+        except MemoryError as exc:
+            raise _token_too_long(path, exc) from None
+        except (OSError, ValueError) as exc:
+            if isinstance(exc, BadInputError):
+                raise
+            raise BadInputError(_reason(exc), path=str(path)) from None
         counts[part] = counts.get(part, 0) + store.count() - before
     return counts
