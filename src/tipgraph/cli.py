@@ -195,17 +195,6 @@ def _is_dir(p: Path) -> bool:
         return False
 
 
-def _damaged_store(args: argparse.Namespace, exc: BaseException) -> str | None:
-    """The message for a store RocksDB found damaged (it says "Corruption: ..."), else None."""
-    store = getattr(args, "store", None)
-    detail = str(exc).strip()
-    if store is None or "Corruption:" not in detail:
-        return None
-    detail = detail.split("Corruption:", 1)[1].strip().splitlines()[0][:300]
-    return (f"{store}: the store is damaged ({detail}); rebuild it with "
-            f"'tipgraph build --store {store}', which replaces it")
-
-
 def _read_query(name: str) -> str:
     """The SPARQL text of a query file, or of standard input for ``-``."""
     try:
@@ -556,10 +545,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except errors.InternalError as exc:
-        damaged = _damaged_store(args, exc)
-        if damaged:
-            _err(f"tipgraph {args.command}: error: {damaged}")
-            return errors.EXIT_BAD_INPUT
         return _bug(args, exc)
     except TipgraphError as exc:
         _err(f"tipgraph {args.command}: error: {exc}")
@@ -574,10 +559,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
         return errors.EXIT_OK
     except Exception as exc:  # noqa: BLE001 - a bug in tipgraph, not the user's input
-        damaged = _damaged_store(args, exc)
-        if damaged:
-            _err(f"tipgraph {args.command}: error: {damaged}")
-            return errors.EXIT_BAD_INPUT
         return _bug(args, exc)
     except KeyboardInterrupt:
         _err("interrupted")

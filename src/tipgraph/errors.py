@@ -93,6 +93,16 @@ class BadInputError(TipgraphError, ValueError):
         super().__init__(f"{where}: {message}" if where else message)
 
 
+class InputLimitError(BadInputError):
+    """A data file over an input limit (size, triples per byte); refused, exit code 5.
+
+    >>> InputLimitError("too big", path="a.ttl").exit_code
+    5
+    """
+
+    exit_code = EXIT_REFUSED
+
+
 class UnknownNameError(BadInputError, LookupError):
     """A named query, entity or backend that does not exist; ``known`` lists the valid names."""
 

@@ -33,7 +33,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from .errors import EXIT_REFUSED, BadInputError
+from .errors import BadInputError, InputLimitError
 from .resources import GRAPH_NS, ONTOLOGY_GRAPH, data_files, ontology_file
 from .store import Store
 
@@ -67,16 +67,6 @@ DEFAULT_MAX_TRIPLES_PER_KIB = 256
 MIN_TRIPLES_ALLOWED = 100_000
 
 _TOKEN_LIMIT = "16 MiB"  # Oxigraph's parser buffer (MemoryError "Reached the buffer maximal size")
-
-
-class InputLimitError(BadInputError):
-    """A data file over an input limit (size, triples per byte); refused, exit code 5.
-
-    >>> InputLimitError("too big", path="a.ttl").exit_code
-    5
-    """
-
-    exit_code = EXIT_REFUSED
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ if the lexical check of :mod:`tipgraph.sparql.safety` is one day fooled.
 from __future__ import annotations
 
 import ctypes
+import math
 import ctypes.util
 import errno
 import functools
@@ -45,6 +46,8 @@ T = TypeVar("T")
 #: After a deadline the group gets SIGTERM first (so a worker can reap its own children,
 #: e.g. Java), then SIGKILL for whatever is left after this many seconds.
 TERM_GRACE = 3.0
+#: The longest time limit a worker may be given (a day); longer is almost surely a mistake.
+MAX_TIMEOUT = 86_400.0
 
 _PR_SET_PDEATHSIG = 1
 
@@ -370,7 +373,7 @@ def run_limited(fn: Callable[..., T], timeout: float | None, *, args: tuple[Any,
     """
     if timeout is None:
         return fn(*args)
-    if not timeout > 0:
+    if not (timeout > 0 and math.isfinite(timeout) and timeout <= MAX_TIMEOUT):
         raise BadInputError("the time limit must be a positive number of seconds")
     if sys.platform.startswith("linux"):
         _libc()  # load it here once, not in every worker

@@ -460,7 +460,12 @@ def _project_bound(sparql: str, bindings: Mapping[str, Node]) -> tuple[str, list
     if not bindings:
         return sparql, []
     projected = sparqltext.projected_variables(sparql)
-    if projected is None:  # SELECT *, ASK, CONSTRUCT: every variable is in scope already
+    if projected is None:  # SELECT *, ASK, CONSTRUCT: a bound variable must occur in the query
+        used = {text[1:] for kind, text, _ in sparqltext.tokens(sparql) if kind == "var"}
+        missing = sorted(set(bindings) - used)
+        if missing:
+            raise BadInputError(f"the query has no variable ?{missing[0]} to bind; its variables: "
+                                f"{', '.join('?' + v for v in sorted(used)) or '(none)'}")
         return sparql, []
     added = [k for k in bindings if k not in projected]
     return (sparqltext.add_to_projection(sparql, added) if added else sparql), added

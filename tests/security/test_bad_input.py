@@ -316,9 +316,6 @@ def test_query_reads_sparql_from_standard_input(pristine: tuple[Path, bytes], tm
     assert bad.returncode == 4 and "<stdin>:1:7: malformed SPARQL" in text(bad.stderr)
 
 
-@pytest.mark.xfail(strict=True, reason="query.py: _project_bound leaves a binding of a variable that SELECT * / "
-                                       "ASK / DESCRIBE never use to Oxigraph, which raises RuntimeError (found by "
-                                       "the fuzz with other seeds); should be BadInputError naming the parameter")
 def test_binding_an_unused_variable_is_bad_input(pristine: tuple[Path, bytes], tmp_path: Path) -> None:
     store, _ = pristine
     out = run(["query", "-e", "ASK { ?s ?p ?o }", "-p", "country=PK", "--store", str(store)], tmp_path)

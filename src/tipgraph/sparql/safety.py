@@ -49,6 +49,16 @@ class Limits:
     #: how much memory (MiB) a query worker may take beyond the store it reads; None = no cap
     memory_mb: int | None = DEFAULT_MEMORY_MB
 
+    def __post_init__(self) -> None:
+        import math
+
+        if self.timeout is not None and not (self.timeout > 0 and math.isfinite(self.timeout)):
+            raise BadInputError(f"the time limit must be a positive number of seconds, got {self.timeout!r}")
+        for name in ("max_rows", "memory_mb"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or value < 0):
+                raise BadInputError(f"{name} must be a whole number of at least 0 (or None), got {value!r}")
+
 
 def check_query(sparql: str, *, allow_network: bool = False) -> None:
     r"""Raise :class:`QueryRefusedError` if the query would change data or reach outside the store.

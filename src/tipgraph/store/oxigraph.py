@@ -131,6 +131,16 @@ def _pinned(folder: Path) -> Iterator[tuple[str, tuple[int, int] | None]]:
         os.close(fd)
 
 
+def _unreadable(path: Path, exc: Exception) -> BadInputError:
+    """Why a store directory cannot be read; RocksDB says ``Corruption:`` for a damaged one."""
+    detail = " ".join(str(exc).split())
+    if "Corruption:" in detail:
+        why = detail.split("Corruption:", 1)[1].strip()[:300]
+        return BadInputError(f"the store is damaged ({why}); rebuild it with 'tipgraph build --store {path}'",
+                             path=str(path))
+    return BadInputError(f"cannot read the store: {detail[:300]}", path=str(path))
+
+
 class OxigraphStore(Store):
     """Oxigraph in memory, or persistent in directory ``path``.
 
@@ -189,7 +199,7 @@ class OxigraphStore(Store):
             except Exception as exc:  # noqa: BLE001 - whatever a torn read raises, the answer is to read again
                 self._ox.clear()
                 if attempt == _READ_ATTEMPTS - 1:
-                    raise BadInputError(f"cannot read the store: {exc}", path=str(self.path)) from None
+                    raise _unreadable(self.path, exc) from None
                 time.sleep(0.01 * (attempt + 1))
                 continue
             if where != str(source) or generation is None or _generation(source) == generation:
