@@ -27,7 +27,8 @@ def test_wheel_contains_the_resources(wheel: Path) -> None:
                    "tipgraph/_resources/ontology/queries/countries-of-implementer.rq",
                    "tipgraph/_resources/ontology/rules/implements.rq",
                    "tipgraph/_resources/data/sources/src-0001.trig",
-                   "tipgraph/_resources/data/entities/organisations.trig", "tipgraph/_resources/data/answers/seed.json", "tipgraph/namespace/_TG.py",
+                   "tipgraph/_resources/data/entities/organisations.trig", "tipgraph/_resources/data/answers/seed.json",
+                   "tipgraph/namespace/_TG.py",
                    "tipgraph/templates/map.html", "tipgraph/assets/map.js", "tipgraph/assets/map.css"):
         assert needed in names, f"{needed} is missing from the wheel: check [tool.hatch...force-include]"
 
