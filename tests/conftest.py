@@ -6,6 +6,7 @@ never by ``from conftest import``.
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import socket
@@ -17,9 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import rdflib
+from rdflib import URIRef
+from rdflib.namespace import PROV, RDF
 
 import tipgraph
-from tipgraph.namespace import TGD
+from tipgraph import resources
+from tipgraph.namespace import TGD, expand
 from tipgraph.store import BACKENDS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -147,6 +152,65 @@ def G(kg_ox: tipgraph.KnowledgeGraph):
     from tipgraph.network import project
 
     return project(kg_ox.store)
+
+
+def seed_part(ds: rdflib.Dataset, sources: list[str]) -> rdflib.Dataset:
+    """The part of ``ds`` that the seed states: the graphs of its ``sources`` (prefixed names),
+    their catalogue entries, and from the shared entity graphs (described, derived from no
+    document) what is said about the entities those graphs mention, following references."""
+    graph_sources = URIRef(resources.ID_NS + "graph-sources")
+    seed_sources: set[rdflib.term.Node] = {URIRef(str(expand(s))) for s in sources}
+    catalogue = ds.graph(graph_sources)
+    derived: dict[URIRef, set[rdflib.term.Node]] = {}
+    for g, src in catalogue.subject_objects(PROV.wasDerivedFrom):
+        derived.setdefault(URIRef(str(g)), set()).add(src)
+    own = {g for g, srcs in derived.items() if srcs <= seed_sources}
+    shared = {URIRef(str(g)) for g in catalogue.subjects(RDF.type, PROV.Bundle)} - set(derived)
+    out = rdflib.Dataset()
+    mentioned: set[rdflib.term.Node] = set(seed_sources)
+    for g in own:
+        for s, p, o in ds.graph(g):
+            out.graph(g).add((s, p, o))
+            mentioned |= {s, o}
+    for s, p, o in catalogue:
+        if s in seed_sources or s in own or s in shared:
+            out.graph(graph_sources).add((s, p, o))
+            mentioned.add(o)
+    todo = set(mentioned)
+    while todo:
+        entity = todo.pop()
+        for g in shared:
+            for _, p, o in ds.graph(g).triples((entity, None, None)):
+                out.graph(g).add((entity, p, o))
+                if isinstance(o, URIRef) and o not in mentioned:
+                    mentioned.add(o)
+                    todo.add(o)
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_answers() -> dict:
+    """``data/answers/seed.json``: the seed's sources and the expected answer of each named query."""
+    return json.loads((resources.data_dir() / "answers" / "seed.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def seed_data(seed_answers: dict, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed's own part of ``data/`` as one TriG file, however much else ``data/`` holds:
+    tests whose expectations are about the seed (numbers, exact lists) run on this."""
+    ds = rdflib.Dataset()
+    for path in resources.data_files():
+        ds.parse(path, format="trig")
+    part = seed_part(ds, seed_answers["sources"])
+    path = tmp_path_factory.mktemp("seed") / "seed.trig"
+    path.write_text(part.serialize(format="trig"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed_kg_ox(seed_data: Path) -> tipgraph.KnowledgeGraph:
+    """The seed's own part of the data, reasoned, on the default backend."""
+    return tipgraph.load([seed_data])
 
 
 @pytest.fixture(scope="session")

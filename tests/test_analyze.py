@@ -17,6 +17,13 @@ from tipgraph.analysis import measures
 from tipgraph.errors import BadInputError, UnknownNameError
 
 
+@pytest.fixture(scope="module")
+def kg_ox(seed_kg_ox: tipgraph.KnowledgeGraph) -> tipgraph.KnowledgeGraph:
+    """The seed's own part of the data (and ``G``, its projection): the expectations below are
+    about the seed's network, which other sources added to data/ would change."""
+    return seed_kg_ox
+
+
 def test_the_broker_between_the_eu_and_pakistans_fia_is_protect(seed, G) -> None:
     # The EU's only link to anyone is its funding of PROTECT; from PROTECT several
     # independent routes lead to the FIA (the workshop, the themes, Pakistan).

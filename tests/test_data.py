@@ -1,15 +1,24 @@
-"""Tests of the curated data (data/*.trig): one test per file or per record where it helps.
+"""Tests of the curated data (data/**/*.trig): one test per file or per record where it helps.
 
-Every failure message names the record (as tgd:...) and says how to fix it. The rules:
+These are invariants: they hold for the seed and for any data added after it (expected answers
+on the seed are in data/answers/seed.json, checked by tests/test_competency.py). Every failure
+message names the record (as tgd:...) or the file and says how to fix it. The rules:
 
+* the layout: ``data/sources/src-NNNN.trig`` holds one source document, its catalogue entry in
+  tgd:graph-sources and its facts in graphs derived from it (tgd:graph-src-NNNN);
+  ``data/entities/*.trig`` holds graphs of shared entities (tgg:entities-...), described in
+  tgd:graph-sources, derived from no document, and stating only names, kinds and identifiers;
+* a source's catalogue entry has a title, URL, publication and retrieval dates, language,
+  rights or licence and publisher;
 * identifiers are ``tgd:<kind>-NNNN`` (kinds below), ``tgd:graph-src-NNNN`` or ``tgd:graph-sources``;
-* every record has exactly one tg: type, matching its kind (an ``org-`` is a tg:Organisation ...);
-  the named-graph descriptions (``graph-``) are prov:Bundle instead;
+* every record's tg: types are of its kind (an ``org-`` is a tg:Organisation ...) and specific
+  (never a class beside its own subclass); an event may be of two kinds (a training and a
+  workshop); the named-graph descriptions (``graph-``) are prov:Bundle instead;
 * every record has a language-tagged skos:prefLabel, at most one per language, and no two
   records share one;
-* every named graph except tgd:graph-sources is described there, derived from a described source;
 * every engagement cites a described source; every tgd: IRI that is used is defined somewhere;
-* ISO 3166-1 codes are unique; every tg: term used is declared in the ontology.
+* ISO 3166-1 codes are unique; every tg: term used is declared in the ontology; no derived
+  property is stated; the data conforms to the SHACL shapes.
 """
 
 from __future__ import annotations
@@ -23,7 +32,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from tipgraph import resources
 
@@ -31,6 +40,11 @@ TG = rdflib.Namespace(resources.TG_NS)
 ID = resources.ID_NS
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
 SOURCES_GRAPH = URIRef(ID + "graph-sources")
+ENTITY_GRAPH_PATTERN = re.compile(r"^https://w3id\.org/tipgraph/graph/entities-[a-z][a-z0-9-]*$")
+SOURCE_FILE_PATTERN = re.compile(r"^src-\d{4}$")
+# What a graph of shared entities may say about them: names, kinds, identifiers, and where a place lies.
+ENTITY_PREDICATES = {RDF.type, SKOS.prefLabel, SKOS.altLabel, SKOS.definition, SKOS.note, SKOS.exactMatch,
+                     SKOS.inScheme, TG.iso3166Alpha2, TG.iso3166Alpha3, TG.locatedIn}
 
 ID_PATTERN = re.compile(
     r"^https://w3id\.org/tipgraph/id/"
@@ -137,7 +151,7 @@ def test_there_is_data() -> None:
     assert len(records()) > 10
 
 
-@pytest.mark.parametrize("path", resources.data_files(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", resources.data_files(), ids=lambda p: p.relative_to(resources.data_dir()).as_posix())
 def test_data_file_parses(path: Path) -> None:
     ds = rdflib.Dataset()
     try:
@@ -163,16 +177,27 @@ def test_identifier_format(record: URIRef) -> None:
 
 
 @pytest.mark.parametrize("record", records(), ids=ids(records()))
-def test_record_has_one_tipgraph_type(record: URIRef) -> None:
+def test_record_has_specific_tipgraph_types(record: URIRef) -> None:
     types = set(union().objects(record, RDF.type))
     if str(record).startswith(ID + "graph-"):
         assert PROV.Bundle in types, f"{short(record)} describes a named graph: add `a prov:Bundle`"
         return
-    tg_types = sorted(short(t) for t in types if str(t).startswith(str(TG)))
-    assert len(tg_types) == 1, (
-        f"{short(record)} has {len(tg_types)} tg: types {tg_types or ''}: give it exactly one, the most "
-        "specific class that fits (e.g. tg:IntergovernmentalOrganisation rather than tg:Organisation)"
+    tg_types = {t for t in types if str(t).startswith(str(TG))}
+    assert tg_types, (
+        f"{short(record)} has no tg: type: give it the most specific class that fits "
+        "(e.g. tg:IntergovernmentalOrganisation rather than tg:Organisation)"
     )
+    general = sorted(short(t) for t in tg_types if any(t in superclasses(u) for u in tg_types if u != t))
+    assert not general, (
+        f"{short(record)} is typed {sorted(short(t) for t in tg_types)}: drop {general}, which the more "
+        "specific class already implies"
+    )
+    if len(tg_types) > 1:  # e.g. an event that is both a training and a workshop
+        kinds = {frozenset(superclasses(t) & set(KIND_CLASS.values())) for t in tg_types}
+        assert len(kinds) == 1, (
+            f"{short(record)} has types of different kinds {sorted(short(t) for t in tg_types)}: one record is "
+            "one kind of thing (split it into two records if the source speaks of two things)"
+        )
 
 
 @pytest.mark.parametrize("record", records_of_kind(*KIND_CLASS), ids=ids(records_of_kind(*KIND_CLASS)))
@@ -194,7 +219,7 @@ def test_record_has_a_language_tagged_pref_label(record: URIRef) -> None:
     assert not untagged, f'{short(record)}: add a language tag to skos:prefLabel {untagged}, e.g. "..."@en'
     per_language: dict[str, list[str]] = defaultdict(list)
     for label in labels:
-        per_language[label.language].append(str(label))  # type: ignore[union-attr]
+        per_language[getattr(label, "language", None) or ""].append(str(label))
     doubles = {lang: v for lang, v in per_language.items() if len(v) > 1}
     assert not doubles, (
         f"{short(record)} has several skos:prefLabel in one language {doubles}: keep one per language "
@@ -237,14 +262,24 @@ def test_sources_graph_exists() -> None:
 SOURCE_GRAPHS = [g for g in named_graphs() if g != SOURCES_GRAPH]
 
 
+def is_entity_graph(graph: rdflib.term.Node) -> bool:
+    return bool(ENTITY_GRAPH_PATTERN.match(str(graph)))
+
+
 @pytest.mark.parametrize("graph", SOURCE_GRAPHS, ids=ids(SOURCE_GRAPHS))
 def test_named_graph_is_described(graph: URIRef) -> None:
     sources_graph = dataset().graph(SOURCES_GRAPH)
-    assert (graph, None, None) in sources_graph, (
+    assert (graph, RDF.type, PROV.Bundle) in sources_graph and sources_graph.value(graph, SKOS.prefLabel), (
         f"the named graph {short(graph)} is not described in tgd:graph-sources: add "
         f"`{short(graph)} a prov:Bundle ; skos:prefLabel \"...\"@en ; prov:wasDerivedFrom tgd:src-NNNN .` there"
     )
     derived = set(sources_graph.objects(graph, PROV.wasDerivedFrom))
+    if is_entity_graph(graph):
+        assert not derived, (
+            f"{short(graph)} holds shared entities, which are not a source of facts: drop its "
+            "prov:wasDerivedFrom, and put what a source says about the entities in that source's graph"
+        )
+        return
     assert derived, f"add prov:wasDerivedFrom tgd:src-NNNN to {short(graph)} in tgd:graph-sources"
     unknown = derived - described_sources()
     assert not unknown, (
@@ -256,6 +291,99 @@ def test_named_graph_is_described(graph: URIRef) -> None:
         assert URIRef(f"{ID}src-{match.group(1)}") in derived, (
             f"{short(graph)} should be derived from tgd:src-{match.group(1)} (the graph is named after its source)"
         )
+
+
+ENTITY_GRAPHS = [g for g in SOURCE_GRAPHS if is_entity_graph(g)]
+
+
+@pytest.mark.parametrize("graph", ENTITY_GRAPHS, ids=ids(ENTITY_GRAPHS))
+def test_entity_graph_only_names_entities(graph: URIRef) -> None:
+    said = sorted({short(p) for _, p, _ in dataset().graph(graph) if p not in ENTITY_PREDICATES})
+    assert not said, (
+        f"{short(graph)} is a graph of shared entities but states {said}: move those facts into the graph "
+        "of the source that states them (data/sources/src-NNNN.trig); an entity graph gives only kinds, "
+        "names, definitions, external identifiers and where a place lies"
+    )
+
+
+def test_there_are_entity_graphs_and_source_graphs() -> None:
+    assert ENTITY_GRAPHS and len(ENTITY_GRAPHS) < len(SOURCE_GRAPHS)
+
+
+# ---------------------------------------------------------------------------
+# Layout: a source per file, shared entities in data/entities/
+# ---------------------------------------------------------------------------
+def _parsed(path: Path) -> rdflib.Dataset:
+    return rdflib.Dataset().parse(path, format="trig")
+
+
+def _folder(path: Path) -> str:
+    return path.relative_to(resources.data_dir()).parts[0]
+
+
+@pytest.mark.parametrize("path", resources.data_files(), ids=lambda p: p.relative_to(resources.data_dir()).as_posix())
+def test_file_is_in_its_place(path: Path) -> None:
+    folder = _folder(path)
+    assert folder in ("sources", "entities") and path.parent.parent == resources.data_dir(), (
+        f"{path}: data files go in data/sources/src-NNNN.trig (one source document each) or "
+        "data/entities/<kind>.trig (shared entities)"
+    )
+    ds = _parsed(path)
+    graphs = {g.identifier for g in ds.graphs() if len(g)} - {rdflib.graph.DATASET_DEFAULT_GRAPH_ID}
+    catalogue = ds.graph(SOURCES_GRAPH)
+    if folder == "entities":
+        own = graphs - {SOURCES_GRAPH}
+        assert own and all(is_entity_graph(g) for g in own), (
+            f"{path.name} is in data/entities/ but writes into {sorted(short(g) for g in own)}: use graphs named "
+            "tgg:entities-<kind>, and put facts of a source into data/sources/"
+        )
+        assert not described_in(catalogue), f"{path.name}: describe sources in their own files in data/sources/"
+        return
+    assert SOURCE_FILE_PATTERN.match(path.stem), f"{path.name}: name a source's file after it, src-NNNN.trig"
+    source = URIRef(ID + path.stem)
+    assert described_in(catalogue) == {source}, (
+        f"{path.name} must describe exactly its own source {short(source)} in tgd:graph-sources, "
+        f"not {sorted(short(s) for s in described_in(catalogue))}"
+    )
+    for g in graphs - {SOURCES_GRAPH}:
+        assert set(catalogue.objects(g, PROV.wasDerivedFrom)) == {source}, (
+            f"{path.name} writes into {short(g)}: a source's file holds its facts in the graph derived from it "
+            f"(tgd:graph-{path.stem}), described in the same file with prov:wasDerivedFrom {short(source)}"
+        )
+
+
+def described_in(graph: rdflib.Graph) -> set[rdflib.term.Node]:
+    return {s for s, cls in graph.subject_objects(RDF.type) if TG.SourceDocument in superclasses(cls)}
+
+
+SOURCES = sorted(URIRef(str(s)) for s in described_sources())
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=ids(SOURCES))
+def test_source_has_a_complete_catalogue_entry(source: URIRef) -> None:
+    entry = dataset().graph(SOURCES_GRAPH)
+    name = short(source)
+    url = entry.value(source, TG.sourceUrl)
+    assert isinstance(url, Literal) and url.datatype == XSD.anyURI and str(url).startswith(("https://", "http://")), (
+        f'{name}: give the address it was read at, tg:sourceUrl "https://..."^^xsd:anyURI'
+    )
+    dates = {}
+    for prop in (DCTERMS.issued, TG.dateRetrieved):
+        value = entry.value(source, prop)
+        assert isinstance(value, Literal) and value.datatype == XSD.date, (
+            f'{name}: add {short(prop).replace(str(DCTERMS), "dcterms:")} as a date, e.g. "2024-10-11"^^xsd:date'
+        )
+        dates[prop] = value.toPython()
+    assert dates[DCTERMS.issued] <= dates[TG.dateRetrieved], f"{name}: retrieved before it was published?"
+    assert entry.value(source, DCTERMS.title), f'{name}: add its dcterms:title "..."@en'
+    language = entry.value(source, DCTERMS.language)
+    assert language is not None and re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)*", str(language)), (
+        f'{name}: add dcterms:language with the ISO 639 code of the text, e.g. "en"'
+    )
+    assert entry.value(source, DCTERMS.rights) or entry.value(source, DCTERMS.license), (
+        f"{name}: say under what terms it may be used: dcterms:license <licence IRI>, or dcterms:rights \"...\"@en"
+    )
+    assert entry.value(source, TG.publishedBy), f"{name}: add tg:publishedBy tgd:org-NNNN (its publisher)"
 
 
 @pytest.mark.parametrize("engagement", records_of_kind("eng"), ids=ids(records_of_kind("eng")))
@@ -295,6 +423,31 @@ def test_every_tg_term_used_is_declared() -> None:
     )
 
 
+def test_no_derived_property_is_stated() -> None:
+    """What the reasoner derives (property chains, ontology/rules/*.rq, and their inverses) is never
+    stated: the engagement, post or facility it is derived from is."""
+    from tipgraph.reason import file_rules
+
+    derived = set(ontology().subjects(OWL.propertyChainAxiom, None))
+    derived |= {URIRef(p) for rule in file_rules() for p in rule.writes}
+    derived |= {q for p in list(derived) for q in ontology().subjects(OWL.inverseOf, p)}
+    derived |= {q for p in list(derived) for q in ontology().objects(p, OWL.inverseOf)}
+    # positive control: the set holds what the README calls derived
+    assert {TG.implements, TG.funds, TG.activeIn, TG.operatesIn, TG.implementedBy, TG.memberOf} <= derived
+    stated = sorted({short(p) for p in union().predicates() if p in derived})
+    assert not stated, (
+        f"the data states derived properties {stated}: state the engagement (or post, or facility) they are "
+        "derived from instead, and let the reasoner add them"
+    )
+
+
+def test_the_data_conforms_to_the_shapes() -> None:
+    from tipgraph.validate import validate_shacl
+
+    report = validate_shacl(dataset())
+    assert report.conforms, report.text()
+
+
 # ---------------------------------------------------------------------------
 # Wording: facts are restated, not copied
 # ---------------------------------------------------------------------------
@@ -306,7 +459,8 @@ def _words(text: str) -> list[str]:
 
 
 def _checked_files() -> list[Path]:
-    return list(resources.data_files()) + sorted(resources.ontology_dir().glob("*.ttl"))
+    answers = sorted((resources.data_dir() / "answers").glob("*.json"))
+    return list(resources.data_files()) + answers + sorted(resources.ontology_dir().glob("*.ttl"))
 
 
 def _on_ci() -> bool:

@@ -26,7 +26,9 @@ def test_wheel_contains_the_resources(wheel: Path) -> None:
     for needed in ("tipgraph/_resources/ontology/tipgraph.ttl", "tipgraph/_resources/ontology/shapes.ttl",
                    "tipgraph/_resources/ontology/queries/countries-of-implementer.rq",
                    "tipgraph/_resources/ontology/rules/implements.rq",
-                   "tipgraph/_resources/data/seed-unodc-2024-10-11.trig", "tipgraph/namespace/_TG.py",
+                   "tipgraph/_resources/data/sources/src-0001.trig",
+                   "tipgraph/_resources/data/entities/organisations.trig", "tipgraph/_resources/data/answers/seed.json",
+                   "tipgraph/namespace/_TG.py",
                    "tipgraph/templates/map.html", "tipgraph/assets/map.js", "tipgraph/assets/map.css"):
         assert needed in names, f"{needed} is missing from the wheel: check [tool.hatch...force-include]"
 

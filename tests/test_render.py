@@ -69,6 +69,13 @@ def sha(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
+def kg_ox(seed_kg_ox: tipgraph.KnowledgeGraph) -> tipgraph.KnowledgeGraph:
+    """The seed's own part of the data (and ``G``, its projection): the expectations below are
+    about the seed's network, which other sources added to data/ would change."""
+    return seed_kg_ox
+
+
+@pytest.fixture(scope="module")
 def seed_html(G) -> str:
     return R.render_html(G, title="Seed map")
 

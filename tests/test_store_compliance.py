@@ -13,7 +13,7 @@ from rdflib import BNode, Literal, URIRef
 import tipgraph
 from tipgraph.loading import load_default
 from tipgraph.query import named_queries
-from tipgraph.resources import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from tipgraph.resources import INFERRED_GRAPH, ONTOLOGY_GRAPH, data_files
 from tipgraph.store import BACKENDS, open_store
 
 
@@ -122,11 +122,12 @@ def test_the_seed_conforms_whichever_backend_holds_it(kg: tipgraph.KnowledgeGrap
 
 def test_negative_counts_fail_on_every_backend(repo: Path, tmp_path: Path) -> None:
     bad = tmp_path / "negative.trig"
-    text = (repo / "data" / "seed-unodc-2024-10-11.trig").read_text()
-    bad.write_text(text.replace('"68"^^xsd:nonNegativeInteger', '"-68"^^xsd:integer')
+    release = repo / "data" / "sources" / "src-0001.trig"
+    bad.write_text(release.read_text().replace('"68"^^xsd:nonNegativeInteger', '"-68"^^xsd:integer')
                    .replace('"12"^^xsd:nonNegativeInteger', '"-1"^^xsd:integer'))
+    rest = [p for p in data_files() if p.resolve() != release.resolve()]
     for backend in BACKENDS:
-        report = tipgraph.load([bad], backend=backend, reason=False).validate(owl=False)
+        report = tipgraph.load([bad, *rest], backend=backend, reason=False).validate(owl=False)
         assert not report.conforms
         assert "tgd:evt-0001" in report.text() and "participantCount" in report.text()
 

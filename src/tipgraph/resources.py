@@ -63,6 +63,21 @@ def rules_dir() -> Path:
     return ontology_dir() / "rules"
 
 
-def data_files() -> list[Path]:
-    """Every curated data file, sorted by name."""
-    return sorted(p for p in data_dir().glob("*") if p.suffix in {".trig", ".ttl", ".nq", ".nt"})
+#: Suffixes of the RDF files that :func:`data_files` collects.
+DATA_SUFFIXES = frozenset({".trig", ".ttl", ".nq", ".nt"})
+
+
+def data_files(root: Path | None = None) -> list[Path]:
+    """Every curated data file under ``root`` (default :func:`data_dir`), in every sub-folder.
+
+    The layout is ``sources/<id>.trig`` (one source document each) and ``entities/*.trig``
+    (the entities many sources share). Files are sorted by their path below ``root``, so
+    the order is the same on every machine; hidden files and folders are skipped.
+
+    >>> sorted({p.parent.name for p in data_files()})
+    ['entities', 'sources']
+    """
+    base = data_dir() if root is None else Path(root)
+    found = (p for p in base.rglob("*") if p.suffix in DATA_SUFFIXES and p.is_file()
+             and not any(part.startswith(".") for part in p.relative_to(base).parts))
+    return sorted(found, key=lambda p: p.relative_to(base).as_posix())

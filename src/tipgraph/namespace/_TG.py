@@ -26,6 +26,7 @@ class TG(DefinedNamespace):
     GovernmentBody: URIRef  # government body: Any part of a national or sub-national government.
     GovernmentMinistry: URIRef  # government ministry: A ministry or department of a government, headed by a minister or secretary.
     Initiative: URIRef  # initiative: A programme component with its own objectives and countries, run within a larger programme.
+    IntergovernmentalDialogue: URIRef  # intergovernmental dialogue: A standing forum in which governments consult each other on a subject, with a chair and a secretariat but no staff or budget of its
     IntergovernmentalOrganisation: URIRef  # intergovernmental organisation: An organisation whose members are states, such as a United Nations entity.
     LawEnforcementAgency: URIRef  # law-enforcement agency: A government agency that investigates offences and enforces the law.
     Legislation: URIRef  # legislation: A law or body of laws.
@@ -59,57 +60,70 @@ class TG(DefinedNamespace):
     attendedBy: URIRef  # attended by: The event had the organisation, person or post-holder among its participants.
     broaderFocus: URIRef  # broader focus: A place outside the engagement's main countries whose challenges the work also addresses.
     broaderRegionalFocus: URIRef  # broader regional focus: The programme also addresses challenges in the place, beyond its main countries.
+    coOrganisedBy: URIRef  # co-organised by: The event is convened jointly by the organisation or person together with other organisers; each co-organiser is also an organiser.
     contactFor: URIRef  # contact for: The person is named as a point of contact for the programme.
     discusses: URIRef  # discusses: The event gave time to the document, ranking or topic.
     engagedOrganisation: URIRef  # engaged organisation: The organisation whose involvement an engagement describes.
     engagedProgramme: URIRef  # engaged programme: The programme that an engagement is an involvement in.
     engagementCountry: URIRef  # engagement country: A country or place where the organisation does this engagement's work.
     engagementRole: URIRef  # engagement role: The role the organisation plays in the programme in this engagement.
+    eventFundedBy: URIRef  # event funded by: The organisation that the source says paid for the event itself (a programme's funder is recorded on an engagement instead).
+    facilityPlace: URIRef  # facility place: Where the facility is, in one property: its physical site, or for a virtual facility the place it serves. Derived from tg:siteIn and, for virtual facilitie
     fundedBy: URIRef  # funded by: The programme receives money from the organisation.
     funds: URIRef  # funds: The organisation provides money for the programme; derived from engagements in the funding role.
-    gaveRemarksAt: URIRef  # gave remarks at: The participant spoke at the opening or closing of the event.
+    gaveClosingRemarksAt: URIRef  # gave closing remarks at: The participant spoke at the close of the event.
+    gaveKeynoteAt: URIRef  # gave keynote at: The participant gave the event's keynote address.
+    gaveOpeningRemarksAt: URIRef  # gave opening remarks at: The participant opened the event with welcome or opening remarks.
+    gaveRemarksAt: URIRef  # gave remarks at: The participant spoke at the opening or closing of the event, or gave its keynote; state the specific kind with one of its sub-properties where the source
     hasEngagement: URIRef  # has engagement: Links an organisation to each of its engagements in programmes.
     hasPart: URIRef  # has part: The object is a component of the subject, directly or through intermediate parts.
     hasRanking: URIRef  # has ranking: Links a report to each ranking it makes.
     hasSubOrganisation: URIRef  # has sub-organisation: The other organisation is a unit or agency within this one.
     heldIn: URIRef  # held in: The place where the event took place.
     holdsPost: URIRef  # holds post: The person holds the post.
+    hostsSecretariatOf: URIRef  # hosts secretariat of: The organisation houses and staffs the secretariat of the dialogue, process or committee.
     implementedBy: URIRef  # implemented by: The programme is carried out by the organisation.
     implements: URIRef  # implements: The organisation carries out the programme's activities; derived from engagements in the implementing role.
     inCollaborationWith: URIRef  # in collaboration with: The organisation helped the organiser hold the event.
     ledBy: URIRef  # led by: The session or event was chaired or led by the participant.
     locatedIn: URIRef  # located in: The subject lies within the place, directly or through intermediate places.
-    memberOf: URIRef  # member of: The person works for the organisation; derived from the posts they hold.
+    memberOf: URIRef  # member of: The person works for the organisation; derived from the posts they hold, and from the unit upwards: someone in a section is a member of the branch and of the organis
+    mentionsCountry: URIRef  # mentions country: A country the source names as an example within a broader focus region ("the wider region, among them A, B and C"). The named countries are some of the
     operatesIn: URIRef  # operates in: Some organisation does the programme's work in the place; derived from the programme's engagements and those of its parts.
     organisedBy: URIRef  # organised by: The event is convened by the organisation or person.
     organises: URIRef  # organises: The organisation or person convenes the event.
     partOf: URIRef  # part of: The subject is a component of the object, directly or through intermediate parts.
     participantIn: URIRef  # participant in: The organisation, person or post-holder took part in the event.
     partnerOf: URIRef  # partner of: The two organisations are named as partners of each other.
+    postForProgramme: URIRef  # post for programme: The programme the post exists to serve, such as the coordinator of a global programme, whichever unit the post sits in.
     postHeldBy: URIRef  # post held by: The post is held by the person.
     postIn: URIRef  # post in organisation: The organisation or unit that the post belongs to.
     presentedAt: URIRef  # presented at: The participant gave a presentation at the event.
     programmeEngagement: URIRef  # programme engagement: Links a programme to each engagement of an organisation in it.
-    publishedBy: URIRef  # published by: The organisation that issued the document.
+    publishedBy: URIRef  # published by: The organisation that issued the document (for a source document, its publisher in the sense of dcterms:publisher, given as the organisation's entity).
     rankedCountry: URIRef  # ranked country: The country that the ranking assesses.
     rankingReport: URIRef  # ranking report: The report that makes the ranking.
     ranks: URIRef  # ranks: The report assesses the country; derived from its rankings.
     reviews: URIRef  # reviews: The event examined the document, for example the progress of a plan.
     runBy: URIRef  # run by: The facility is established or operated by the organisation.
     runs: URIRef  # runs: The organisation establishes or operates the facility.
+    secretariatHostedBy: URIRef  # secretariat hosted by: The organisation that houses and staffs the secretariat of a dialogue, process or committee, without the one being a unit of the other.
     serves: URIRef  # serves: The facility serves people in or from the place.
+    siteIn: URIRef  # site in: The city or place where a physical facility receives people.
     subEventOf: URIRef  # sub-event of: The event is a session within a larger event.
     subOrganisationOf: URIRef  # sub-organisation of: The organisation is a unit or agency within the other, directly or through intermediate units.
     underProgramme: URIRef  # under programme: The event or facility is organised or established as part of the programme.
     withinFrameworkOf: URIRef  # within the framework of: The programme is run as a component of a larger programme.
 
     # Datatype properties
+    dateRetrieved: URIRef  # date retrieved: The day a curator read the source at its URL; its publication date is dcterms:issued.
     endDate: URIRef  # end date: The day an event, engagement or programme ended; the same as the start for a one-day event.
     femaleParticipantCount: URIRef  # female participant count: How many of the counted participants were women; never more than the participant count.
     hadVirtualParticipants: URIRef  # had virtual participants: True when some people joined the event online, beyond those counted on site.
     iso3166Alpha2: URIRef  # ISO 3166-1 alpha-2 code: The country's two-letter ISO 3166-1 code.
     iso3166Alpha3: URIRef  # ISO 3166-1 alpha-3 code: The country's three-letter ISO 3166-1 code.
     participantCount: URIRef  # participant count: How many people the source says took part in the event.
+    sourceUrl: URIRef  # source URL: The web address where the source document was read, as an xsd:anyURI literal; a document printed inside another carries the address of the page it was read on.
     startDate: URIRef  # start date: The day an event, engagement or programme began.
     tier: URIRef  # tier: The tier or grade a ranking gives, as the report writes it.
 

@@ -17,7 +17,10 @@ another way are left out: a super-property beside its sub-property for the same 
 (``participantIn`` beside ``gaveRemarksAt``), and inferred transitive shortcuts (a
 wing that is a sub-organisation of its ministry's government) and property chains
 whose two steps are both shown (``memberOf`` beside ``holdsPost`` + ``postIn``).
-A node's ``sources`` are the sources of every graph that mentions it.
+A node's ``sources`` are the sources of every graph that mentions it (the graphs of
+shared entities in ``data/entities/`` are not sources). Nodes and edges also carry
+``source_urls`` and ``source_dates``: each source's ``tg:sourceUrl`` and publication
+date (``dcterms:issued``, ISO format), in the order of ``sources``, "" where unknown.
 
 Engagements (n-ary organisation x programme x role x countries) are by default
 collapsed into one edge organisation -> programme named after the role

@@ -65,10 +65,15 @@ SELECT DISTINCT ?s ?g WHERE {{
 
 _DERIVED_QUERY = "SELECT DISTINCT ?s ?src WHERE { ?s prov:wasDerivedFrom ?src }"
 
+# Catalogues (graphs describing where other graphs come from), shared-entity graphs (described
+# bundles derived from no document: they name entities but are not sources), and each source
+# document's address and publication date.
 _CATALOGUE_QUERY = """
-SELECT DISTINCT ?cat WHERE {
-  GRAPH ?cat { ?g prov:wasDerivedFrom ?src }
-  FILTER EXISTS { GRAPH ?g { ?a ?b ?c } }
+SELECT DISTINCT ?kind ?a ?b WHERE {
+  { GRAPH ?a { ?g prov:wasDerivedFrom ?src } FILTER EXISTS { GRAPH ?g { ?x ?y ?z } } BIND("catalogue" AS ?kind) }
+  UNION { ?a a prov:Bundle . FILTER NOT EXISTS { ?a prov:wasDerivedFrom ?any } BIND("shared" AS ?kind) }
+  UNION { ?a tg:sourceUrl ?b . BIND("url" AS ?kind) }
+  UNION { ?a <http://purl.org/dc/terms/issued> ?b . BIND("issued" AS ?kind) }
 }
 """
 
@@ -166,9 +171,22 @@ class _Names:
         self.derived: dict[str, set[str]] = defaultdict(set)   # entity or graph -> documents
         for s, src in rows(store, _DERIVED_QUERY):
             self.derived[str(s)].add(str(src))
-        # Graphs that describe where other graphs come from are catalogues, not sources.
-        self.catalogues = {str(row[0]) for row in rows(store, _CATALOGUE_QUERY)}
+        # Graphs that describe where other graphs come from are catalogues, not sources;
+        # neither are the graphs of shared entities.
+        self.catalogues: set[str] = set()
+        self.shared: set[str] = set()
+        refs: dict[str, dict[str, str]] = defaultdict(dict)   # source document -> url / issued
+        for kind, a, b in rows(store, _CATALOGUE_QUERY):
+            if str(kind) == "catalogue":
+                self.catalogues.add(str(a))
+            elif str(kind) == "shared":
+                self.shared.add(str(a))
+            elif b is not None:
+                refs[str(a)][str(kind)] = str(b)
         self._sources: dict[str, list[str]] = {}
+        #: label of a source document -> its address and publication date ("" when unknown)
+        self.references: dict[str, tuple[str, str]] = {
+            self.label_of(src): (r.get("url", ""), r.get("issued", "")) for src, r in sorted(refs.items())}
 
     def label_of(self, iri: str) -> str:
         """The preferred label, else rdfs:label, else the local name."""
@@ -179,7 +197,7 @@ class _Names:
     def graph_sources(self, graph: str) -> list[str]:
         """Labels of the documents a named graph's facts were taken from."""
         if graph not in self._sources:
-            if graph in self.catalogues:
+            if graph in self.catalogues or graph in self.shared:
                 out = []
             elif self.derived.get(graph):
                 out = [self.label_of(src) for src in sorted(self.derived[graph])]
@@ -189,6 +207,11 @@ class _Names:
                 out = [shorten(URIRef(graph))]
             self._sources[graph] = out
         return self._sources[graph]
+
+    def reference_attributes(self, sources: list[str]) -> dict[str, list[str]]:
+        """``source_urls`` and ``source_dates``, in the order of ``sources`` ("" when unknown)."""
+        refs = [self.references.get(label, ("", "")) for label in sources]
+        return {"source_urls": [u for u, _ in refs], "source_dates": [d for _, d in refs]}
 
 
 # --- nodes ----------------------------------------------------------------------
@@ -240,6 +263,7 @@ def _add_node_sources(G: nx.MultiDiGraph, store: Store, names: _Names) -> None:
         srcs = {lab for g in node_graphs.get(iri, ()) for lab in names.graph_sources(g)}
         srcs |= {names.label_of(src) for src in names.derived.get(iri, ())}
         data["sources"] = sorted(srcs)
+        data.update(names.reference_attributes(data["sources"]))
 
 
 # --- facts ----------------------------------------------------------------------
@@ -305,9 +329,9 @@ def _merge_symmetric(facts: dict[Fact, set[str]], schema: Schema) -> None:
 def _add_fact_edges(G: nx.MultiDiGraph, facts: dict[Fact, set[str]], schema: Schema, names: _Names) -> None:
     for (s, rel, o), graphs in sorted(facts.items()):
         key = local_name(rel)
+        sources = sorted({lab for g in graphs if g != INFERRED_GRAPH for lab in names.graph_sources(g)})
         G.add_edge(s, o, key=key, relation=key, label=schema.properties.get(rel) or key, iri=rel,
-                   sources=sorted({lab for g in graphs if g != INFERRED_GRAPH for lab in names.graph_sources(g)}),
-                   inferred=is_inferred(graphs))
+                   sources=sources, inferred=is_inferred(graphs), **names.reference_attributes(sources))
 
 
 def _add_engagement_edge(G: nx.MultiDiGraph, eng: str, props: dict[str, set[str]], role_keys: set[str],
@@ -332,10 +356,13 @@ def _add_engagement_edge(G: nx.MultiDiGraph, eng: str, props: dict[str, set[str]
                        "themes": [label_of(t) for t in themes], "engagement": eng}
                 if G.has_edge(org, prg, key):
                     _merge_engagement(G.edges[org, prg, key], new, sources, eng)
+                    data = G.edges[org, prg, key]
                 else:
                     G.add_edge(org, prg, key=key, relation=key, label=label,
                                iri=str(TG[key]) if key in ("funds", "implements") else (role or eng),
                                sources=sorted(sources), inferred=False, **new)
+                    data = G.edges[org, prg, key]
+                data.update(names.reference_attributes(data["sources"]))
 
 
 def _merge_engagement(data: dict[str, Any], new: dict[str, Any], sources: set[str], eng: str) -> None:
