@@ -365,9 +365,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     kg = _open(args)
-    n = kg.add_files(args.files)
+    report = kg.add_files(args.files, validate=not args.no_validate, owl=args.owl, owl_timeout=args.owl_timeout,
+                          dry_run=args.dry_run)
     kg.close()
-    print(f"added {n} triples from {len(args.files)} file(s)")
+    print(report.text())
     return errors.EXIT_OK
 
 
@@ -385,6 +386,61 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     report = kg.analyze(top=args.top, chain=args.chain, ego=args.ego, depth=args.depth, export=args.export)
     print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else report.text())
     return errors.EXIT_OK
+
+
+def cmd_new_id(args: argparse.Namespace) -> int:
+    from .curation import new_id
+
+    for _ in range(args.count):
+        print(f"tgd:{new_id(args.kind)}")
+    return errors.EXIT_OK
+
+
+def cmd_new_source(args: argparse.Namespace) -> int:
+    from .curation import SourceInfo, find_entities, write_source
+
+    publisher = None
+    if args.store is not None or args.data:
+        kg = _open(args)
+        found = find_entities(kg.store, args.publisher, limit=1, cutoff=0.99)
+        publisher = found[0].iri if found else None
+    else:
+        from . import load
+
+        found = find_entities(load(reason=False).store, args.publisher, limit=1, cutoff=0.99)
+        publisher = found[0].iri if found else None
+    info = SourceInfo(url=args.url, title=args.title, publisher=args.publisher, published=args.published,
+                      language=args.language, licence=args.licence)
+    path = write_source(args.folder, info, publisher_iri=publisher)
+    print(path)
+    if publisher is None:
+        _err(f"note: no entity is labelled {args.publisher!r}: set tg:publishedBy in {path} "
+             "(tipgraph find NAME; or a new organisation with tipgraph new-id org)")
+    return errors.EXIT_OK
+
+
+def cmd_find(args: argparse.Namespace) -> int:
+    from .curation import find_entities
+
+    kg = _open(args)
+    matches = find_entities(kg.store, args.text, limit=args.top)
+    if not matches:
+        _err(f"nothing in the graph is labelled like {args.text!r}")
+        return errors.EXIT_OK
+    width = max(len(m.id) for m in matches)
+    for m in matches:
+        also = f"  (as {m.matched!r})" if m.matched.casefold() != m.label.casefold() else ""
+        print(f"{m.id:<{width}}  {m.kind:<32}  {m.label}{also}  [{m.score:.2f}]")
+    return errors.EXIT_OK
+
+
+def _date(value: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in the form YYYY-MM-DD: {value!r}") from None
 
 
 # ---------------------------------------------------------------------------
@@ -474,9 +530,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-ontology", action="store_true", help="leave out the ontology graph")
     _source_options(p)
 
-    p = add("add", cmd_add, "Add data files to a persistent store (all or nothing), then re-reason.",
-            "  tipgraph add more.trig --store out/store")
+    p = add("add", cmd_add, "Check data files together with the store, then add them (all or nothing) and "
+                            "re-reason; what the store holds already is left out.",
+            "  tipgraph add data/sources/src-x.trig --store out/store --dry-run   # what would change\n"
+            "  tipgraph add data/sources/src-x.trig --store out/store")
     p.add_argument("files", type=path, nargs="+", help="data files (.trig, .ttl, .nt, .nq)")
+    p.add_argument("--dry-run", action="store_true", help="list what would change (triples per graph, new "
+                   "entities, whether it conforms) and change nothing")
+    p.add_argument("--no-validate", action="store_true", help="skip the SHACL check (not recommended)")
+    p.add_argument("--owl", action="store_true", help="also check OWL consistency with HermiT (as validate does)")
+    p.add_argument("--owl-timeout", type=seconds(zero=False), default=120.0, metavar="SECONDS")
     _source_options(p)
 
     p = add("map", cmd_map, "Write a self-contained interactive HTML network map (works offline).",
@@ -513,6 +576,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--export", type=path, metavar="FILE",
                    help=".graphml, .gexf or .csv (edge list); format from the suffix")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    _source_options(p)
+    p = add("new-id", cmd_new_id, "Print fresh identifiers that no other curator will mint (random, opaque).",
+            "  tipgraph new-id evt\n  tipgraph new-id org --count 3")
+    from .curation import KINDS
+
+    p.add_argument("kind", choices=sorted(KINDS), help="what the identifier names: "
+                   + ", ".join(f"{k} {v}" for k, v in sorted(KINDS.items())))
+    p.add_argument("--count", type=count(minimum=1), default=1)
+
+    p = add("new-source", cmd_new_source, "Start the file of a new source document: its catalogue entry filled in, "
+                                          "its graph waiting for facts.",
+            "  tipgraph new-source --url https://www.unodc.org/... --title 'Training in Almaty' \\\n"
+            "      --publisher UNODC --published 2025-03-09")
+    p.add_argument("--url", required=True, type=text, help="where the source is published (http or https)")
+    p.add_argument("--title", required=True, type=text)
+    p.add_argument("--publisher", required=True, type=text, help="the publisher's label or acronym")
+    p.add_argument("--published", required=True, type=_date, metavar="YYYY-MM-DD")
+    p.add_argument("--language", default="en", type=text, help="language of the source (default en)")
+    p.add_argument("--licence", type=text, help="the source's licence or rights statement")
+    p.add_argument("--folder", type=path, default=Path("data/sources"), help="where to write (default data/sources)")
+    _source_options(p)
+
+    p = add("find", cmd_find, "Look up entities by label, acronym or code (close spellings too), with their kind.",
+            "  tipgraph find 'Ministry of Interior'\n  tipgraph find GLOACT --store out/store")
+    p.add_argument("text", type=text)
+    p.add_argument("--top", type=count(minimum=1), default=10, help="at most this many matches (default 10)")
     _source_options(p)
     return parser
 

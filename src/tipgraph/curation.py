@@ -70,7 +70,7 @@ def scaffold_source(info: SourceInfo, *, publisher_iri: URIRef | None = None, so
 
     >>> text = scaffold_source(SourceInfo("https://example.org/r", "A release", "UNODC",
     ...                                   _dt.date(2025, 3, 9)), source_id="src-abcdefghjk")
-    >>> "tgd:src-abcdefghjk" in text and 'dcterms:issued "2025-03-09"^^xsd:date' in text
+    >>> "tgd:graph-src-abcdefghjk {" in text and 'dcterms:issued "2025-03-09"^^xsd:date' in text
     True
     """
     if not re.fullmatch(r"https?://\S+", info.url):
@@ -79,40 +79,45 @@ def scaffold_source(info: SourceInfo, *, publisher_iri: URIRef | None = None, so
     retrieved = info.retrieved or _dt.date.today()
     publisher = shorten(publisher_iri) if publisher_iri is not None else None
     lines = [
+        f"# Source tgd:{sid}: {info.title}",
+        f"# Its catalogue entry goes into tgd:graph-sources, its facts into tgd:graph-{sid}.",
+        "# Facts are restated in our own words; entities already in data/entities/ are only referenced",
+        "# (find them with: tipgraph find TEXT); new ones get ids from: tipgraph new-id KIND.",
+        "",
         "@prefix tg:      <https://w3id.org/tipgraph/ontology#> .",
         "@prefix tgd:     <https://w3id.org/tipgraph/id/> .",
-        "@prefix tgg:     <https://w3id.org/tipgraph/graph/> .",
+        "@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .",
         "@prefix skos:    <http://www.w3.org/2004/02/skos/core#> .",
         "@prefix prov:    <http://www.w3.org/ns/prov#> .",
         "@prefix dcterms: <http://purl.org/dc/terms/> .",
-        "@prefix schema:  <https://schema.org/> .",
-        "@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .",
         "",
-        f"# {info.title}",
-        f"# Facts restated in our own words from {info.url}",
-        "",
-        f"tgg:{sid} {{",
-        f"    tgd:{sid} a tg:PressRelease ;",
+        "tgd:graph-sources {",
+        f"    tgd:{sid} a tg:PressRelease , prov:Entity ;",
         f"        skos:prefLabel {_turtle_string(info.title)}@{info.language} ;",
         f"        dcterms:title {_turtle_string(info.title)}@{info.language} ;",
-        f"        schema:url <{info.url}> ;",
+        f'        tg:sourceUrl "{info.url}"^^xsd:anyURI ;',
         f'        dcterms:issued "{info.published.isoformat()}"^^xsd:date ;',
-        f'        dcterms:date "{retrieved.isoformat()}"^^xsd:date ;  # retrieved',
+        f'        tg:dateRetrieved "{retrieved.isoformat()}"^^xsd:date ;',
         f'        dcterms:language "{info.language}" ;',
     ]
     if info.licence:
-        lines.append(f"        dcterms:license {_turtle_string(info.licence)} ;")
+        lines.append(f"        dcterms:rights {_turtle_string(info.licence)}@en ;")
     lines.append(f"        tg:publishedBy {publisher} ." if publisher else
-                 f"        tg:publishedBy tgd:org-FIXME .  # the publisher {info.publisher!r}: "
-                 "find its id with 'tipgraph find'")
+                 f"        tg:publishedBy tgd:org-FIXME .  # {info.publisher}: find its id with 'tipgraph find'")
     lines += [
         "",
-        "    # An event (a training held over two days):",
-        f"    # tgd:{new_id('evt')} a tg:Training ; skos:prefLabel \"...\"@en ;",
+        f"    tgd:graph-{sid} a prov:Bundle , prov:Entity ;",
+        f"        skos:prefLabel {_turtle_string('facts from ' + info.title)}@{info.language} ;",
+        f"        prov:wasDerivedFrom tgd:{sid} .",
+        "}",
+        "",
+        f"tgd:graph-{sid} {{",
+        "    # Templates for each kind of fact: data/README.md. Two examples:",
+        f"    # tgd:{new_id('evt')} a tg:Training , tg:Workshop ; skos:prefLabel \"...\"@en ;",
         '    #     tg:startDate "2025-03-09"^^xsd:date ; tg:endDate "2025-03-10"^^xsd:date ;',
-        "    #     tg:heldIn tgd:plc-... ; tg:organisedBy tgd:org-... ;",
-        '    #     tg:participantCount 30 ; tg:femaleParticipantCount 12 ;',
-        f"    #     prov:wasDerivedFrom tgd:{sid} .",
+        "    #     tg:heldIn tgd:plc-... ; tg:organisedBy tgd:org-... ; tg:eventFundedBy tgd:org-... ;",
+        '    #     tg:participantCount "30"^^xsd:nonNegativeInteger ;',
+        '    #     tg:femaleParticipantCount "12"^^xsd:nonNegativeInteger .',
         "    # Who does what where (never assert tg:implements or tg:funds: they are derived):",
         f"    # tgd:{new_id('eng')} a tg:Engagement ; tg:engagedOrganisation tgd:org-... ;",
         "    #     tg:engagedProgramme tgd:prg-... ; tg:engagementRole tg:FundingRole ;",

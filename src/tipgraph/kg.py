@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from . import loading as _load
 from . import reason as _reason
@@ -34,8 +36,8 @@ from .query import (
 )
 from .resources import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from .sparql import DEFAULT_MAX_ROWS, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Limits
-from .store import Store, open_store
-from .store.terms import iri_ref
+from .store import Quad, Store, open_store
+from .store.terms import iri_ref, ntriples
 from .store.persist import check_target
 
 _UNSET: Any = object()
@@ -67,6 +69,56 @@ class ValidationResult:
         if self.owl is not None:
             parts.append(self.owl.text())
         return "\n\n".join(parts)
+
+
+class _UndoError(Exception):
+    """Leave a write block without committing (a dry run, or data that would not conform)."""
+
+
+def _quads_of(nquads: bytes) -> list[Quad]:
+    scratch = open_store("oxigraph:")
+    scratch.load(nquads, format="nquads")
+    return list(scratch.quads())
+
+
+def _has_blank(quad: Quad) -> bool:
+    return any(isinstance(t, BNode) for t in quad[:3])
+
+
+@dataclass
+class AddReport:
+    """What :meth:`KnowledgeGraph.add_files` did (or, with ``dry_run``, would do)."""
+
+    files: list[Path]
+    #: new triples per named graph
+    added: dict[str, int]
+    #: triples of the files the store held already
+    already: int
+    #: (id, label, kind) of entities the files introduce
+    new_entities: list[tuple[str, str, str]]
+    validation: ValidationResult | None
+    dry_run: bool = False
+
+    @property
+    def total(self) -> int:
+        """How many triples were (or would be) added."""
+        return sum(self.added.values())
+
+    def text(self) -> str:
+        """What changed, readable."""
+        if not self.total:
+            return "nothing to add: everything in these files is in the store already"
+        verb = "would add" if self.dry_run else "added"
+        lines = [f"{verb} {self.total} triples from {len(self.files)} file(s)"
+                 + (f" ({self.already} already in the store)" if self.already else "")]
+        lines += [f"  {n:6d}  {shorten(g)}" for g, n in sorted(self.added.items()) if n]
+        if self.new_entities:
+            lines.append(f"new entities ({len(self.new_entities)}):")
+            lines += [f"  {i}  {label}  ({kind})" for i, label, kind in self.new_entities]
+        if self.dry_run and self.validation is not None:
+            lines.append("the data would conform" if self.validation.conforms else
+                         "the data would NOT conform:\n" + self.validation.text())
+        return "\n".join(lines)
 
 
 @dataclass
@@ -153,16 +205,66 @@ class KnowledgeGraph:
         self.store.close()
 
     # --- loading ---------------------------------------------------------------
-    def add_files(self, paths: Iterable[str | Path], *, reason: bool = True) -> int:
-        """Parse and add RDF files (all or nothing), then refresh the inferences.
+    def add_files(self, paths: Iterable[str | Path], *, reason: bool = True, validate: bool = True,
+                  owl: bool = False, owl_timeout: float = 120.0, dry_run: bool = False) -> AddReport:
+        """Add RDF files after checking them together with what the store holds: all or nothing.
 
-        Returns the number of quads added.
+        Every file is parsed first; what the store already holds is left out (adding a file
+        twice changes nothing, and says so); the combined graph is validated with the same
+        checks and messages as :meth:`validate` and non-conforming data is refused
+        (:class:`NotConformingError`, the store unchanged); then the inferences are refreshed,
+        in the same commit. ``dry_run`` reports what would change and changes nothing.
+
+        >>> from tipgraph.resources import data_files
+        >>> load().add_files(data_files()[:1]).text()
+        'nothing to add: everything in these files is in the store already'
         """
-        with self.store.writing():  # data and inferences land together, or not at all
-            n = _load.load_files(self.store, paths)
-            if reason and INFERRED_GRAPH in self.store.graphs():
-                self.reason()
-        return n
+        files = [Path(p) for p in paths]
+        parsed = [_load.parse_file(p) for p in files]  # all or nothing: a bad file stops here
+        incoming = _quads_of(b"".join(p.nquads for p in parsed))
+        touched = sorted({str(q[3]) for q in incoming})
+        before = {g: set(self.store.quads(g)) for g in touched}
+        plain = [q for q in incoming if not _has_blank(q)]
+        if all(q in before[str(q[3])] for q in plain):
+            new: list[Quad] = []  # blank nodes are new on every load: a file already added is not added again
+        else:
+            new = [q for q in incoming if _has_blank(q) or q not in before[str(q[3])]]
+        typed_before = {q[0] for g in before.values() for q in g if q[1] == RDF.type}
+        report = AddReport(files, {g: sum(1 for q in new if str(q[3]) == g) for g in touched},
+                           len(incoming) - len(new), [], None, dry_run)
+        if not new:
+            return report
+        try:
+            with self.store.writing():  # data and inferences land together, or not at all
+                self.store.add(new)
+                try:
+                    report.new_entities = self._describe_new({q[0] for q in new if q[1] == RDF.type} - typed_before)
+                    if validate:
+                        report.validation = self.validate(owl=owl, owl_timeout=owl_timeout)
+                    if dry_run or (report.validation is not None and not report.validation.conforms):
+                        raise _UndoError
+                    if reason and INFERRED_GRAPH in self.store.graphs():
+                        self.reason()
+                except BaseException:
+                    for g in touched:  # in memory too: the store holds exactly what it held before
+                        self.store.replace_graph(g, ntriples(q[:3] for q in before[g]))
+                    raise
+        except _UndoError:
+            if dry_run or report.validation is None:
+                return report
+            raise NotConformingError("nothing was added: the data would not conform:\n"
+                                     + report.validation.text(), report=report.validation) from None
+        return report
+
+    def _describe_new(self, entities: set[Node]) -> list[tuple[str, str, str]]:
+        iris = sorted(e for e in entities if isinstance(e, URIRef))
+        labels = self.labels(iris)
+        kinds = {}
+        for iri in iris:
+            rows = run_query(self.store, "SELECT ?k WHERE { ?e a ?t . ?t rdfs:label ?k . FILTER(STRSTARTS(STR(?t), "
+                             "STR(tg:))) } ORDER BY ?k LIMIT 1", {"e": iri}, limits=Limits(timeout=None)).rows
+            kinds[iri] = str(rows[0][0]) if rows else "entity"
+        return [(shorten(i), labels.get(i, ""), kinds[i]) for i in iris]
 
     # --- querying --------------------------------------------------------------
     def named_queries(self) -> list[NamedQuery]:
