@@ -31,6 +31,8 @@ from pathlib import Path
 
 import pytest
 import rdflib
+
+from tipgraph.curation import ALPHABET, ID_LENGTH
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
@@ -41,14 +43,16 @@ ID = resources.ID_NS
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
 SOURCES_GRAPH = URIRef(ID + "graph-sources")
 ENTITY_GRAPH_PATTERN = re.compile(r"^https://w3id\.org/tipgraph/graph/entities-[a-z][a-z0-9-]*$")
-SOURCE_FILE_PATTERN = re.compile(r"^src-\d{4}$")
+SOURCE_FILE_PATTERN = re.compile(rf"^src-(?:\d{{4}}|[{ALPHABET}]{{{ID_LENGTH}}})$")
 # What a graph of shared entities may say about them: names, kinds, identifiers, and where a place lies.
 ENTITY_PREDICATES = {RDF.type, SKOS.prefLabel, SKOS.altLabel, SKOS.definition, SKOS.note, SKOS.exactMatch,
                      SKOS.inScheme, TG.iso3166Alpha2, TG.iso3166Alpha3, TG.locatedIn}
 
+# Identifiers: the seed's numbered ones (org-0001) and the random ones `tipgraph new-id` mints.
+_LOCAL = rf"(?:\d{{4}}|[{ALPHABET}]{{{ID_LENGTH}}})"
 ID_PATTERN = re.compile(
     r"^https://w3id\.org/tipgraph/id/"
-    r"(?:(?P<kind>org|prg|eng|plc|evt|per|pst|doc|fac|thm|rnk|src)-\d{4}|graph-src-\d{4}|graph-sources)$"
+    rf"(?:(?P<kind>org|prg|eng|plc|evt|per|pst|doc|fac|thm|rnk|src)-{_LOCAL}|graph-src-{_LOCAL}|graph-sources)$"
 )
 # The class every record of a kind must be an instance of (directly or through a subclass).
 KIND_CLASS = {
@@ -286,7 +290,7 @@ def test_named_graph_is_described(graph: URIRef) -> None:
         f"{short(graph)} is derived from {sorted(short(x) for x in unknown)}, which tgd:graph-sources does "
         "not describe as a tg:SourceDocument: add the source there or fix the identifier"
     )
-    match = re.search(r"graph-src-(\d{4})$", str(graph))
+    match = re.search(rf"graph-src-({_LOCAL})$", str(graph))
     if match:
         assert URIRef(f"{ID}src-{match.group(1)}") in derived, (
             f"{short(graph)} should be derived from tgd:src-{match.group(1)} (the graph is named after its source)"

@@ -250,6 +250,8 @@ def _print_result(res: Any, fmt: str) -> None:
     else:
         print(json.dumps(res.to_sparql_json(), ensure_ascii=False, indent=2))
     _err(res.summary())
+    for warning in getattr(res, "warnings", []):
+        _err(f"warning: {warning}")
     if res.truncated:
         _err(f"warning: the result was capped at {res.max_rows} rows; use --max-rows to see more")
 
@@ -282,17 +284,19 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_query(args: argparse.Namespace) -> int:
     from .query import named_queries
 
+    kg = _open(args)
     if args.list:
         for q in named_queries().values():
-            params = " ".join(f"{p.name}={p.default}" if p.default else p.name for p in q.params)
-            print(f"{q.name}\n    {q.question}" + (f"\n    params: {params}" if params else ""))
+            print(f"{q.name}\n    {q.question}")
+            if q.params:
+                print("    params: " + "  ".join(_param_text(kg, p) for p in q.params))
         return errors.EXIT_OK
-    kg = _open(args)
     bindings = _parse_params(args.param)
+    words = (lambda res: res) if args.ids else kg.in_words
     if args.all:
         for name, res in kg.answer_all().items():
             print(f"\n## {name}\n{named_queries()[name].question}\n")
-            _print_result(res, args.format)
+            _print_result(words(res), args.format)
         return errors.EXIT_OK
     if args.expression is not None:
         sparql = args.expression
@@ -315,8 +319,19 @@ def cmd_query(args: argparse.Namespace) -> int:
         return errors.EXIT_OK
     else:
         sparql = args.query
-    _print_result(kg.query(sparql, bindings), args.format)
+    result = kg.query(sparql, bindings)
+    _print_result(words(result) if result.name else result, args.format)
     return errors.EXIT_OK
+
+
+def _param_text(kg: Any, param: Any) -> str:
+    """``organisation=ICMPD (tgd:org-0003, an organisation)``: a parameter and its default, in words."""
+    kind = f"a {param.cls.split('#')[-1]}" if param.cls is not None else param.kind
+    if param.default is None:
+        return f"{param.name} ({kind}, open)"
+    label = kg.label(param.default) if param.kind == "entity" else None
+    shown = f"{label} ({param.default})" if label else param.default
+    return f"{param.name}={shown} [{kind}]"
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -495,7 +510,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the named queries with their questions")
     p.add_argument("--all", action="store_true", help="answer every named query with its default parameters")
     p.add_argument("-p", "--param", action="append", metavar="NAME=VALUE", type=text,
-                   help="bind a parameter (labels, IRIs and prefixed names accepted); repeatable")
+                   help="bind a parameter (labels, acronyms, ISO codes, IRIs and prefixed names accepted; "
+                        "NAME=* leaves it open); repeatable")
+    p.add_argument("--ids", action="store_true",
+                   help="show the ids (IRIs) of named queries' answers too, not only their labels")
     p.add_argument("-f", "--format", choices=FORMATS, default="table")
     _source_options(p)
     _limit_options(p)
