@@ -264,11 +264,26 @@ def all_queries() -> list[tuple[str, str, str, dict[str, Any]]]:
 
 
 def bindings_for(store: Any, kind: str, name: str) -> dict[str, Any]:
-    from tipgraph.query import bind_named, named_queries
+    """A named query's default parameters; where the synthetic landscape gives a default id to an
+    entity of another kind, the first entity of the kind the parameter asks for."""
+    from tipgraph.errors import BadInputError
+    from tipgraph.query import bind_named, convert_param, execute_bound, named_queries
 
-    if kind == "named":
-        return bind_named(store, named_queries()[name], {})
-    return {}
+    if kind != "named":
+        return {}
+    query = named_queries()[name]
+    try:
+        return bind_named(store, query, {})
+    except BadInputError:
+        out = {}
+        for p in query.params:
+            try:
+                out[p.name] = convert_param(store, p, p.default) if p.default is not None else None
+            except BadInputError:
+                rows = execute_bound(store, "SELECT ?e WHERE { ?e a/rdfs:subClassOf* ?cls } ORDER BY ?e LIMIT 1",
+                                     {"cls": p.cls}, 1).rows
+                out[p.name] = rows[0][0] if rows else None
+        return {k: v for k, v in out.items() if v is not None}
 
 
 # ---------------------------------------------------------------------------
