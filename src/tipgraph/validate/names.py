@@ -9,10 +9,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD, NamespaceManager
+from rdflib.namespace import XSD, NamespaceManager  # noqa: F401 (XSD: the doctest below)
 from rdflib.term import Node
 
-from ..namespace import PREFIXES, TGD, TGSH, shorten
+from ..namespace import PREFIXES, TGD, TGSH, shorten  # noqa: F401 (TGD: the doctest above)
 
 __all__ = ["PREFIXES", "TGSH", "short_name", "term_text"]
 
