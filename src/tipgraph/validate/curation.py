@@ -81,26 +81,29 @@ def _did_you_mean(names: list[str]) -> str:
     return f"did you mean {', '.join(names[:-1])} or {names[-1]}? "
 
 
-def _is_tg(term: Node) -> bool:
-    return isinstance(term, URIRef) and str(term).startswith(TG_NS)
+@dataclass(frozen=True)
+class _Plan:
+    """What to check for one predicate, decided once per predicate rather than once per triple."""
 
-
-def _is_id(term: Node) -> bool:
-    return isinstance(term, URIRef) and str(term).startswith(ID_NS)
+    kind: str  # "type", "other" (not tg:), "unknown", "derived", "checked"
+    object_property: bool = False
+    datatype_property: bool = False
 
 
 def check_curation(graph: Graph, vocab: Vocabulary, shapes: Graph | None = None) -> list[Finding]:
     """Every curation problem in ``graph`` (the union of the data), by the ontology ``vocab``.
 
     ``shapes`` (the SHACL shapes) only improve the messages: what else a new node must have.
+    One pass over the triples; nodes are looked up by their text (rdflib compares terms in
+    Python, str in C: 3x faster on 100k triples).
     """
     required = required_properties(shapes) if shapes is not None else {}
-    types: dict[Node, set[URIRef]] = {}
+    types: dict[str, set[URIRef]] = {}
+    for node, ts in vocab.types.items():
+        types.setdefault(str(node), set()).update(ts)
     for s, o in graph.subject_objects(RDF.type):
         if isinstance(o, URIRef):
-            types.setdefault(s, set()).add(o)
-    for node, ts in vocab.types.items():
-        types.setdefault(node, set()).update(ts)
+            types.setdefault(str(s), set()).add(o)
     out: list[Finding] = []
     seen: set[tuple[object, ...]] = set()
 
@@ -110,63 +113,98 @@ def check_curation(graph: Graph, vocab: Vocabulary, shapes: Graph | None = None)
             out.append(finding)
 
     # Nodes of a misspelt class are not checked for kind: the class is what to fix first.
-    unknown_kind: set[Node] = set()
+    unknown_kind: set[str] = set()
     for s, o in graph.subject_objects(RDF.type):
-        if _is_tg(o) and o not in vocab.classes:
-            assert isinstance(o, URIRef)
-            unknown_kind.add(s)
+        if isinstance(o, URIRef) and str(o).startswith(TG_NS) and o not in vocab.classes:
+            unknown_kind.add(str(s))
             add(("type", s, o), Finding(s, RDF.type, o, _unknown_class(o, vocab), "check:unknown-class"))
 
-    labelled: set[Node] | None = None
+    plans: dict[str, _Plan] = {}
+    fits: dict[tuple[frozenset[URIRef], str, bool], bool] = {}
+    kinds: dict[str, frozenset[URIRef]] = {}
+
+    def fit(node: str, p: URIRef, ps: str, domain: bool) -> bool:
+        kind = kinds.get(node)
+        if kind is None:
+            kind = kinds[node] = frozenset(types[node])
+        key = (kind, ps, domain)
+        if key not in fits:
+            fits[key] = vocab.fits(types[node], (vocab.domains if domain else vocab.ranges)[p])
+        return fits[key]
+
+    labelled: set[str] | None = None
+    untyped: dict[str, Node] = {}
+    rdf_type = str(RDF.type)
     for s, p, o in graph:
-        if p == RDF.type:
+        ps = str(p)
+        plan = plans.get(ps)
+        if plan is None:
+            plan = plans[ps] = _plan(p, ps, vocab)
+        ss = str(s)  # URIRef.startswith is Python code; str's is not
+        if isinstance(s, URIRef):
+            if ss.startswith(ID_NS) and ss not in types:
+                untyped.setdefault(ss, s)
+            elif ss.startswith(TG_NS) and not vocab.declared(s):
+                add(("term", s, p, s), Finding(s, _iri(p), s, _unknown_term(s, vocab), "check:unknown-term"))
+        if ps == rdf_type:
             continue
-        for term in (s, o):
-            if _is_tg(term) and not vocab.declared(term):  # type: ignore[arg-type]
-                assert isinstance(term, URIRef)
-                add(("term", s, p, term), Finding(s, p if isinstance(p, URIRef) else None, term,
-                                                  _unknown_term(term, vocab), "check:unknown-term"))
-        if _is_id(o) and o not in types:
-            if labelled is None:
-                labelled = {x for lp in _LABELS for x in graph.subjects(lp, None)}
-            if o not in labelled:
-                add(("undef", s, p, o), Finding(s, p if isinstance(p, URIRef) else None, o,
-                                                _undefined(o, p, vocab), "check:undefined-id"))
-        if not _is_tg(p):
+        os_ = str(o)
+        if isinstance(o, URIRef):
+            if os_.startswith(TG_NS) and not vocab.declared(o):
+                add(("term", s, p, o), Finding(s, _iri(p), o, _unknown_term(o, vocab), "check:unknown-term"))
+            elif os_.startswith(ID_NS) and os_ not in types:
+                if labelled is None:
+                    labelled = {str(x) for lp in _LABELS for x in graph.subjects(lp, None)}
+                if os_ not in labelled:
+                    add(("undef", s, p, o), Finding(s, _iri(p), o, _undefined(o, p, vocab), "check:undefined-id"))
+        if plan.kind == "other":
             continue
         assert isinstance(p, URIRef)
-        if p not in vocab.properties:
+        if plan.kind == "unknown":
             add(("prop", s, p), Finding(s, p, o, _unknown_property(p, vocab), "check:unknown-property"))
             continue
-        if p in vocab.derived:
+        if plan.kind == "derived":
             add(("derived", s, p, o), Finding(s, p, o, _derived(s, p, o, vocab, required), "check:derived"))
             continue
         if isinstance(o, Literal):
-            if p in vocab.object_properties:
+            if plan.object_property:
                 add(("lit", s, p, o), Finding(s, p, o, _node_expected(p, o, vocab), "check:node-expected"))
             elif p in vocab.datatypes:
                 problem = _datatype_problem(o, vocab.datatypes[p])
                 if problem:
-                    add(("dt", s, p, o), Finding(s, p, o, f"{problem}: write the {short_name(str(p))} value as "
+                    add(("dt", s, p, o), Finding(s, p, o, f"{problem}: write the {short_name(ps)} value as "
                                                  f"{_example(vocab.datatypes[p])}.", "check:datatype"))
-        else:
-            if p in vocab.datatype_properties:
-                add(("node", s, p, o), Finding(s, p, o, (
-                    f"{short_name(str(p))} takes a value ({_datatype_words(vocab.datatypes.get(p, set()))}), "
-                    f"not a node such as {_name(o)}: write the value itself, for example "
-                    f"{short_name(str(p))} {_example(vocab.datatypes.get(p, set()))}."), "check:value-expected"))
-            elif p in vocab.ranges and o in types and o not in unknown_kind \
-                    and not vocab.fits(types[o], vocab.ranges[p]):
-                add(("range", s, p, o), Finding(s, p, o, _wrong_object(s, p, o, types, vocab), "check:range"))
-        if p in vocab.domains and s in types and s not in unknown_kind \
-                and not vocab.fits(types[s], vocab.domains[p]):
+        elif plan.datatype_property:
+            add(("node", s, p, o), Finding(s, p, o, (
+                f"{short_name(ps)} takes a value ({_datatype_words(vocab.datatypes.get(p, set()))}), "
+                f"not a node such as {_name(o)}: write the value itself, for example "
+                f"{short_name(ps)} {_example(vocab.datatypes.get(p, set()))}."), "check:value-expected"))
+        elif os_ in types and p in vocab.ranges and os_ not in unknown_kind and not fit(os_, p, ps, False):
+            add(("range", s, p, o), Finding(s, p, o, _wrong_object(s, p, o, types, vocab), "check:range"))
+        if ss in types and p in vocab.domains and ss not in unknown_kind and not fit(ss, p, ps, True):
             add(("domain", s, p), Finding(s, p, None, _wrong_subject(s, p, o, types, vocab), "check:domain"))
 
     # Records with statements but no class.
-    for s in set(graph.subjects()):
-        if _is_id(s) and s not in types:
+    for ss, s in untyped.items():
+        if ss not in types:
             add(("untyped", s), Finding(s, RDF.type, None, _untyped(s, graph, types, vocab), "check:untyped"))
     return out
+
+
+def _plan(p: Node, ps: str, vocab: Vocabulary) -> _Plan:
+    if ps == str(RDF.type):
+        return _Plan("type")
+    if not isinstance(p, URIRef) or not ps.startswith(TG_NS):
+        return _Plan("other")
+    if p not in vocab.properties:
+        return _Plan("unknown")
+    if p in vocab.derived:
+        return _Plan("derived")
+    return _Plan("checked", p in vocab.object_properties, p in vocab.datatype_properties)
+
+
+def _iri(p: Node) -> URIRef | None:
+    return p if isinstance(p, URIRef) else None
 
 
 def required_properties(shapes: Graph) -> dict[URIRef, list[URIRef]]:
@@ -247,22 +285,22 @@ def _node_expected(p: URIRef, o: Literal, vocab: Vocabulary) -> str:
             f"replace the text with the id of that record (a tgd: id), adding the record if it does not exist yet.")
 
 
-def _wrong_object(s: Node, p: URIRef, o: Node, types: dict[Node, set[URIRef]], vocab: Vocabulary) -> str:
+def _wrong_object(s: Node, p: URIRef, o: Node, types: dict[str, set[URIRef]], vocab: Vocabulary) -> str:
     name = short_name(str(p))
     fix = (f"{name} must point at {vocab.expected_text(vocab.ranges[p])}, but {_name(o)} is "
-           f"{vocab.kind_text(types[o])}: point {name} at the right record")
+           f"{vocab.kind_text(types[str(o)])}: point {name} at the right record")
     hints = _other_properties(s, p, o, types, vocab)
     if hints:
         fix += f", or, if {_name(o)} is right, use {' or '.join(hints)} instead of {name}"
     return fix + "."
 
 
-def _wrong_subject(s: Node, p: URIRef, o: Node, types: dict[Node, set[URIRef]], vocab: Vocabulary) -> str:
+def _wrong_subject(s: Node, p: URIRef, o: Node, types: dict[str, set[URIRef]], vocab: Vocabulary) -> str:
     name = short_name(str(p))
     fix = (f"{name} is a property of {vocab.expected_text(vocab.domains[p])}, but {_name(s)} is "
-           f"{vocab.kind_text(types[s])}: move the statement to the right record")
-    if o in types and vocab.fits(types[o], vocab.domains[p]) and \
-            vocab.fits(types[s], vocab.ranges.get(p, [])):
+           f"{vocab.kind_text(types[str(s)])}: move the statement to the right record")
+    if str(o) in types and vocab.fits(types[str(o)], vocab.domains[p]) and \
+            vocab.fits(types[str(s)], vocab.ranges.get(p, [])):
         inv = vocab.inverse.get(p)
         fix += (f"; subject and object look swapped: write `{_name(o)} {name} {_name(s)}`" +
                 (f" or `{_name(s)} {short_name(str(inv))} {_name(o)}`" if inv is not None else ""))
@@ -273,14 +311,15 @@ def _wrong_subject(s: Node, p: URIRef, o: Node, types: dict[Node, set[URIRef]], 
     return fix + "."
 
 
-def _other_properties(s: Node, p: URIRef, o: Node, types: dict[Node, set[URIRef]],
+def _other_properties(s: Node, p: URIRef, o: Node, types: dict[str, set[URIRef]],
                       vocab: Vocabulary) -> list[str]:
     """Declared, non-derived properties that do link a subject and an object of these kinds."""
-    if s not in types or o not in types:
+    if str(s) not in types or str(o) not in types:
         return []
+    ts, to = types[str(s)], types[str(o)]
     out = [q for q in vocab.object_properties
            if q != p and q not in vocab.derived and q in vocab.domains and q in vocab.ranges
-           and vocab.fits(types[s], vocab.domains[q]) and vocab.fits(types[o], vocab.ranges[q])]
+           and vocab.fits(ts, vocab.domains[q]) and vocab.fits(to, vocab.ranges[q])]
     return sorted(short_name(str(q)) for q in out)[:3]
 
 
@@ -292,7 +331,7 @@ def _undefined(o: Node, p: Node, vocab: Vocabulary) -> str:
             "skos:prefLabel), or load the file that defines it.")
 
 
-def _untyped(s: Node, graph: Graph, types: dict[Node, set[URIRef]], vocab: Vocabulary) -> str:
+def _untyped(s: Node, graph: Graph, types: dict[str, set[URIRef]], vocab: Vocabulary) -> str:
     guesses = Counter[URIRef]()
     for p in graph.predicates(s, None):
         for alts in vocab.domains.get(p, []) if isinstance(p, URIRef) else []:
@@ -301,7 +340,7 @@ def _untyped(s: Node, graph: Graph, types: dict[Node, set[URIRef]], vocab: Vocab
     if not guesses and isinstance(s, URIRef):
         stem = str(s).rsplit("/", 1)[-1].split("-", 1)[0] + "-"
         for node, ts in types.items():
-            if _is_id(node) and str(node).rsplit("/", 1)[-1].startswith(stem):
+            if node.startswith(ID_NS) and node.rsplit("/", 1)[-1].startswith(stem):
                 guesses.update(vocab.most_specific(ts))
     example = f"`{_name(s)} a {short_name(str(guesses.most_common(1)[0][0]))}`" if guesses else \
         f"`{_name(s)} a tg:Organisation`"
