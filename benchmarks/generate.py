@@ -702,8 +702,9 @@ class _Landscape:
             directory.add(iri, ("a", f"tg:{kind}"), ("skos:prefLabel", en(label)),
                           ("skos:altLabel", [en(a) for a in (alt or [])]),
                           ("tg:subOrganisationOf", parent),
-                          ("tg:addresses", self.theme_zipf.sample(r, themes) if themes else None),
-                          ("tg:activeIn", active))
+                          ("tg:addresses", self.theme_zipf.sample(r, themes) if themes else None))
+            # ``active`` (the country a national body works in) is not written: tg:activeIn is
+            # derived from engagements, and asserting it is refused by validation.
             if parent:
                 self.units.setdefault(parent, []).append(iri)
             flush_directory()

@@ -764,3 +764,180 @@ def test_build_reports_skipped_imports(import_targets: _ImportTargets) -> None:
     for line in _skipped_lines(import_targets.imports):
         assert rep.validation.text().count(line) == 2, rep.validation.text()
     _assert_nothing_fetched_and_controls_work(import_targets)
+
+
+# ---------------------------------------------------------------------------
+# Curation checks generated from the ontology (tipgraph.validate.curation)
+# ---------------------------------------------------------------------------
+_CURATION_BASE = """
+    @prefix tg: <https://w3id.org/tipgraph/ontology#> .
+    @prefix tgd: <https://w3id.org/tipgraph/id/> .
+    @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+    @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+    tgd:plc-9001 a tg:City ; skos:prefLabel "Test City"@en .
+    tgd:org-9001 a tg:Committee ; skos:prefLabel "Test committee"@en .
+    tgd:evt-9001 a tg:Meeting ; skos:prefLabel "Test meeting"@en ;
+        tg:startDate "2024-10-11"^^xsd:date ; tg:heldIn tgd:plc-9001 .
+"""
+
+
+def _curation(triples: str, ontology: rdflib.Graph | None = None) -> list[tuple[str, str]]:
+    graph = rdflib.Graph().parse(data=_CURATION_BASE + triples, format="turtle")
+    report = validate_shacl(graph, ontology=ontology)
+    return [(v.shape or "", v.focus_name) for v in report.violations]
+
+
+def _ontology_plus(turtle: str) -> rdflib.Graph:
+    onto = rdflib.Graph().parse(resources.ontology_file(), format="turtle")
+    return onto.parse(data="@prefix tg: <https://w3id.org/tipgraph/ontology#> .\n"
+                           "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+                           "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                           "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n" + turtle, format="turtle")
+
+
+def test_curation_base_is_clean() -> None:
+    """The positive control for the rows below."""
+    assert _curation("") == []
+
+
+@pytest.mark.parametrize(
+    ("triples", "check"),
+    [
+        ("tgd:evt-9001 tg:ledBy tgd:plc-9001 .", None),  # tg:ledBy has no range: anything goes
+        ("tgd:org-9001 tg:heldIn tgd:plc-9001 .", "check:domain"),  # only events are held somewhere
+        ("tgd:evt-9001 tg:reviews tgd:org-9001 .", "check:range"),  # reviews a document
+        ("tgd:evt-9001 tg:attendedBy tgd:org-9001 .", None),  # inverse of participantIn: events only
+        ("tgd:org-9001 tg:attendedBy tgd:evt-9001 .", "check:domain"),  # ... so this is turned round
+        ("tgd:org-9001 tg:gaveRemarksAt tgd:plc-9001 .", "check:range"),  # sub-property of participantIn
+        ('tgd:org-9001 tg:partnerOf "UNODC" .', "check:node-expected"),
+        ("tgd:evt-9001 tg:hadVirtualParticipants tgd:org-9001 .", "check:value-expected"),
+        ('tgd:evt-9001 tg:hadVirtualParticipants "yes" .', "check:datatype"),
+        ("tgd:org-9001 tg:partnerOf tgd:org-9999 .", "check:undefined-id"),
+        ("tgd:org-9002 tg:partnerOf tgd:org-9001 .", "check:untyped"),
+        ("tgd:org-9001 tg:funds tgd:evt-9001 .", "check:derived"),  # derived: nothing else is checked
+        ("tgd:per-9001 a tg:Person ; skos:prefLabel \"Test person\"@en ; tg:memberOf tgd:org-9001 .",
+         "check:derived"),  # a property chain's target
+        ("tgd:evt-9001 tg:Workshop tgd:plc-9001 .", "check:unknown-property"),  # a class as a property
+        ("tgd:org-9001 a tg:heldIn .", "check:unknown-class"),  # a property as a class
+    ],
+)
+def test_curation_rules_fire(triples: str, check: str | None) -> None:
+    shapes = {s for s, _ in _curation(triples) if s.startswith("check:")}
+    assert shapes == ({check} if check else set()), _curation(triples)
+
+
+def test_curation_checks_follow_the_ontology_at_run_time() -> None:
+    """A property the ontology gains is checked at once, with no code or shape written for it."""
+    data = "tgd:evt-9001 tg:testSponsor tgd:plc-9001 ."
+    assert ("check:unknown-property", "tgd:evt-9001") in _curation(data)
+    onto = _ontology_plus("tg:testSponsor a owl:ObjectProperty ; rdfs:domain tg:Event ; "
+                          "rdfs:range tg:Organisation .")
+    assert _curation(data, onto) == [("check:range", "tgd:evt-9001")]
+    assert _curation("tgd:evt-9001 tg:testSponsor tgd:org-9001 .", onto) == []  # positive control
+    # A range given as a union of classes.
+    union = _ontology_plus("tg:testSponsor a owl:ObjectProperty ; rdfs:range "
+                           "[ a owl:Class ; owl:unionOf ( tg:Organisation tg:Place ) ] .")
+    assert _curation(data, union) == []
+    assert _curation("tgd:evt-9001 tg:testSponsor tgd:evt-9001 .", union) == [("check:range", "tgd:evt-9001")]
+
+
+def test_derived_annotation_marks_and_exempts() -> None:
+    """``tg:derived true`` adds a property (and its inverse) to the refused ones; ``false`` exempts one."""
+    partner = "tgd:org-9001 tg:partnerOf tgd:org-9001 ."
+    assert _curation(partner) == []
+    marked = _ontology_plus("tg:derived a owl:AnnotationProperty . tg:partnerOf tg:derived true . "
+                            "tg:runs tg:derived true .")
+    assert _curation(partner, marked) == [("check:derived", "tgd:org-9001")]
+    fac = ('tgd:fac-9001 a tg:Facility ; skos:prefLabel "Test facility"@en ; tg:runBy tgd:org-9001 .')
+    assert ("check:derived", "tgd:fac-9001") in _curation(fac, marked)  # the inverse of tg:runs
+    active = "tgd:org-9001 tg:activeIn tgd:plc-9001 ."
+    assert _curation(active) == [("check:derived", "tgd:org-9001")]
+    exempt = _ontology_plus("tg:derived a owl:AnnotationProperty . tg:activeIn tg:derived false .")
+    assert _curation(active, exempt) == []
+
+
+def test_derived_message_writes_the_engagement() -> None:
+    graph = rdflib.Graph().parse(data=_CURATION_BASE + "tgd:org-9001 tg:funds tgd:prg-0002 .", format="turtle")
+    (v,) = [v for v in validate_shacl(graph).violations if v.shape == "check:derived"]
+    assert v.path == "tg:funds" and v.value == "tgd:prg-0002"
+    for words in ("?engagement a tg:Engagement", "tg:engagedOrganisation tgd:org-9001",
+                  "tg:engagedProgramme tgd:prg-0002", "tg:engagementRole tg:FundingRole",
+                  "also needs", "prov:wasDerivedFrom"):
+        assert words in v.message, v.message
+
+
+def test_shape_report_wins_over_generated_duplicate() -> None:
+    """A place as an engagement's organisation: the hand-written shape and the range check both see it;
+    one message remains, the shape's, and nested sh:node details are not listed on their own."""
+    eng = ('@prefix prov: <http://www.w3.org/ns/prov#> . '
+           'tgd:eng-9001 a tg:Engagement ; skos:prefLabel "Test engagement"@en ; tg:engagedOrganisation '
+           'tgd:plc-9001 ; tg:engagedProgramme tgd:prg-9001 ; tg:engagementRole tg:FundingRole ; '
+           'prov:wasDerivedFrom tgd:src-9001 . '
+           'tgd:prg-9001 a tg:Project ; skos:prefLabel "Test project"@en . '
+           'tgd:src-9001 a tg:SourceDocument ; skos:prefLabel "Test source"@en . ')
+    found = _curation(eng)
+    on_eng = [s for s, node in found if node == "tgd:eng-9001"]
+    assert on_eng == ["tgsh:Engagement-organisationType"], found
+    assert not [s for s, node in found if node == "tgd:plc-9001"], found
+
+
+def test_root_cause_wins_over_the_shape() -> None:
+    """An undefined organiser: the report names the undefined id, not "must be an organisation"."""
+    found = _curation("tgd:evt-9001 tg:organisedBy tgd:org-9999 .")
+    assert found == [("check:undefined-id", "tgd:evt-9001")], found
+    # Positive control: a defined place as organiser is the shape's to report.
+    assert _curation("tgd:evt-9001 tg:organisedBy tgd:plc-9001 .") == [
+        ("tgsh:OrganisedBy-organiserType", "tgd:evt-9001")]
+    assert _curation("tgd:plc-9001 tg:organises tgd:evt-9001 .") == [("tgsh:OrganiserShape", "tgd:plc-9001")]
+
+
+def test_locations_follow_prefixes_lists_strings_and_comments(tmp_path: Path) -> None:
+    """The locator reads the file as Turtle: other prefix names, object lists over several lines,
+    the term inside a string or a comment (not a mention), nested blank nodes, SPARQL-style PREFIX."""
+    text = (
+        "PREFIX t: <https://w3id.org/tipgraph/ontology#>\n"            # 1
+        "@prefix d: <https://w3id.org/tipgraph/id/> .\n"                # 2
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"      # 3
+        "# d:evt-9001 t:organisedBy d:plc-9001 in a comment\n"          # 4
+        "d:g { d:evt-9001 a t:Meeting ;\n"                              # 5
+        '    skos:prefLabel """Test meeting,\n'                         # 6
+        '    t:organisedBy d:plc-9001 in a string"""@en ;\n'            # 7
+        "    t:startDate \"2024-10-11\"^^<http://www.w3.org/2001/XMLSchema#date> ;\n"  # 8
+        '    t:discusses [ a t:Report ; skos:prefLabel "Test report"@en ] ;\n'  # 9
+        "    t:heldIn d:plc-9001 ,\n"                                   # 10
+        "        d:org-9001 . }\n"                                      # 11
+        "d:plc-9001 a t:City ; skos:prefLabel \"Test City\"@en .\n"     # 12
+        "d:org-9001 a t:Committee ; skos:prefLabel \"Test committee\"@en .\n"  # 13
+    )
+    path = tmp_path / "odd.trig"
+    path.write_text(text, encoding="utf-8")
+    ds = rdflib.Dataset()
+    ds.parse(path, format="trig")
+    report = validate_shacl(ds, sources=[path])
+    where = {(v.path, v.value): v.location for v in report.violations}
+    assert where[("tg:heldIn", "tgd:org-9001")] == f"{path}:11", report.text()  # held in an organisation
+    assert len(report.violations) == 1, report.text()
+    assert f"{path}:11: [Violation]" in report.text()
+    # Without sources, no locations and the same problems.
+    bare = validate_shacl(ds)
+    assert [v.location for v in bare.violations] == [None] * len(report.violations)
+    assert [(v.shape, v.value) for v in bare.violations] == [(v.shape, v.value) for v in report.violations]
+
+
+def test_locator_never_fails_on_what_it_cannot_read(tmp_path: Path) -> None:
+    from tipgraph.validate.locate import SourceIndex
+
+    odd = tmp_path / "odd.ttl"
+    odd.write_text("@prefix : <urn:x#> . :a :b ( :c [ :d :e ] ) ; :f 1.5e3 , true , -2 .\n"
+                   "<urn:y> <urn:p> ~~~ not turtle\n", encoding="utf-8")
+    missing = tmp_path / "missing.ttl"
+    index = SourceIndex([odd, missing])
+    assert index.locate(URIRef("urn:x#a"), URIRef("urn:x#f")) == []  # the odd file gives no locations
+    good = tmp_path / "good.ttl"
+    good.write_text("@prefix : <urn:x#> .\n:a :b ( :c [ :d :e ] ) ;\n  :f 1.5e3 , true , -2 .\n", encoding="utf-8")
+    index = SourceIndex([odd, missing, good])
+    assert index.locate(URIRef("urn:x#a"), URIRef("urn:x#f"), rdflib.Literal(True)) == [f"{good}:3"]
+    assert index.locate(URIRef("urn:x#a"), URIRef("urn:x#f")) == [f"{good}:3"]
+    assert index.locate(URIRef("urn:x#a"), URIRef("urn:x#zz")) == [f"{good}:2"]  # falls back to the subject
+    assert index.locate(URIRef("urn:x#e")) == [f"{good}:2"]  # mentioned as an object only
+    assert index.locate(rdflib.BNode()) == []

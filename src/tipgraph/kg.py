@@ -34,7 +34,7 @@ from .query import (
     resolve_entity,
     run_query,
 )
-from .resources import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from .resources import INFERRED_GRAPH, ONTOLOGY_GRAPH, data_files
 from .sparql import DEFAULT_MAX_ROWS, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, Limits
 from .store import Quad, Store, open_store
 from .store.terms import iri_ref, ntriples
@@ -176,6 +176,8 @@ class KnowledgeGraph:
     def __init__(self, store: Store, *, limits: Limits | None = None) -> None:
         self.store = store
         self.limits = limits or Limits()
+        #: The files the data was read from (validation names file:line in them).
+        self.sources: list[Path] = []
 
     # --- basics --------------------------------------------------------------
     @property
@@ -234,6 +236,8 @@ class KnowledgeGraph:
                            len(incoming) - len(new), [], None, dry_run)
         if not new:
             return report
+        known = list(self.sources)
+        self.sources = known + files  # validation names file:line in these
         try:
             with self.store.writing():  # data and inferences land together, or not at all
                 self.store.add(new)
@@ -248,6 +252,7 @@ class KnowledgeGraph:
                 except BaseException:
                     for g in touched:  # in memory too: the store holds exactly what it held before
                         self.store.replace_graph(g, ntriples(q[:3] for q in before[g]))
+                    self.sources = known
                     raise
         except _UndoError:
             if dry_run or report.validation is None:
@@ -364,7 +369,7 @@ class KnowledgeGraph:
         from .validate import check_consistency, validate_shacl
 
         data = self.asserted_graph()
-        shacl = validate_shacl(data, ontology=self.ontology_graph())
+        shacl = validate_shacl(data, ontology=self.ontology_graph(), sources=self.sources)
         consistency = check_consistency(data, timeout=owl_timeout) if owl else None
         return ValidationResult(shacl, consistency)
 
@@ -490,8 +495,10 @@ def load(data: Iterable[str | Path] | None = None, *, backend: str = "oxigraph",
     if path is not None and backend != "oxigraph":
         raise BadInputError(f"the {backend} backend cannot persist to a directory; use the oxigraph backend")
     store = open_store(f"oxigraph:{path}" if path is not None else f"{backend}:")
-    _load.load_default(store, data=data)
+    files = [Path(p) for p in data] if data is not None else data_files()
+    _load.load_default(store, data=files)
     kg = KnowledgeGraph(store, limits=limits)
+    kg.sources = files
     if reason:
         kg.reason()
     return kg
@@ -528,9 +535,11 @@ def build(path: str | Path | None = None, *, data: Iterable[str | Path] | None =
         check_target(target)
     store = open_store(f"{backend}:")
     t = time.perf_counter()
-    _load.load_default(store, data=data)
+    files = [Path(p) for p in data] if data is not None else data_files()
+    _load.load_default(store, data=files)
     timings["load"] = time.perf_counter() - t
     kg = KnowledgeGraph(store)
+    kg.sources = files
     result = None
     if validate:
         t = time.perf_counter()

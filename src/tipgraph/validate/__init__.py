@@ -1,4 +1,5 @@
-"""Check the data: SHACL shapes (pySHACL) and OWL consistency (HermiT through owlready2).
+"""Check the data: SHACL shapes (pySHACL), curation checks generated from the ontology, and
+OWL consistency (HermiT through owlready2).
 
 Both checks return a report object and never print; each report has a ``text()`` method
 that renders it for people. Neither ever follows ``owl:imports``; the reports list the
@@ -12,6 +13,10 @@ imports they skipped.
 The modules, one job each:
 
 * :mod:`~tipgraph.validate.shacl`: :func:`validate_shacl`, :class:`ShaclReport`, :class:`Violation`;
+* :mod:`~tipgraph.validate.curation`: curators' mistakes (unknown ``tg:`` names, wrong kinds,
+  derived properties stated, undefined ids), checked from the ontology, run by :func:`validate_shacl`;
+* :mod:`~tipgraph.validate.vocabulary`: what the ontology declares, read at validation time;
+* :mod:`~tipgraph.validate.locate`: ``file:line`` of a statement in the source files;
 * :mod:`~tipgraph.validate.hermit`: :func:`check_consistency`, :class:`ConsistencyReport`;
 * :mod:`~tipgraph.validate.owl_input`: the ontology plus data as HermiT gets it;
 * :mod:`~tipgraph.validate.hints`: likely causes of an inconsistency (disjoint classes);

@@ -1,5 +1,10 @@
 """SHACL: validate the data against the tipgraph shapes with pySHACL, and report readably.
 
+Beside the hand-written shapes, the checks of :mod:`tipgraph.validate.curation` run on the same
+union graph: closed vocabulary with "did you mean", kinds from the ontology's domains and ranges,
+derived properties refused, undefined ids. When the files the data came from are given
+(``sources``), every problem is located ``file:line`` (see :mod:`tipgraph.validate.locate`).
+
 The report never prints; :meth:`ShaclReport.text` renders it for people. ``owl:imports`` in
 the data, the ontology or the shapes are never loaded (see :mod:`tipgraph.validate.imports`);
 the report lists them as skipped.
@@ -12,6 +17,7 @@ the report lists them as skipped.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,9 +29,12 @@ from rdflib.term import Node
 
 from tipgraph import resources
 
+from .curation import ROOT_CAUSES, check_curation
 from .imports import find_imports, skipped_lines
+from .locate import SourceIndex
 from .names import short_name, term_text
 from .union import union_graph
+from .vocabulary import Vocabulary
 
 __all__ = ["ShaclReport", "Violation", "render_path", "validate_shacl"]
 
@@ -37,7 +46,9 @@ class Violation:
     ``focus_node`` is the IRI (or ``_:id`` of a blank node) that breaks the rule,
     ``path`` the property path written SPARQL-style with prefixes (``None`` for node-level
     rules), ``message`` what to fix, ``severity`` ``"Violation"``, ``"Warning"`` or ``"Info"``,
-    ``shape`` the prefixed name of the shape that found it, ``value`` the offending value.
+    ``shape`` the prefixed name of the shape that found it (``check:...`` for the checks generated
+    from the ontology), ``value`` the offending value, ``locations`` where the statement was
+    written (``file:line``, best first) when the source files were given.
     """
 
     focus_node: str
@@ -47,11 +58,21 @@ class Violation:
     severity: str
     shape: str | None
     value: str | None = None
+    locations: list[str] = field(default_factory=list)
 
     @property
     def focus_name(self) -> str:
         """The focus node as a prefixed name, e.g. ``tgd:prg-0002``."""
         return short_name(self.focus_node)
+
+    @property
+    def location(self) -> str | None:
+        """The first ``file:line`` of the offending statement, or None.
+
+        >>> Violation("urn:x", None, None, "fix it", "Violation", None, locations=["a.trig:3"]).location
+        'a.trig:3'
+        """
+        return self.locations[0] if self.locations else None
 
 
 @dataclass
@@ -89,12 +110,15 @@ class ShaclReport:
         blocks = [head]
         for i, v in enumerate(self.violations, 1):
             node = v.focus_name + (f' "{v.focus_label}"' if v.focus_label else "")
-            lines = [f"{i}. [{v.severity}] {node}"]
+            where = f"{v.location}: " if v.location else ""
+            lines = [f"{i}. {where}[{v.severity}] {node}"]
+            if len(v.locations) > 1:
+                lines.append(f"   also at:  {', '.join(v.locations[1:])}")
             if v.path:
                 lines.append(f"   property: {v.path}")
             if v.value is not None:
                 lines.append(f"   value:    {v.value}")
-            lines.append(f"   fix:      {v.message}")
+            lines.append("   fix:      " + v.message.replace("\n", "\n" + " " * 13))
             if v.shape:
                 lines.append(f"   shape:    {v.shape}")
             blocks.append("\n".join(lines))
@@ -177,8 +201,10 @@ def validate_shacl(
     *,
     shapes: Path | None = None,
     ontology: Graph | None = None,
+    sources: Iterable[str | Path] | None = None,
+    curation: bool = True,
 ) -> ShaclReport:
-    """Validate ``data`` against the tipgraph SHACL shapes with pySHACL.
+    """Validate ``data`` against the tipgraph SHACL shapes with pySHACL, and run the curation checks.
 
     ``data`` may be a Graph or a Dataset; a Dataset is validated as the union of all its
     graphs (pySHACL would otherwise check each named graph on its own). ``shapes`` defaults
@@ -186,6 +212,12 @@ def validate_shacl(
     ontology is not needed; when given it is passed to pySHACL as ``ont_graph`` (mixed into a
     copy of the data) so that extra subclass axioms are honoured. No inference is run, and
     ``owl:imports`` are not loaded from anywhere: the report lists them in ``skipped_imports``.
+
+    With ``curation`` (the default) the checks generated from the ontology run too (see
+    :mod:`tipgraph.validate.curation`; ``ontology`` defaults to the packaged one for them); a
+    problem a hand-written shape already reports for the same node and property is reported
+    once, by the shape. ``sources`` are the files ``data`` was read from: each problem is then
+    located there as ``file:line`` (:attr:`Violation.locations`).
 
     >>> from tipgraph.resources import data_files
     >>> ds = Dataset()
@@ -201,6 +233,17 @@ def validate_shacl(
 
     started = time.perf_counter()
     graph = union_graph(data)
+    # Before pySHACL: with a Dataset it may mix the ontology into our union copy.
+    findings = check_curation(graph, Vocabulary.from_ontology(ontology), shapes_graph) if curation else []
+    labels: dict[Node, str | None] = {}
+
+    def label(node: Node | None) -> str | None:
+        if node is None:
+            return None
+        if node not in labels:
+            labels[node] = _label(graph, node)
+        return labels[node]
+
     conforms, results, _text = pyshacl.validate(
         graph,
         shacl_graph=shapes_graph,
@@ -214,8 +257,10 @@ def validate_shacl(
         allow_infos=False,
     )
     lookup = [results, shapes_graph]
-    violations: list[Violation] = []
+    found: list[tuple[Violation, Node | None, Node | None, Node | None]] = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
+        if (None, SH.detail, result) in results:
+            continue  # why a nested sh:node failed: its parent result already reports it, with its message
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         severity = results.value(result, SH.resultSeverity)
@@ -228,19 +273,60 @@ def validate_shacl(
         shape_name = short_name(str(shape)) if isinstance(shape, URIRef) else None
         if shape_name and isinstance(constraint, URIRef):  # e.g. a SPARQL constraint of a node shape
             shape_name += f" ({short_name(str(constraint))})"
-        violations.append(Violation(
-            focus_node=str(focus) if not isinstance(focus, BNode) else f"_:{focus}",
-            focus_label=_label(graph, focus) if focus is not None else None,
+        found.append((Violation(
+            focus_node=_node_key(focus),
+            focus_label=label(focus),
             path=render_path(path, lookup) if path is not None else None,
             message=(english or messages or ["(the shape gives no message)"])[0],
             severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
             shape=shape_name,
             value=term_text(value) if value is not None else None,
-        ))
-    violations.sort(key=lambda v: (v.focus_node, v.path or "", v.message, v.value or ""))
+        ), focus, path if isinstance(path, URIRef) else None, value))
+    # One report per node and property. A hand-written shape's message wins over a generated one,
+    # except where the generated check names the cause (a misspelt name, an id defined nowhere)
+    # that made the shape fail.
+    causes = {(_node_key(f.focus), _path_text(f.path)) for f in findings if f.check in ROOT_CAUSES}
+    found = [t for t in found if (t[0].focus_node, t[0].path) not in causes]
+    by_shapes = {(v.focus_node, v.path) for v, *_ in found}
+    for f in findings:
+        path_text = _path_text(f.path)
+        if f.check not in ROOT_CAUSES and (_node_key(f.focus), path_text) in by_shapes:
+            continue
+        found.append((Violation(
+            focus_node=_node_key(f.focus),
+            focus_label=label(f.focus),
+            path=path_text,
+            message=f.message,
+            severity="Violation",
+            shape=f.check,
+            value=term_text(f.value) if f.value is not None else None,
+        ), f.focus, f.path, f.value))
+    if sources is not None and found:
+        index = SourceIndex(sources)
+        for v, focus, path, value in found:
+            v.locations = index.locate(focus, path, value)
+    violations = [v for v, *_ in found]
+    violations.sort(key=_order)
     return ShaclReport(
-        conforms=bool(conforms),
+        conforms=bool(conforms) and not findings,
         violations=violations,
         seconds=time.perf_counter() - started,
         skipped_imports=find_imports(graph, ontology, shapes_graph),
     )
+
+
+def _path_text(path: Node | None) -> str | None:
+    return short_name(str(path)) if path is not None else None
+
+
+def _node_key(node: Node | None) -> str:
+    return f"_:{node}" if isinstance(node, BNode) else str(node)
+
+
+def _order(v: Violation) -> tuple[str, int, str, str, str, str]:
+    """File order for located problems (then the rest), and a stable order within."""
+    file, line = "\uffff", 0
+    if v.location:
+        head, _, tail = v.location.rpartition(":")
+        file, line = (head, int(tail)) if tail.isdigit() else (v.location, 0)
+    return (file, line, v.focus_node, v.path or "", v.message, v.value or "")
