@@ -566,7 +566,8 @@ class _Landscape:
         graph = "tgd:graph-" + src.split(":", 1)[1]
         b = self.sources_block
         b.add(src, ("a", [kind, "prov:Entity"]), ("skos:prefLabel", en(label)),
-              ("dcterms:issued", date(issued) if issued else None), ("tg:publishedBy", publisher),
+              ("tg:sourceUrl", f'"https://example.org/tipgraph-synthetic/{src.split(":", 1)[1]}"^^xsd:anyURI'),
+              ("dcterms:issued", date(issued or _dt.date(2024, 1, 1))), ("tg:publishedBy", publisher),
               ("tg:appliesTo", applies_to), ("dcterms:isPartOf", part_of))
         b.add(graph, ("a", ["prov:Bundle", "prov:Entity"]), ("skos:prefLabel", en("facts from " + label)),
               ("prov:wasDerivedFrom", src))

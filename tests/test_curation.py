@@ -117,3 +117,15 @@ def test_a_non_conforming_release_is_refused_and_changes_nothing(store: Path, tm
     good = _release(tmp_path / "good", run_cli, women=15)
     assert run_cli("add", str(good), "--store", str(store)).returncode == 0
     assert _snapshot(store) != before
+
+
+@pytest.mark.parametrize("drop", ["tg:sourceUrl", "dcterms:issued"])
+def test_a_source_without_url_or_date_is_refused(store: Path, tmp_path: Path, run_cli, drop: str) -> None:
+    release = _release(tmp_path, run_cli)
+    lines = release.read_text(encoding="utf-8").splitlines(keepends=True)
+    release.write_text("".join(line for line in lines if not line.strip().startswith(drop)), encoding="utf-8")
+    before = _snapshot(store)
+    out = run_cli("add", str(release), "--store", str(store))
+    assert out.returncode == 3, out.stdout + out.stderr
+    assert drop in out.stderr and "catalogue entry" in out.stderr and release.name in out.stderr, out.stderr
+    assert _snapshot(store) == before

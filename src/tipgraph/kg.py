@@ -23,10 +23,12 @@ from . import reason as _reason
 from .errors import BadInputError, NotConformingError
 from .export import format_for, serialise
 from .files import atomic_write
-from .namespace import shorten
+from .namespace import TG, shorten
 from .query import (
     NamedQuery,
+    Param,
     QueryResult,
+    convert_param,
     bind_named,
     expand,
     get_named_query,
@@ -439,8 +441,14 @@ class KnowledgeGraph:
         from .maps import make_map
         from .network import project, resolve_place
 
+        kinds = {"country": Param("country", "entity", None, TG.Place),
+                 "programme": Param("programme", "entity", None, TG.Programme)}
+
         def resolve(view: str, name: str) -> str:
-            return resolve_place(self.store, name) if view == "country" else str(resolve_entity(self.store, name))
+            iri = resolve_place(self.store, name) if view == "country" else str(resolve_entity(self.store, name))
+            if view in kinds:  # a country view of an organisation is refused, saying what it is
+                convert_param(self.store, kinds[view], URIRef(iri))
+            return iri
 
         G = project(self.store, relations=relations, collapse_engagements=collapse_engagements,
                     include_inferred=include_inferred)

@@ -317,11 +317,11 @@ def convert_param(store: Store, param: Param, value: Any) -> Node:
     ...
     tipgraph.errors.BadInputError: parameter country: UNODC (tgd:org-0001) is an intergovernmental ...
     """
-    if isinstance(value, (URIRef, Literal, BNode)):
+    if isinstance(value, (Literal, BNode)) or (isinstance(value, URIRef) and param.kind != "entity"):
         return value
     text = str(value)
     if param.kind == "entity":
-        iri = resolve_entity(store, text)
+        iri = value if isinstance(value, URIRef) else resolve_entity(store, text)
         if param.cls is not None and not execute_bound(store, _IS_A, {"entity": iri, "cls": param.cls}, 1).boolean:
             wanted = _a(_class_label(store, param.cls))
             raise BadInputError(f"parameter {param.name}: {_describe(store, iri)}, not {wanted}; "
