@@ -168,6 +168,8 @@ def _limit_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--max-rows", type=count(minimum=0), default=10_000, metavar="N",
                    help="return at most N rows and say so when capped, a whole number "
                         "(default 10000; 0 = no cap)")
+    g.add_argument("--memory", type=count(minimum=0), default=2048, metavar="MIB",
+                   help="memory a query may take beyond the store it reads, in MiB (default 2048; 0 = no cap)")
     g.add_argument("--allow-network", action="store_true",
                    help="allow SERVICE and FROM, which make the engine fetch from the web or the file system")
 
@@ -178,7 +180,8 @@ def _open(args: argparse.Namespace) -> Any:
     timeout = getattr(args, "timeout", 10.0)
     max_rows = getattr(args, "max_rows", 10_000)
     kw: dict[str, Any] = {"timeout": timeout or None, "max_rows": max_rows or None,
-              "allow_network": getattr(args, "allow_network", False)}
+                          "allow_network": getattr(args, "allow_network", False),
+                          "memory_mb": getattr(args, "memory", 2048) or None}
     if args.store is not None:
         if not _is_dir(args.store):
             raise BadInputError("no store here; create it with 'tipgraph build --store DIR'", path=str(args.store))

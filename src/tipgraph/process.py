@@ -332,6 +332,10 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: 
     die_with_parent()
     try:
         limit_memory(memory_mb)  # first: it reads /proc, which the confinement then closes
+        if memory_mb:  # an engine that runs out aborts with a message of its own: the parent says why
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 2)
+            os.close(devnull)
         if confine is not None:
             confine_worker(roots=confine)
         result = fn(*args)

@@ -1,0 +1,71 @@
+"""Query workers: a memory limit that ends in a clear refusal, and no worker outlives its command."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+# Sorting the cross product of the seed with itself needs a few hundred MiB and some seconds.
+HUNGRY = ("SELECT ?a ?d ?x WHERE { ?a ?b ?c . ?d ?e ?f . BIND(CONCAT(STR(?c), STR(?f), STR(?a)) AS ?x) } "
+          "ORDER BY ?x")
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+def _cli(*args: str, **kw: object) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "tipgraph.cli", *args], cwd=REPO, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw)  # type: ignore[call-overload]
+
+
+def test_a_query_over_its_memory_limit_is_refused_clearly() -> None:
+    out = _cli("query", "-e", HUNGRY, "--memory", "64", "--timeout", "60", "--max-rows", "1")
+    stdout, stderr = out.communicate(timeout=120)
+    assert out.returncode == 5, stderr
+    assert "memory limit of 64 MiB" in stderr and "--memory" in stderr
+    assert "Traceback" not in stderr and "backtrace" not in stderr, stderr
+    # Positive control: with room to work the same query answers.
+    ok = _cli("query", "-e", HUNGRY, "--memory", "0", "--timeout", "60", "--max-rows", "1", "-f", "csv")
+    stdout, stderr = ok.communicate(timeout=120)
+    assert ok.returncode == 0, stderr
+    assert stdout.startswith("a,d,x")
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(x) for x in text.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
+def test_a_worker_dies_with_its_command(sig: signal.Signals) -> None:
+    cli = _cli("query", "-e", SLOW, "--timeout", "120")
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while time.monotonic() < deadline and not workers:
+        workers = [c for c in _children(cli.pid) if _alive(c)]
+        time.sleep(0.05)
+    assert workers, "positive control: the command started a query worker"
+    time.sleep(0.3)
+    assert all(_alive(w) for w in workers), "the worker was running before the kill"
+    os.kill(cli.pid, sig)
+    cli.communicate(timeout=30)
+    gone_by = time.monotonic() + 10
+    while time.monotonic() < gone_by and any(_alive(w) for w in workers):
+        time.sleep(0.05)
+    assert not any(_alive(w) for w in workers), f"worker {workers} outlived its command after {sig.name}"
