@@ -35,6 +35,7 @@ GOOD = """\
 tgd:graph-sources {
     tgd:src-9101 a tg:PressRelease , prov:Entity ;
         skos:prefLabel "Test release: training on victim identification, Islamabad, March 2025"@en ;
+        tg:sourceUrl "https://example.org/tipgraph/test-release-9101"^^xsd:anyURI ;
         dcterms:issued "2025-03-05"^^xsd:date ;
         tg:publishedBy tgd:org-0001 .
     tgd:graph-src-9101 a prov:Bundle , prov:Entity ;

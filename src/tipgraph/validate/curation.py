@@ -21,7 +21,7 @@ generated shapes on a large graph). Each finding names the check that made it:
 >>> g = Graph().parse(data='''
 ...     @prefix tg: <https://w3id.org/tipgraph/ontology#> .
 ...     <https://w3id.org/tipgraph/id/evt-9001> a tg:Event ; tg:organizedBy <urn:x> .''', format="turtle")
->>> [(f.check, f.message.split("? ")[0]) for f in check_curation(g, Vocabulary.from_ontology())]
+>>> [(f.check, f.message.split("?")[0]) for f in check_curation(g, Vocabulary.from_ontology())]
 [('check:unknown-property', 'tg:organizedBy is not a property of the tipgraph ontology: did you mean tg:organisedBy')]
 """
 
