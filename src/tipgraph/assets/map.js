@@ -32,7 +32,36 @@
     return node;
   }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-  function sourceNames(list) { return (list || []).map(function (i) { return data.sources[i]; }); }
+  function sourceInfo(i) { return (data.sourceInfo || [])[i] || {}; }
+  function sourceNames(list) {
+    return (list || []).map(function (i) {
+      var d = sourceInfo(i).d;
+      return data.sources[i] + (d ? " (" + d + ")" : "");
+    });
+  }
+  function safeUrl(u) { return typeof u === "string" && /^https?:\/\/[^\s"'<>\\]+$/i.test(u) ? u : null; }
+  function sourceField(parent, list) {
+    if (!list || !list.length) return;
+    var box = el("div", "tg-field");
+    box.appendChild(el("div", "tg-field-name", "Sources"));
+    var ul = el("ul", "tg-list");
+    list.forEach(function (i) {
+      var li = el("li"), info = sourceInfo(i), url = safeUrl(info.u);
+      if (url) {
+        var a = el("a", "tg-source", data.sources[i]);
+        a.href = url;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        li.appendChild(a);
+      } else {
+        li.appendChild(document.createTextNode(data.sources[i]));
+      }
+      if (info.d) li.appendChild(el("span", "tg-source-date", " " + info.d));
+      ul.appendChild(li);
+    });
+    box.appendChild(ul);
+    parent.appendChild(box);
+  }
   function relName(e) { return data.relations[e.r]; }
   function nodeLabel(id) { return byId[id] ? byId[id].l : id; }
 
@@ -283,7 +312,7 @@
     details.appendChild(badge);
     field(details, "Also known as", n.a);
     field(details, "Role", n.r);
-    field(details, "Sources", sourceNames(n.src));
+    sourceField(details, n.src);
     field(details, "Identifier", n.q, true);
     field(details, "IRI", n.i, true);
     var links = (adjacency[id] || []).slice().sort(function (a, b) {

@@ -29,6 +29,8 @@ PHYSICS_LIMIT = 300
 PHYSICS_SEED_FROM = 100
 #: Maps with more edges than this draw edge labels only in tooltips.
 EDGE_LABEL_LIMIT = 2_000
+#: Source links on a map: http and https only, nothing that could run script or open a local file.
+SAFE_URL = re.compile(r"^https?://[^\s\"'<>\\]+$", re.IGNORECASE)
 
 #: Colour (Okabe-Ito palette, safe for colour-blind readers), shape and legend name per group.
 GROUP_STYLES: dict[str, dict[str, str]] = {
@@ -82,8 +84,17 @@ def payload(G: nx.Graph, *, title: str, subtitle: str | None, layout: str) -> di
         degree[u] += 1
         degree[v] += 1
     sources: dict[str, int] = {}
+    source_info: dict[str, dict[str, str]] = {}
 
-    def src_ids(values: Any) -> list[int]:
+    def src_ids(values: Any, d: dict[str, Any] | None = None) -> list[int]:
+        urls, dates = (d or {}).get("source_urls") or [], (d or {}).get("source_dates") or []
+        for i, s in enumerate(values or []):
+            info = source_info.setdefault(str(s), {})
+            url = str(urls[i]) if i < len(urls) and urls[i] else ""
+            if url and SAFE_URL.match(url):  # only http(s) links reach the page
+                info.setdefault("u", url)
+            if i < len(dates) and dates[i]:
+                info.setdefault("d", str(dates[i]))
         return [sources.setdefault(str(s), len(sources)) for s in values or []]
 
     # Physics settles a small map from scratch; a mid-sized one starts from the Python
@@ -107,7 +118,7 @@ def payload(G: nx.Graph, *, title: str, subtitle: str | None, layout: str) -> di
             if value:
                 item[short] = [str(x) for x in value] if isinstance(value, (list, tuple)) else str(value)
         if d.get("sources"):
-            item["src"] = src_ids(d["sources"])
+            item["src"] = src_ids(d["sources"], d)
         if v in pos:
             item["x"], item["y"] = pos[v]
         if v in focus:
@@ -124,7 +135,7 @@ def payload(G: nx.Graph, *, title: str, subtitle: str | None, layout: str) -> di
         if d.get("inferred"):
             item["inf"] = 1
         if d.get("sources"):
-            item["src"] = src_ids(d["sources"])
+            item["src"] = src_ids(d["sources"], d)
         for attr, short in (("countries", "co"), ("broader_focus", "bf"), ("role", "ro")):
             if d.get(attr):
                 value = d[attr]
@@ -143,5 +154,6 @@ def payload(G: nx.Graph, *, title: str, subtitle: str | None, layout: str) -> di
         "groups": styles, "groupOrder": [g for g in GROUP_STYLES if g in groups_used],
         "groupCounts": dict(groups_used),
         "relations": list(relations), "sources": list(sources),
+        "sourceInfo": [source_info.get(s, {}) for s in sources],
         "nodes": nodes, "edges": edges,
     }
