@@ -54,7 +54,7 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
 def test_a_worker_dies_with_its_command(sig: signal.Signals) -> None:
-    cli = _cli("query", "-e", SLOW, "--timeout", "120")
+    cli = _cli("query", "-e", SLOW, "--timeout", "120", "--memory", "0")  # runs until killed
     deadline = time.monotonic() + 60
     workers: list[int] = []
     while time.monotonic() < deadline and not workers:
