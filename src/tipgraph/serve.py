@@ -143,6 +143,13 @@ def start_oxigraph(directory: str | Path, *, host: str = "127.0.0.1", port: int 
     """
     if port == 0:
         port = free_port(host)
+    else:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            try:
+                probe.bind((host, port))
+            except OSError as exc:
+                raise BadInputError(f"the Oxigraph server did not start on {host}:{port}: {exc.strerror or exc} "
+                                    "(choose another --port)") from None
     folder = Path(directory)
     log = (scratch or folder.parent) / f"oxigraph-{port}.log"
     cmd = [oxigraph_command(), "serve-read-only" if read_only else "serve", "--location", str(folder),
@@ -164,7 +171,8 @@ def start_oxigraph(directory: str | Path, *, host: str = "127.0.0.1", port: int 
             raise BadInputError(f"the Oxigraph server did not start on {host}:{port}: {said or 'no message'}")
         try:
             with socket.create_connection((host, port), timeout=0.5):
-                break
+                if proc.poll() is None:
+                    break
         except OSError:
             if time.monotonic() > deadline:
                 server.stop()

@@ -143,7 +143,10 @@ def values_block(bindings: Mapping[str, Node]) -> str:
             raise BadInputError(f"not a variable name: {name!r}")
         names.append(f"?{name}")
         if isinstance(value, URIRef):
-            values.append(iri_ref(str(value)))
+            try:
+                values.append(iri_ref(str(value)))
+            except ValueError as exc:
+                raise BadInputError(f"cannot bind ?{name}: {exc}") from None
         elif isinstance(value, Literal):
             values.append(value.n3())
         else:
