@@ -187,8 +187,9 @@ def remote(request: pytest.FixtureRequest) -> tipgraph.KnowledgeGraph:
 
 
 @pytest.fixture(scope="module")
-def all_backends(embedded: tipgraph.KnowledgeGraph, remote: tipgraph.KnowledgeGraph) -> dict[str, tipgraph.KnowledgeGraph]:
-    return {"oxigraph": embedded, f"sparql ({remote.store.location})": remote}
+def all_backends(embedded: tipgraph.KnowledgeGraph, served: Server) -> dict[str, tipgraph.KnowledgeGraph]:
+    """The embedded store beside the served one (Virtuoso's deviations are tested apart, below)."""
+    return {"oxigraph": embedded, "sparql": tipgraph.KnowledgeGraph(served.store())}
 
 
 # ---------------------------------------------------------------------------
@@ -198,8 +199,26 @@ def _canonical(res: tipgraph.QueryResult) -> list[tuple[str, ...]]:
     return sorted(tuple(x.n3() if x is not None else "UNBOUND" for x in row) for row in res.rows)
 
 
+#: Where Virtuoso 7.2.5 departs from SPARQL 1.1 on a named question (measured). Each is a strict
+#: expected failure: the day Virtuoso answers like the embedded store, the test says so.
+VIRTUOSO_DEVIATIONS = {
+    "events-in-country": "integer / integer is an integer in Virtuoso (17), an xsd:decimal in SPARQL 1.1 (17.6)",
+    "facilities": "a boolean expression comes back as the integer 1, not true",
+}
+#: Named questions Virtuoso cannot be asked at all in a shared session.
+VIRTUOSO_HANGS = {
+    "documents-discussed": "Virtuoso 7.2.5 stops answering every request (even ASK {}) after a group holding both "
+                           "a VALUES table and BIND(EXISTS {...}); MaxQueryExecutionTime does not end it (measured)",
+}
+
+
 @pytest.mark.parametrize("name", sorted(named_queries()))
-def test_every_named_question_answers_the_same_over_the_protocol(embedded, remote, name: str) -> None:
+def test_every_named_question_answers_the_same_over_the_protocol(request, embedded, remote, name: str) -> None:
+    if request.node.callspec.params["remote"] == "virtuoso":
+        if name in VIRTUOSO_HANGS:
+            pytest.skip(VIRTUOSO_HANGS[name])
+        if name in VIRTUOSO_DEVIATIONS:
+            request.applymarker(pytest.mark.xfail(reason=VIRTUOSO_DEVIATIONS[name], strict=True))
     here, there = embedded.query(name), remote.query(name)
     assert len(here) > 0, f"{name} answers nothing on the embedded store"
     assert there.vars == here.vars
@@ -364,11 +383,13 @@ def test_virtuoso_row_cap_is_refused_or_paged(virtuoso: Virtuoso) -> None:
     assert big not in store.graphs()
 
 
-def test_virtuoso_timeouts_are_errors(virtuoso: Virtuoso) -> None:
+def test_virtuoso_expensive_queries_are_errors_not_results(virtuoso: Virtuoso) -> None:
     store = open_store(virtuoso.location())
+    # Refused up front by the cost estimate (HTTP 500), or stopped at MaxQueryExecutionTime.
     with pytest.raises((QueryTimeoutError, QueryRefusedError)):
-        store.execute("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . FILTER(STR(?c) != STR(?f)) }",
+        store.execute("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i FILTER(STR(?c) != STR(?i)) }",
                       {}, None)
+    assert store.execute("ASK { ?s ?p ?o }", {}, None).boolean is True  # the server still answers
 
 
 def test_virtuoso_own_graphs_stay_out_of_the_store(virtuoso: Virtuoso) -> None:

@@ -35,9 +35,7 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import re
-import threading
 import time
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -257,7 +255,6 @@ class SparqlStore(Store):
         #: The client gives the server a little longer than its own limit, then gives up.
         self.deadline = self.server_timeout + max(1.0, 0.1 * self.server_timeout)
         self._prefixes = tuple(opts.get("graphs", []))
-        self._local = threading.local()  # one keep-alive connection per thread
 
     @property
     def location(self) -> str:
@@ -267,75 +264,49 @@ class SparqlStore(Store):
         return f"SparqlStore({self._location!r})"
 
     # --- HTTP -----------------------------------------------------------------
-    def _connection(self, fresh: bool) -> tuple[http.client.HTTPConnection, bool]:
-        """A keep-alive connection of this process (a forked worker never shares its parent's)."""
-        pid = os.getpid()
-        held: tuple[int, http.client.HTTPConnection] | None = getattr(self._local, "conn", None)
-        if held is not None and (fresh or held[0] != pid):
-            self._drop_connection()
-            held = None
-        if held is not None:
-            return held[1], True
-        cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
-        conn = cls(self._host, self._port, timeout=self.deadline)
-        self._local.conn = (pid, conn)
-        return conn, False
+    def _http(self, method: str, url: str, *, body: bytes | None = None,
+              headers: Mapping[str, str] | None = None) -> _Answer:
+        """One request on a connection of its own; the whole answer read before the deadline, or an error.
 
-    def _drop_connection(self) -> None:
-        held = getattr(self._local, "conn", None)
-        if held is not None and held[0] == os.getpid():
-            held[1].close()  # a parent's connection is left alone in a forked child
-        self._local.conn = None
-
-    def _http(self, method: str, url: str, *, body: bytes | None = None, headers: Mapping[str, str] | None = None,
-              idempotent: bool = True) -> _Answer:
-        """One request; the whole answer read before the deadline, or a tipgraph error."""
+        No keep-alive: an idle kept-alive connection holds one of Virtuoso's few HTTP threads
+        (measured: it stops answering), and a forked worker must not share its parent's socket.
+        """
         parts = urllib.parse.urlsplit(url)
         target = parts.path + (f"?{parts.query}" if parts.query else "")
-        hdrs = {"User-Agent": "tipgraph", **(headers or {})}
-        for attempt in (0, 1):
-            conn, reused = self._connection(fresh=not idempotent)
-            start = time.monotonic()
-            try:
-                conn.request(method, target, body=body, headers=hdrs)
-                resp = conn.getresponse()
-                chunks, size = [], 0
-                while True:
-                    left = start + self.deadline - time.monotonic()
-                    if left <= 0:
-                        raise TimeoutError
-                    if conn.sock is not None:
-                        conn.sock.settimeout(left)
-                    chunk = resp.read1(1 << 16)
-                    if not chunk:
-                        break
-                    size += len(chunk)
-                    if size > MAX_BYTES:
-                        self._drop_connection()
-                        raise QueryRefusedError(f"the answer from {url} is larger than {MAX_BYTES >> 20} MiB; "
-                                                "narrow the query")
-                    chunks.append(chunk)
-                resp.close()  # the connection is free for the next request
-                if resp.will_close:
-                    self._drop_connection()
-                return _Answer(resp.status, resp.headers, b"".join(chunks))
-            except TipgraphError:
-                raise
-            except TimeoutError:  # socket.timeout too
-                self._drop_connection()
-                raise QueryTimeoutError(f"no complete answer from {url} within {self.deadline:g} s (the server's "
-                                        f"limit is {self.server_timeout:g} s); narrow the query or raise "
-                                        "timeout= in the store location") from None
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as exc:
-                self._drop_connection()
-                if reused and attempt == 0:
-                    continue  # the server closed an idle keep-alive connection: ask again on a new one
-                raise BadInputError(f"the SPARQL server at {url} closed the connection: {exc}") from None
-            except (http.client.HTTPException, OSError) as exc:
-                self._drop_connection()
-                raise BadInputError(f"cannot reach the SPARQL server at {url}: {exc}; is it running? "
-                                    "(start one with 'tipgraph serve')") from None
-        raise AssertionError("unreachable")
+        hdrs = {"User-Agent": "tipgraph", "Connection": "close", **(headers or {})}
+        cls = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
+        conn = cls(self._host, self._port, timeout=self.deadline)
+        start = time.monotonic()
+        try:
+            conn.request(method, target, body=body, headers=hdrs)
+            resp = conn.getresponse()
+            chunks, size = [], 0
+            while True:
+                left = start + self.deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError
+                if conn.sock is not None:
+                    conn.sock.settimeout(left)
+                chunk = resp.read1(1 << 16)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > MAX_BYTES:
+                    raise QueryRefusedError(f"the answer from {url} is larger than {MAX_BYTES >> 20} MiB; "
+                                            "narrow the query")
+                chunks.append(chunk)
+            return _Answer(resp.status, resp.headers, b"".join(chunks))
+        except TipgraphError:
+            raise
+        except TimeoutError:  # socket.timeout too
+            raise QueryTimeoutError(f"no complete answer from {url} within {self.deadline:g} s (the server's "
+                                    f"limit is {self.server_timeout:g} s); narrow the query or raise "
+                                    "timeout= in the store location") from None
+        except (http.client.HTTPException, OSError) as exc:
+            raise BadInputError(f"cannot reach the SPARQL server at {url}: {exc}; is it running? "
+                                "(start one with 'tipgraph serve')") from None
+        finally:
+            conn.close()
 
     def _check(self, ans: _Answer, url: str, *, ok_missing: bool = False, shift: int = 0) -> None:
         """Raise for every answer that is not a whole, successful one."""
@@ -466,7 +437,8 @@ class SparqlStore(Store):
         return not self._prefixes or graph.startswith(self._prefixes)
 
     def graphs(self) -> list[str]:
-        body = urllib.parse.urlencode({"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"}).encode()
+        # GROUP BY, not DISTINCT: the same answer, and Virtuoso 7 answers it 40 times faster (measured).
+        body = urllib.parse.urlencode({"query": "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"}).encode()
         ans = self._http("POST", self.query_url, body=body, headers={
             "Content-Type": "application/x-www-form-urlencoded", "Accept": _JSON})
         self._check(ans, self.query_url)
@@ -499,17 +471,32 @@ class SparqlStore(Store):
         return self._paged(graph, expected, page=len(got) or VIRTUOSO_ROW_CAP)
 
     def _paged(self, graph: str, expected: int, page: int) -> list[Triple]:
-        """Read a graph the server cut silently, in ordered pages no longer than the cut."""
+        """Read a graph the server cut silently, in parts smaller than the cut.
+
+        Parts are chosen by the leading hex digits of ``MD5(STR(?s))`` (blank subjects apart),
+        not by ``ORDER BY ... OFFSET``: Virtuoso refuses to sort past its row cap (SR353).
+        A part as long as the cut is split further.
+        """
+        ref = iri_ref(graph)
         out: list[Triple] = []
-        while len(out) < expected:
-            rows = self.execute(f"SELECT ?s ?p ?o WHERE {{ GRAPH {iri_ref(graph)} {{ ?s ?p ?o }} }} "
-                                f"ORDER BY ?s ?p ?o LIMIT {page} OFFSET {len(out)}", {}, page).rows
-            if not rows:
-                break
-            out.extend((s, p, o) for s, p, o in rows)  # type: ignore[misc]
+        todo = [f"isIRI(?s) && STRSTARTS(MD5(STR(?s)), \"{h}\")" for h in "0123456789abcdef"]
+        todo.append("isBlank(?s)")
+        while todo:
+            cond = todo.pop()
+            data = self._json(self._post_query(f"SELECT ?s ?p ?o WHERE {{ GRAPH {ref} {{ ?s ?p ?o }} FILTER({cond}) }}",
+                                               _JSON))
+            rows = data["results"]["bindings"]
+            if len(rows) >= page:
+                found = re.search(r'"([0-9a-f]*)"\)$', cond)
+                if found is None or len(found.group(1)) >= 4:
+                    break
+                head, tail = cond[: found.end(1)], cond[found.end(1):]
+                todo.extend(head + h + tail for h in "0123456789abcdef")
+                continue
+            out.extend((_json_term(r["s"]), _json_term(r["p"]), _json_term(r["o"])) for r in rows)  # type: ignore[misc]
         if len(out) != expected:
             raise BadInputError(f"the server at {self.query_url} returned {len(out)} of the {expected} triples of "
-                                f"graph {graph}, even page by page; raise its row limit")
+                                f"graph {graph}, even part by part; raise its row limit")
         return out
 
     def quads(self, graph: str | None = None) -> Iterator[Quad]:
@@ -527,7 +514,7 @@ class SparqlStore(Store):
     # --- writing ---------------------------------------------------------------
     def _update(self, text: str) -> None:
         body = urllib.parse.urlencode({"update": text}).encode()
-        ans = self._http("POST", self.update_url, body=body, idempotent=False, headers={
+        ans = self._http("POST", self.update_url, body=body, headers={
             "Content-Type": "application/x-www-form-urlencoded", "Accept": "text/plain, */*;q=0.5"})
         self._check(ans, self.update_url)
 
@@ -535,8 +522,7 @@ class SparqlStore(Store):
         assert self.store_url is not None
         url = f"{self.store_url}?{urllib.parse.urlencode({'graph': graph})}"
         headers = {"Content-Type": _NTRIPLES} if method in ("PUT", "POST") else {}
-        ans = self._http(method, url, body=ntriples if method in ("PUT", "POST") else None, headers=headers,
-                         idempotent=method != "POST")
+        ans = self._http(method, url, body=ntriples if method in ("PUT", "POST") else None, headers=headers)
         self._check(ans, url, ok_missing=method == "DELETE")
 
     def _check_graph(self, graph: str) -> str:
