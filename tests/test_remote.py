@@ -397,3 +397,62 @@ def test_virtuoso_own_graphs_stay_out_of_the_store(virtuoso: Virtuoso) -> None:
     names = {b["g"]["value"] for b in everything["results"]["bindings"]}
     assert any("openlinksw" in n for n in names), "Virtuoso's system graphs are gone: the check proves nothing"
     assert all(g.startswith("https://w3id.org/tipgraph/") for g in open_store(virtuoso.location()).graphs())
+
+
+# ---------------------------------------------------------------------------
+# The commands (tipgraph.cli_serve), run in a subprocess as a user would
+# ---------------------------------------------------------------------------
+_CLI = """
+import argparse, sys
+from tipgraph.cli_serve import add_commands
+from tipgraph.errors import TipgraphError, exit_code_for
+parser = argparse.ArgumentParser(prog="tipgraph"); sub = parser.add_subparsers(dest="command")
+def add(name, func, help, examples):
+    p = sub.add_parser(name, help=help); p.set_defaults(func=func); return p
+add_commands(sub, add)
+args = parser.parse_args(sys.argv[1:])
+try:
+    sys.exit(args.func(args))
+except TipgraphError as exc:  # as tipgraph.cli.main reports it
+    print(f"tipgraph {args.command}: error: {exc}", file=sys.stderr)
+    sys.exit(exit_code_for(exc))
+"""
+
+
+def test_serve_command_prints_the_url_and_stops_on_ctrl_c(built_store: Path) -> None:
+    import os
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", _CLI, "serve", "--store", str(built_store), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = [proc.stdout.readline() for _ in range(5)] if proc.stdout else []
+        endpoint = next(line.split()[-1] for line in lines if "SPARQL endpoint" in line)
+        location = next(line.split()[-2] for line in lines if "tipgraph query" in line)
+        assert location.startswith("sparql+http://127.0.0.1:")
+        assert open_store(location).count() > 1000
+        assert json.loads(_post(endpoint, query="ASK { ?s ?p ?o }"))["boolean"] is True
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(20) == 0
+        with pytest.raises(OSError):
+            _post(endpoint, query="ASK {}")  # the server went with the command
+    finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def test_push_command_replaces_graphs_and_prints_counts(scratch_server: Server, built_store: Path) -> None:
+    import sys
+
+    _post(scratch_server.url + "/update", update="DROP ALL")
+    for _ in range(2):  # twice: the same graphs, the same counts
+        done = subprocess.run([sys.executable, "-c", _CLI, "push", "--store", str(built_store),
+                               "--endpoint", scratch_server.url], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "https://w3id.org/tipgraph/graph/inferred" in done.stdout
+    assert scratch_server.store().count() == len(tipgraph.load(path=built_store))
+    nobody = f"http://127.0.0.1:{free_port()}"
+    done = subprocess.run([sys.executable, "-c", _CLI, "push", "--store", str(built_store), "--endpoint", nobody],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 4 and "cannot reach" in done.stderr + done.stdout
