@@ -253,6 +253,8 @@ def test_malformed_sparql_names_its_line_over_the_protocol(remote) -> None:
 # ---------------------------------------------------------------------------
 def test_serve_is_read_only_loopback_and_refuses_cross_origin(served: Server) -> None:
     assert served.url.startswith("http://127.0.0.1:")
+    store = served.store()
+    assert store.server_timeout == 5 and 5 < store.deadline < 7  # a little above the server's own limit
     with pytest.raises(QueryRefusedError, match="read-only"):
         served.store().drop_graph("https://w3id.org/tipgraph/graph/inferred")
     assert "https://w3id.org/tipgraph/graph/inferred" in served.store().graphs()
@@ -357,7 +359,7 @@ def test_a_truncated_answer_is_an_error_not_a_result(served: Server) -> None:
 
 
 def test_the_client_stops_waiting_a_little_after_the_servers_limit(served: Server) -> None:
-    store = open_store(served.location + "?timeout=1")
+    store = open_store(served.location.split("?")[0] + "?timeout=1")
     assert isinstance(store, SparqlStore) and 1 < store.deadline < 3
     started = time.monotonic()
     with pytest.raises(QueryTimeoutError):
@@ -429,7 +431,7 @@ def test_serve_command_prints_the_url_and_stops_on_ctrl_c(built_store: Path) -> 
         lines = [proc.stdout.readline() for _ in range(5)] if proc.stdout else []
         endpoint = next(line.split()[-1] for line in lines if "SPARQL endpoint" in line)
         location = next(line.split()[-2] for line in lines if "tipgraph query" in line)
-        assert location.startswith("sparql+http://127.0.0.1:")
+        assert location.startswith("sparql+http://127.0.0.1:") and location.endswith("?timeout=30")
         assert open_store(location).count() > 1000
         assert json.loads(_post(endpoint, query="ASK { ?s ?p ?o }"))["boolean"] is True
         proc.send_signal(signal.SIGINT)

@@ -88,6 +88,8 @@ class Server:
     process: subprocess.Popen[bytes]
     directory: Path
     log: Path
+    #: the server's own time limit for one query, in seconds
+    timeout_s: float = DEFAULT_TIMEOUT_S
     _scratch: Path | None = field(default=None, repr=False)
 
     @property
@@ -97,8 +99,11 @@ class Server:
 
     @property
     def location(self) -> str:
-        """The store location tipgraph opens this server by (``--store sparql+http://...``)."""
-        return "sparql+" + self.url
+        """The store location tipgraph opens this server by (``--store sparql+http://...``).
+
+        It carries the server's time limit, so the client waits a little longer than the server.
+        """
+        return f"sparql+{self.url}?timeout={self.timeout_s:g}"
 
     def store(self) -> SparqlStore:
         """A remote store on this server."""
@@ -162,7 +167,8 @@ def start_oxigraph(directory: str | Path, *, host: str = "127.0.0.1", port: int 
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                                 start_new_session=True, preexec_fn=die_with_parent)
     url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
-    server = Server(url=url, process=proc, directory=folder, log=log, _scratch=scratch)
+    server = Server(url=url, process=proc, directory=folder, log=log, timeout_s=max(1, round(timeout_s)),
+                    _scratch=scratch)
     deadline = time.monotonic() + ready_timeout
     while True:
         if proc.poll() is not None:
