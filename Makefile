@@ -8,7 +8,7 @@ TG     := $(VENV)/bin/tipgraph
 OUT    ?= out
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint browser bench notebooks lab namespace clean help
+.PHONY: setup demo test lint browser virtuoso bench notebooks lab namespace clean help
 
 help:
 	@echo "make demo   - build the graph, validate, reason, answer the competency questions, write maps to $(OUT)/"
@@ -34,6 +34,16 @@ browser:
 		echo "warning: no chromium and not root: browser tests will be skipped (install it: apt-get install chromium)"; \
 	fi
 
+# Virtuoso 7 for the remote-store tests: Debian's package, installed when we are root (it does not start itself).
+virtuoso:
+	@if command -v virtuoso-t >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's virtuoso-opensource for the remote-store tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; \
+	else \
+		echo "warning: no Virtuoso and not root: its remote-store tests will be skipped (apt-get install virtuoso-opensource)"; \
+	fi
+
 demo: setup
 	@mkdir -p $(OUT)
 	$(TG) build --store $(OUT)/store
@@ -52,7 +62,7 @@ lint: setup
 	$(PY) -m ruff check src
 	$(PY) -m mypy
 
-test: setup browser lint
+test: setup browser virtuoso lint
 	$(PY) -m pytest
 
 bench: setup

@@ -21,11 +21,11 @@ LAYERS: list[list[str]] = [
     ["namespace", "process"],
     ["sparql"],
     ["store"],
-    ["loading", "export", "query", "reason", "curation"],
+    ["loading", "export", "query", "reason", "curation", "serve"],
     ["validate", "network"],
     ["analysis", "maps"],
     ["kg"],
-    ["cli", "__init__", "__main__"],
+    ["cli", "cli_serve", "__init__", "__main__"],
 ]
 
 #: Imports that the layers would allow but that break a package's one job.

@@ -133,12 +133,15 @@ def path(value: str) -> Path:
     return Path(value)
 
 
-def store_path(value: str) -> Path:
-    """An argparse type for a store folder: a :func:`path` that is also valid UTF-8 (Oxigraph needs one).
+def store_path(value: str) -> Any:
+    """An argparse type for a store: a folder (a :func:`path` that is valid UTF-8, as Oxigraph needs)
+    or a SPARQL server's location (``sparql+http://host:port/query``), kept as text.
 
-    >>> store_path("out/store")
-    PosixPath('out/store')
+    >>> store_path("out/store"), store_path("sparql+http://127.0.0.1:7878/query")
+    (PosixPath('out/store'), 'sparql+http://127.0.0.1:7878/query')
     """
+    if value.startswith(("sparql+http://", "sparql+https://")):
+        return text(value)
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -153,8 +156,9 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
 def _source_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("where the graph comes from")
-    g.add_argument("--store", metavar="DIR", type=store_path,
-                   help="a persistent store written by 'tipgraph build --store DIR' (default: build in memory)")
+    g.add_argument("--store", metavar="DIR|URL", type=store_path,
+                   help="a persistent store written by 'tipgraph build --store DIR', or a SPARQL server "
+                        "(sparql+http://host:port/query) (default: build in memory)")
     g.add_argument("--data", metavar="FILE", type=path, nargs="+",
                    help="data files (TriG/Turtle/N-Triples/N-Quads) instead of the curated seed")
     g.add_argument("--backend", choices=("oxigraph", "memory"), default="oxigraph",
@@ -182,6 +186,10 @@ def _open(args: argparse.Namespace) -> Any:
     kw: dict[str, Any] = {"timeout": timeout or None, "max_rows": max_rows or None,
                           "allow_network": getattr(args, "allow_network", False),
                           "memory_mb": getattr(args, "memory", 2048) or None}
+    if isinstance(args.store, str):  # a SPARQL server
+        if args.data:
+            raise BadInputError("give either --store or --data, not both")
+        return load(path=args.store, **kw)
     if args.store is not None:
         if not _is_dir(args.store):
             raise BadInputError("no store here; create it with 'tipgraph build --store DIR'", path=str(args.store))
@@ -598,6 +606,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help=".graphml, .gexf or .csv (edge list); format from the suffix")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     _source_options(p)
+    from .cli_serve import add_commands
+
+    add_commands(sub, add)
+
     p = add("new-id", cmd_new_id, "Print fresh identifiers that no other curator will mint (random, opaque).",
             "  tipgraph new-id evt\n  tipgraph new-id org --count 3")
     from .curation import KINDS

@@ -496,6 +496,10 @@ def load(data: Iterable[str | Path] | None = None, *, backend: str = "oxigraph",
     'memory'
     """
     limits = Limits(timeout=timeout, max_rows=max_rows, allow_network=allow_network, memory_mb=memory_mb)
+    if isinstance(path, str) and path.startswith(("sparql+http://", "sparql+https://")):
+        if data is not None:
+            raise BadInputError("a SPARQL server's store is filled with 'tipgraph push', not loaded with data")
+        return KnowledgeGraph(open_store(path), limits=limits)
     if path is not None and Path(path).exists() and any(Path(path).iterdir()):
         if data is not None:
             raise BadInputError("a store already exists there; use 'tipgraph build' to rebuild it", path=str(path))

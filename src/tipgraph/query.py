@@ -391,8 +391,12 @@ def run_query(store: Store, sparql: str, bindings: Mapping[str, Any] | None = No
     terms = {k.lstrip("?$"): _as_term(v) for k, v in (bindings or {}).items()}
     text, added = _project_bound(sparql, terms)
     started = time.perf_counter()
-    raw = _drop_columns(run_limited(store.execute, limits.timeout, args=(text, terms, limits.max_rows),
-                                    confine=not limits.allow_network, memory_mb=limits.memory_mb), added)
+    if store.capabilities.forkable:
+        raw = run_limited(store.execute, limits.timeout, args=(text, terms, limits.max_rows),
+                          confine=not limits.allow_network, memory_mb=limits.memory_mb)
+    else:  # the data is elsewhere (a server): its engine bounds the time, there is nothing to fork
+        raw = store.execute(text, terms, limits.max_rows)
+    raw = _drop_columns(raw, added)
     return QueryResult(kind=raw.kind, vars=raw.vars, rows=raw.rows, boolean=raw.boolean, triples=raw.triples,
                        truncated=raw.truncated, max_rows=limits.max_rows,
                        seconds=time.perf_counter() - started, backend=store.backend, name=name, warnings=warnings)
