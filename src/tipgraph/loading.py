@@ -24,6 +24,8 @@ True
 
 from __future__ import annotations
 
+import contextlib
+
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -195,18 +197,10 @@ def parse_file(path: str | Path, *, graph: str | None = None) -> Parsed:
     size = _check_file(path, fmt, limits)
     assert fmt is not None
     target = ox.NamedNode(graph or file_graph(path))
-    try:
+    with _parse_errors(path):
         quads = [q if not isinstance(q.graph_name, ox.DefaultGraph)
                  else ox.Quad(q.subject, q.predicate, q.object, target)
                  for q in _parse(path, fmt, size, limits)]
-    except SyntaxError as exc:
-        raise BadInputError(_clean(exc), path=str(path), line=exc.lineno, column=exc.offset) from None
-    except MemoryError as exc:
-        raise _token_too_long(path, exc) from None
-    except (OSError, ValueError) as exc:
-        if isinstance(exc, BadInputError):
-            raise
-        raise BadInputError(_reason(exc), path=str(path)) from None
     return Parsed(path, ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"", len(quads))
 
 
@@ -258,6 +252,21 @@ def _apply(store: Store, parsed: list[Parsed]) -> None:
         raise _token_too_long(culprit.path, exc) from None
 
 
+@contextlib.contextmanager
+def _parse_errors(path: Path) -> Iterator[None]:
+    """What a parser raises on a user's file, as :class:`BadInputError` naming the file (and line)."""
+    try:
+        yield
+    except SyntaxError as exc:
+        raise BadInputError(_clean(exc), path=str(path), line=exc.lineno, column=exc.offset) from None
+    except MemoryError as exc:
+        raise _token_too_long(path, exc) from None
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, BadInputError):
+            raise
+        raise BadInputError(_reason(exc), path=str(path)) from None
+
+
 def _packaged(path: Path) -> bool:
     """True for the ontology and curated data tipgraph ships (checked by its own tests, not counted again)."""
     resolved = path.resolve()
@@ -273,20 +282,12 @@ def _bulk_load(store: Store, files: list[Path]) -> dict[str, int]:
         size = _check_file(path, FORMATS.get(path.suffix.lower()), limits)
         assert fmt is not None
         ox_fmt = FORMATS[path.suffix.lower()]
-        try:
+        with _parse_errors(path):
             if ox_fmt not in _LINE_FORMATS and limits.triples_per_kib is not None and not _packaged(path):
                 # The bulk loader cannot be stopped part way: count first, holding nothing.
                 for _ in _parse(path, ox_fmt, size, limits):
                     pass
             before = store.count()
             store.load(path, format=fmt, graph=graph or file_graph(path), base_iri=path.resolve().as_uri())
-        except SyntaxError as exc:
-            raise BadInputError(_clean(exc), path=str(path), line=exc.lineno, column=exc.offset) from None
-        except MemoryError as exc:
-            raise _token_too_long(path, exc) from None
-        except (OSError, ValueError) as exc:
-            if isinstance(exc, BadInputError):
-                raise
-            raise BadInputError(_reason(exc), path=str(path)) from None
         counts[part] = counts.get(part, 0) + store.count() - before
     return counts

@@ -86,27 +86,25 @@ class RawResult:
     truncated: bool = False
 
 
+def _first(items: Iterable[Any], max_rows: int | None) -> tuple[list[Any], bool]:
+    """At most ``max_rows`` items, and whether more existed."""
+    out: list[Any] = []
+    for item in items:
+        if max_rows is not None and len(out) >= max_rows:
+            return out, True
+        out.append(item)
+    return out, False
+
+
 def collect(kind: str, vars_: list[str], rows: Iterable[tuple[Node | None, ...]], max_rows: int | None) -> RawResult:
     """At most ``max_rows`` of ``rows`` in a :class:`RawResult`, saying whether more existed."""
-    out: list[tuple[Node | None, ...]] = []
-    truncated = False
-    for row in rows:
-        if max_rows is not None and len(out) >= max_rows:
-            truncated = True
-            break
-        out.append(row)
+    out, truncated = _first(rows, max_rows)
     return RawResult(kind=kind, vars=vars_, rows=out, truncated=truncated)
 
 
 def collect_triples(triples: Iterable[Triple], max_rows: int | None) -> RawResult:
     """At most ``max_rows`` triples of a CONSTRUCT in a :class:`RawResult`."""
-    out: list[Triple] = []
-    truncated = False
-    for t in triples:
-        if max_rows is not None and len(out) >= max_rows:
-            truncated = True
-            break
-        out.append(t)
+    out, truncated = _first(triples, max_rows)
     return RawResult(kind="CONSTRUCT", triples=out, truncated=truncated)
 
 
