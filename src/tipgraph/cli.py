@@ -606,9 +606,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help=".graphml, .gexf or .csv (edge list); format from the suffix")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     _source_options(p)
-    from .cli_serve import add_commands
+    from . import cli_extract, cli_import, cli_serve
 
-    add_commands(sub, add)
+    cli_serve.add_commands(sub, add)
+    cli_extract.add_commands(sub, add)
+    cli_import.add_commands(sub, add)
 
     p = add("new-id", cmd_new_id, "Print fresh identifiers that no other curator will mint (random, opaque).",
             "  tipgraph new-id evt\n  tipgraph new-id org --count 3")
