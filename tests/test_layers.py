@@ -17,7 +17,7 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
 
 #: Lowest first. A module may import from its own layer or any layer below it.
 LAYERS: list[list[str]] = [
-    ["errors", "resources", "files"],
+    ["errors", "resources", "files", "countries"],
     ["namespace", "process"],
     ["sparql"],
     ["store"],
