@@ -127,16 +127,16 @@ def _table() -> dict[str, Country]:
 
     by2 = {c.alpha2: c for c in all_countries()}
     table: dict[str, Country] = {}
-    for c in pycountry.countries:
-        names = [c.name, getattr(c, "official_name", None), getattr(c, "common_name", None)]
-        if ", " in c.name:  # "Korea, Republic of" is also written "Republic of Korea"
-            head, tail = c.name.split(", ", 1)
+    for iso in pycountry.countries:
+        names: list[str | None] = [iso.name, getattr(iso, "official_name", None), getattr(iso, "common_name", None)]
+        if ", " in iso.name:  # "Korea, Republic of" is also written "Republic of Korea"
+            head, tail = iso.name.split(", ", 1)
             names.append(f"{tail} {head}")
         for name in names:
             if name:
-                table.setdefault(normalise(name), by2[c.alpha_2])
-    for code, names in _VARIANTS.items():
-        for name in names:
+                table.setdefault(normalise(name), by2[iso.alpha_2])
+    for code, variants in _VARIANTS.items():
+        for name in variants:
             table[normalise(name)] = by2[code]
     for c in all_countries():
         table[normalise(c.name)] = c
