@@ -19,7 +19,8 @@ vis-network build that ships inside the ``pyvis`` package inlined into it, so it
 
 Modules: :mod:`~tipgraph.maps.assets` (inlined scripts, CSP hashes, safe JSON),
 :mod:`~tipgraph.maps.layout`, :mod:`~tipgraph.maps.views` (focus, country, programme),
-:mod:`~tipgraph.maps.payload` (the page's data) and :mod:`~tipgraph.maps.page`.
+:mod:`~tipgraph.maps.payload` (the page's data), :mod:`~tipgraph.maps.facts` (literal
+facts and publishers read from the store) and :mod:`~tipgraph.maps.page`.
 
 >>> import tipgraph
 >>> m = make_map(tipgraph.load().network(), programme="PROTECT")
@@ -28,11 +29,12 @@ Modules: :mod:`~tipgraph.maps.assets` (inlined scripts, CSP hashes, safe JSON),
 """
 
 from .assets import VIS_VERSION, json_for_html, vis_network_js
+from .facts import add_facts, share_of_women
 from .layout import compute_layout
 from .page import MapResult, make_map, render_html
 from .payload import EDGE_LABEL_LIMIT, GROUP_STYLES, PHYSICS_LIMIT, PHYSICS_SEED_FROM
 from .views import country_view, focus_view, programme_view
 
 __all__ = ["EDGE_LABEL_LIMIT", "GROUP_STYLES", "PHYSICS_LIMIT", "PHYSICS_SEED_FROM", "VIS_VERSION", "MapResult",
-           "compute_layout", "country_view", "focus_view", "json_for_html", "make_map", "programme_view",
-           "render_html", "vis_network_js"]
+           "add_facts", "compute_layout", "country_view", "focus_view", "json_for_html", "make_map", "programme_view",
+           "render_html", "share_of_women", "vis_network_js"]

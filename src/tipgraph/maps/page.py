@@ -38,7 +38,9 @@ def render_html(G: nx.Graph, *, title: str = "tipgraph map", subtitle: str | Non
     (positions computed here, physics off; needs numpy) or ``"auto"`` (physics up to
     :data:`~tipgraph.maps.PHYSICS_LIMIT` nodes). Node attributes used: ``label``,
     ``group``, ``cls``, ``aliases``, ``sources``, ``curie``, ``iri``; edge attributes:
-    ``label``, ``sources``, ``inferred``, ``countries``, ``role``.
+    ``label``, ``sources``, ``inferred``, ``countries``, ``role``; on both, ``facts``,
+    ``start``, ``end``, ``evidence`` (see :func:`tipgraph.maps.add_facts`), and on the
+    graph ``source_publishers``.
     """
     vis = vis_network_js()
     data = payload(G, title=title, subtitle=subtitle, layout=layout)
@@ -92,7 +94,7 @@ class MapResult:
 
 def make_map(G: nx.Graph, *, focus: str | None = None, depth: int = 2, country: str | None = None,
              programme: str | None = None, title: str | None = None, subtitle: str | None = None,
-             layout: str = "auto", resolve: Resolver | None = None) -> MapResult:
+             layout: str = "auto", resolve: Resolver | None = None, drop_isolated: bool = False) -> MapResult:
     """Render one view of a projected network: the whole landscape, or a focus, country or programme.
 
     At most one of ``focus``, ``country`` and ``programme`` may be given. Their names
@@ -100,6 +102,9 @@ def make_map(G: nx.Graph, *, focus: str | None = None, depth: int = 2, country: 
     name is first turned into a node key by ``resolve(view, name)`` (``view`` is
     ``"focus"``, ``"country"`` or ``"programme"``), which is how
     :meth:`tipgraph.KnowledgeGraph.map` lets the store resolve acronyms and ISO codes.
+    ``drop_isolated`` leaves out the nodes with no link (but the view's subject), which
+    is what a map of a few relations wants. Literal facts (dates, counts, tiers) reach
+    the page when ``G`` went through :func:`tipgraph.maps.add_facts` first.
 
     >>> import tipgraph
     >>> make_map(tipgraph.load().network(), programme="PROTECT").title
@@ -124,6 +129,11 @@ def make_map(G: nx.Graph, *, focus: str | None = None, depth: int = 2, country: 
     else:
         view = G
         default_title = "Who does what against trafficking in persons and smuggling of migrants"
+    if drop_isolated and view.number_of_edges():
+        alone = [v for v in view if view.degree(v) == 0 and v not in set(view.graph.get("focus") or [])]
+        if alone:
+            view = view.copy() if view is G else view
+            view.remove_nodes_from(alone)
     final_title = title or default_title
     if subtitle is None:
         n_sources = len({s for _, d in view.nodes(data=True) for s in d.get("sources", [])})

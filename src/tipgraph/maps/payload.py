@@ -43,6 +43,7 @@ GROUP_STYLES: dict[str, dict[str, str]] = {
     "document": {"color": "#8D6E63", "shape": "square", "name": "Document"},
     "facility": {"color": "#56B4E9", "shape": "hexagon", "name": "Facility"},
     "theme": {"color": "#E8D53A", "shape": "dot", "name": "Theme"},
+    "ranking": {"color": "#882255", "shape": "hexagon", "name": "Ranking"},
     "engagement": {"color": "#9AA5B1", "shape": "diamond", "name": "Engagement"},
     "other": {"color": "#B0B7BF", "shape": "dot", "name": "Other"},
 }
@@ -70,6 +71,34 @@ def _short(label: str) -> str:
     return label if len(label) <= _LABEL_MAX else label[: _LABEL_MAX - 1].rstrip() + "…"
 
 
+def _group(d: dict[str, Any]) -> str:
+    group = d.get("group")
+    if group == "other" or group not in GROUP_STYLES:
+        group = "ranking" if d.get("cls") == "Ranking" else group  # the projection has no group for rankings
+    return str(group) if group in GROUP_STYLES else "other"
+
+
+def _facts(d: dict[str, Any]) -> list[list[str]]:
+    return [[str(name), str(value)] for name, value in (d.get("facts") or []) if value not in (None, "")]
+
+
+def _evidence(d: dict[str, Any]) -> list[str]:
+    value = d.get("evidence")
+    if not value:
+        return []
+    return [str(x) for x in value] if isinstance(value, (list, tuple)) else [str(value)]
+
+
+def _dated(item: dict[str, Any], d: dict[str, Any]) -> None:
+    """Start and end dates (ISO, day precision) and participant counts, for filters and the timeline."""
+    for attr, short in (("start", "ts"), ("end", "te")):
+        if d.get(attr):
+            item[short] = str(d[attr])[:10]
+    for attr, short in (("participants", "pc"), ("women", "pw")):
+        if isinstance(d.get(attr), int):
+            item[short] = d[attr]
+
+
 def payload(G: nx.Graph, *, title: str, subtitle: str | None, layout: str) -> dict[str, Any]:
     """The page's data for ``G``; ``layout`` is ``"auto"``, ``"physics"`` or ``"python"`` (see render_html)."""
     n = G.number_of_nodes()
@@ -86,10 +115,14 @@ def payload(G: nx.Graph, *, title: str, subtitle: str | None, layout: str) -> di
     sources: dict[str, int] = {}
     source_info: dict[str, dict[str, str]] = {}
 
+    publishers = G.graph.get("source_publishers") or {}
+
     def src_ids(values: Any, d: dict[str, Any] | None = None) -> list[int]:
         urls, dates = (d or {}).get("source_urls") or [], (d or {}).get("source_dates") or []
         for i, s in enumerate(values or []):
             info = source_info.setdefault(str(s), {})
+            if publishers.get(str(s)):
+                info.setdefault("p", str(publishers[str(s)]))
             url = str(urls[i]) if i < len(urls) and urls[i] else ""
             if url and SAFE_URL.match(url):  # only http(s) links reach the page
                 info.setdefault("u", url)
@@ -104,9 +137,13 @@ def payload(G: nx.Graph, *, title: str, subtitle: str | None, layout: str) -> di
     iterations = 700 if not seeded else 200
     focus = set(G.graph.get("focus") or [])
     groups_used: dict[str, int] = defaultdict(int)
+    held_in: dict[Any, list[str]] = defaultdict(list)  # an event's place, shown among its facts
+    for u, v, d in G.edges(data=True):
+        if d.get("relation") == "heldIn":
+            held_in[u].append(str(G.nodes[v].get("label", v)))
     nodes = []
     for v, d in G.nodes(data=True):
-        group = d.get("group") if d.get("group") in GROUP_STYLES else "other"
+        group = _group(d)
         groups_used[group] += 1
         label = str(d.get("label", v))
         item: dict[str, Any] = {"id": ids[v], "l": label, "g": group, "c": _class_name(str(d.get("cls", ""))),
@@ -119,6 +156,15 @@ def payload(G: nx.Graph, *, title: str, subtitle: str | None, layout: str) -> di
                 item[short] = [str(x) for x in value] if isinstance(value, (list, tuple)) else str(value)
         if d.get("sources"):
             item["src"] = src_ids(d["sources"], d)
+        facts = _facts(d)
+        places = held_in.get(v)
+        if places:
+            facts.insert(0, ["place", "; ".join(places)])
+        if facts:
+            item["fa"] = facts
+        if _evidence(d):
+            item["ev"] = _evidence(d)
+        _dated(item, d)
         if v in pos:
             item["x"], item["y"] = pos[v]
         if v in focus:
@@ -136,6 +182,11 @@ def payload(G: nx.Graph, *, title: str, subtitle: str | None, layout: str) -> di
             item["inf"] = 1
         if d.get("sources"):
             item["src"] = src_ids(d["sources"], d)
+        if _facts(d):
+            item["fa"] = _facts(d)
+        if _evidence(d):
+            item["ev"] = _evidence(d)
+        _dated(item, d)
         for attr, short in (("countries", "co"), ("broader_focus", "bf"), ("role", "ro")):
             if d.get(attr):
                 value = d[attr]

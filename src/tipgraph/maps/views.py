@@ -60,8 +60,11 @@ def country_view(G: nx.Graph, country: str) -> nx.MultiDiGraph:
 
     The country, the places inside it, everything linked to them (organisations active
     there, programmes operating there, facilities serving it, events held there,
-    documents applying to it), the organisations whose engagements name the country,
-    and the funders of programmes that operate there; plus the links among them.
+    documents applying to it), the organisers, participants and speakers of the events
+    held there (and of their sub-events), the country's own government bodies (the
+    national government of any body drawn, with all its ministries, agencies and
+    committees), the organisations whose engagements name the country, and the funders
+    of programmes that operate there; plus the links among them.
     """
     c = node_for(G, country)
     places = {c}
@@ -75,6 +78,8 @@ def country_view(G: nx.Graph, country: str) -> nx.MultiDiGraph:
     keep = set(places)
     for p in places:
         keep |= _neighbours(G, p)
+    keep |= _events_and_their_people(G, places)
+    keep |= _state_bodies(G, keep)
     programmes = {v for v in keep if G.nodes[v].get("group") == "programme"}
     for u, v, d in G.edges(data=True):
         countries = d.get("country_iris")
@@ -85,6 +90,59 @@ def country_view(G: nx.Graph, country: str) -> nx.MultiDiGraph:
             if G.nodes[v].get("group") == "programme":
                 programmes.add(v)
     return _subgraph(G, keep, [c])
+
+
+#: Groups of the people and bodies an event's links bring into a country view.
+_ACTORS = {"organisation", "person", "post"}
+#: Classes whose sub-organisations are a country's own state bodies.
+_STATE_CLASSES = {"NationalGovernment"}
+
+
+def _events_and_their_people(G: nx.Graph, places: set[Any]) -> set[Any]:
+    """Events held in ``places`` (and their sub-events), with everyone linked to them."""
+    events = {u for u, v, d in G.edges(data=True)
+              if v in places and d.get("relation") == "heldIn" and G.nodes[u].get("group") == "event"}
+    todo = list(events)
+    while todo:
+        e = todo.pop()
+        for w in _neighbours(G, e):
+            if G.nodes[w].get("group") == "event" and w not in events:
+                events.add(w)
+                todo.append(w)
+    out = set(events)
+    for e in events:
+        out |= {w for w in _neighbours(G, e) if G.nodes[w].get("group") in _ACTORS}
+    return out
+
+
+def _state_bodies(G: nx.Graph, keep: set[Any]) -> set[Any]:
+    """The national governments above any kept body, with every body below them."""
+    def parents(v: Any) -> list[Any]:
+        return [w for _, w, d in G.out_edges(v, data=True) if d.get("relation") == "subOrganisationOf"]
+
+    def children(v: Any) -> list[Any]:
+        return [u for u, _, d in G.in_edges(v, data=True) if d.get("relation") == "subOrganisationOf"]
+
+    governments = set()
+    seen = set()
+    todo = [v for v in keep if G.nodes[v].get("group") == "organisation"]
+    while todo:
+        v = todo.pop()
+        if v in seen:
+            continue
+        seen.add(v)
+        if G.nodes[v].get("cls") in _STATE_CLASSES:
+            governments.add(v)
+        todo.extend(parents(v))
+    out = set(governments)
+    todo = list(governments)
+    while todo:
+        v = todo.pop()
+        for u in children(v):
+            if u not in out:
+                out.add(u)
+                todo.append(u)
+    return out
 
 
 def programme_view(G: nx.Graph, programme: str) -> nx.MultiDiGraph:
