@@ -9,8 +9,10 @@ b'<urn:s> <urn:p> "o" .\\n'
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -56,6 +58,72 @@ def serialise(store: Store, format: str = "trig", *, exclude: Iterable[str] = ()
     else:
         seen = {q.triple for q in quads}
         items = sorted(seen, key=str)
-    if format in ("nt", "nquads", "jsonld"):
+    if format == "jsonld":
+        return compact_jsonld(ox.serialize(items, format=ox_format) or b"[]", PREFIXES)
+    if format in ("nt", "nquads"):
         return ox.serialize(items, format=ox_format) or b""
     return ox.serialize(items, format=ox_format, prefixes=PREFIXES) or b""
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def compact_jsonld(expanded: bytes, prefixes: Mapping[str, str]) -> bytes:
+    """Expanded JSON-LD made compact: one ``@context`` of the prefixes, prefixed names for IRIs.
+
+    Keys, ``@id`` and ``@type`` values become prefixed names, ``rdf:type`` becomes
+    ``@type``, plain strings lose their ``@value`` wrapper and single values their list.
+    The facts stay the same (the named graphs too).
+
+    >>> out = compact_jsonld(b'[{"@id":"urn:x:a","http://e.org/ns#p":[{"@value":"v"}],'
+    ...                      b'"http://www.w3.org/1999/02/22-rdf-syntax-ns#type":[{"@id":"http://e.org/ns#C"}]}]',
+    ...                      {"ex": "http://e.org/ns#"})
+    >>> json.loads(out)
+    {'@context': {'ex': 'http://e.org/ns#'}, '@graph': [{'@id': 'urn:x:a', 'ex:p': 'v', '@type': 'ex:C'}]}
+    """
+    spaces = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+
+    def curie(iri: str) -> str:
+        for prefix, ns in spaces:
+            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+
+    def one(values: list[Any]) -> Any:
+        return values[0] if len(values) == 1 else values
+
+    def value(v: dict[str, Any]) -> Any:
+        if "@id" in v and len(v) == 1:
+            return {"@id": curie(v["@id"])}
+        if "@value" in v:
+            if set(v) == {"@value"} or (set(v) == {"@value", "@type"} and v["@type"] == _XSD_STRING):
+                return v["@value"]
+            out = dict(v)
+            if "@type" in out:
+                out["@type"] = curie(out["@type"])
+            return out
+        return node(v)
+
+    def node(obj: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, vals in obj.items():
+            if key == "@id":
+                out["@id"] = curie(vals)
+            elif key == "@graph":
+                out["@graph"] = [node(x) for x in vals]
+            elif key == "@type":
+                out["@type"] = one([curie(t) for t in vals])
+            elif key == _RDF_TYPE and all(set(v) == {"@id"} for v in vals):
+                out["@type"] = one([curie(v["@id"]) for v in vals])
+            elif key.startswith("@"):
+                out[key] = vals
+            else:
+                out[curie(key)] = one([value(v) for v in vals])
+        return out
+
+    doc = json.loads(expanded)
+    items = doc if isinstance(doc, list) else [doc]
+    used = {p: ns for p, ns in prefixes.items()}
+    compact = {"@context": used, "@graph": [node(x) for x in items]}
+    return json.dumps(compact, ensure_ascii=False, indent=1).encode("utf-8")

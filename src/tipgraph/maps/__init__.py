@@ -19,8 +19,9 @@ vis-network build that ships inside the ``pyvis`` package inlined into it, so it
 
 Modules: :mod:`~tipgraph.maps.assets` (inlined scripts, CSP hashes, safe JSON),
 :mod:`~tipgraph.maps.layout`, :mod:`~tipgraph.maps.views` (focus, country, programme),
-:mod:`~tipgraph.maps.payload` (the page's data), :mod:`~tipgraph.maps.facts` (literal
-facts and publishers read from the store) and :mod:`~tipgraph.maps.page`.
+:mod:`~tipgraph.maps.payload` (the page's data) and :mod:`~tipgraph.maps.page`;
+:func:`add_facts` (from :mod:`tipgraph.network.facts`) puts the literal facts and the
+sources' publishers onto a projected network before it is drawn.
 
 >>> import tipgraph
 >>> m = make_map(tipgraph.load().network(), programme="PROTECT")
@@ -29,7 +30,7 @@ facts and publishers read from the store) and :mod:`~tipgraph.maps.page`.
 """
 
 from .assets import VIS_VERSION, json_for_html, vis_network_js
-from .facts import add_facts, share_of_women
+from ..network.facts import add_facts, share_of_women
 from .layout import compute_layout
 from .page import MapResult, make_map, render_html
 from .payload import EDGE_LABEL_LIMIT, GROUP_STYLES, PHYSICS_LIMIT, PHYSICS_SEED_FROM

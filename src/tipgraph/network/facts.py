@@ -1,8 +1,9 @@
-"""The literal facts a map shows: dates, counts, tiers, amounts, notes; and who published each source.
+"""The literal facts of a projected network: dates, counts, tiers, amounts, notes; and who published each source.
 
-:func:`add_facts` reads them from the store with two SELECT queries and writes them onto
-a projected graph (:func:`tipgraph.network.project`), so that the map page can show them
-in its tooltips, details panel, filters, time slider and timeline:
+:func:`add_facts` reads them from the store with three SELECT queries and writes them
+onto a projected graph (:func:`tipgraph.network.project`), so that a map can show them in
+its tooltips, details panel, filters, time slider and timeline (maps never read the store
+themselves, which is why this lives here):
 
 * every node (and every collapsed engagement edge, through its ``engagement`` IRI) gets
   ``facts``: ``[[name, value], ...]`` in a stable order (dates and counts first), and
@@ -28,7 +29,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDFS, SKOS
 
 from ..namespace import TG
-from ..network.schema import best_label, local_name, rows
+from .schema import best_label, local_name, rows
 from ..resources import ONTOLOGY_GRAPH
 from ..store import Store
 
