@@ -90,11 +90,16 @@ def synthetic_graph(n: int, seed: int = 1) -> nx.MultiDiGraph:
     for p in programmes:
         for org in set(rnd.choices(orgs, weights, k=rnd.randint(1, 3))):
             link(org, p, "implements", "implements", role="implementing",
-                 countries=[G.nodes[c]["label"] for c in rnd.sample(countries, 2)])
+                 countries=[G.nodes[c]["label"] for c in rnd.sample(countries, 2)],
+                 start=f"20{rnd.randint(12, 22)}-01-01", end=f"20{rnd.randint(23, 28)}-12-31")
         link(rnd.choices(orgs, weights)[0], p, "funds", "funds", role="funding", countries=[])
         link(p, rnd.choice(countries), "operatesIn", "operates in")
         link(p, rnd.choice(themes), "addresses", "addresses")
-    for e in by["Workshop"]:
+    for e in by["Workshop"]:  # dated, with participants: the time slider and timeline have work to do
+        day = f"20{rnd.randint(15, 25)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
+        people = rnd.randint(10, 120)
+        G.nodes[e].update(start=day, end=day, participants=people, women=rnd.randint(0, people),
+                          facts=[["start date", day], ["participant count", str(people)]])
         link(e, rnd.choice(countries), "heldIn", "held in")
         link(e, rnd.choice(programmes), "underProgramme", "under programme")
         for org in set(rnd.choices(orgs, weights, k=rnd.randint(2, 6))):

@@ -17,7 +17,7 @@ import tipgraph
 from tipgraph.maps import add_facts, make_map, render_html
 from tipgraph.network import project, resolve_place
 
-from test_browser import browser, hover, node_id, open_map  # noqa: F401  (browser is a fixture)
+from test_browser import browser, hover, node_id, open_map  # noqa: F401  (browser: the shared fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -27,6 +27,11 @@ MOI = "https://w3id.org/tipgraph/id/org-0010"
 MOFA = "https://w3id.org/tipgraph/id/org-0013"
 WORKSHOP = "https://w3id.org/tipgraph/id/evt-0001"
 RANKING = "https://w3id.org/tipgraph/id/rnk-0001"
+
+
+@pytest.fixture(scope="module")
+def chrome(browser: Any) -> Any:  # noqa: F811  (the name of test_browser's fixture)
+    return browser
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +51,9 @@ def click(page: Any, nid: str) -> None:
     page.mouse.click(pos["x"], pos["y"])
 
 
-def test_tooltip_and_panel_show_facts_and_sources(browser: Any, FG: nx.MultiDiGraph, tmp_path: Path,
+def test_tooltip_and_panel_show_facts_and_sources(chrome: Any, FG: nx.MultiDiGraph, tmp_path: Path,
                                                    output_dir: Path) -> None:
-    m = open_map(browser, save(tmp_path, "facts.html", make_map(FG).html))
+    m = open_map(chrome, save(tmp_path, "facts.html", make_map(FG).html))
     try:
         page = m.page
         wid = node_id(page, WORKSHOP)
@@ -73,7 +78,7 @@ def test_tooltip_and_panel_show_facts_and_sources(browser: Any, FG: nx.MultiDiGr
         m.close()
 
 
-def test_evidence_and_unsafe_urls(browser: Any, tmp_path: Path) -> None:
+def test_evidence_and_unsafe_urls(chrome: Any, tmp_path: Path) -> None:
     G = nx.MultiDiGraph()
     G.add_node("a", label="Agency A", group="organisation", sources=["Release 1", "Release 2"],
                source_urls=["https://example.org/r1", "javascript:alert(1)"], source_dates=["2025-01-02", ""],
@@ -81,7 +86,7 @@ def test_evidence_and_unsafe_urls(browser: Any, tmp_path: Path) -> None:
     G.add_node("b", label="Workshop B", group="event", start="2025-01-02")
     G.add_edge("a", "b", key="organises", label="organises", evidence=["A organised the workshop B"])
     G.graph["source_publishers"] = {"Release 1": "Agency A press office"}
-    m = open_map(browser, save(tmp_path, "evidence.html", render_html(G, title="evidence")))
+    m = open_map(chrome, save(tmp_path, "evidence.html", render_html(G, title="evidence")))
     try:
         page = m.page
         text = hover(page, "n0")
@@ -95,11 +100,11 @@ def test_evidence_and_unsafe_urls(browser: Any, tmp_path: Path) -> None:
         m.close()
 
 
-def test_country_view_shows_the_state_bodies_and_the_events(browser: Any, kg_ox: tipgraph.KnowledgeGraph,
+def test_country_view_shows_the_state_bodies_and_the_events(chrome: Any, kg_ox: tipgraph.KnowledgeGraph,
                                                              FG: nx.MultiDiGraph, tmp_path: Path,
                                                              output_dir: Path) -> None:
     result = make_map(FG, country="PK", resolve=lambda view, name: resolve_place(kg_ox.store, name))
-    m = open_map(browser, save(tmp_path, "pk.html", result.html))
+    m = open_map(chrome, save(tmp_path, "pk.html", result.html))
     try:
         page = m.page
         labels = set(page.evaluate("tipgraphMap.data.nodes.map(n => n.l)"))
@@ -115,9 +120,9 @@ def test_country_view_shows_the_state_bodies_and_the_events(browser: Any, kg_ox:
         m.close()
 
 
-def test_selecting_dims_all_but_the_neighbourhood(browser: Any, FG: nx.MultiDiGraph, tmp_path: Path,
+def test_selecting_dims_all_but_the_neighbourhood(chrome: Any, FG: nx.MultiDiGraph, tmp_path: Path,
                                                   output_dir: Path) -> None:
-    m = open_map(browser, save(tmp_path, "dim.html", make_map(FG).html))
+    m = open_map(chrome, save(tmp_path, "dim.html", make_map(FG).html))
     try:
         page = m.page
         assert page.evaluate("tipgraphMap.dimmed()") == 0
@@ -138,9 +143,9 @@ def test_selecting_dims_all_but_the_neighbourhood(browser: Any, FG: nx.MultiDiGr
         m.close()
 
 
-def test_filters_relayout_and_drop_isolated_nodes(browser: Any, FG: nx.MultiDiGraph, tmp_path: Path,
+def test_filters_relayout_and_drop_isolated_nodes(chrome: Any, FG: nx.MultiDiGraph, tmp_path: Path,
                                                   output_dir: Path) -> None:
-    m = open_map(browser, save(tmp_path, "filters.html", make_map(FG).html))
+    m = open_map(chrome, save(tmp_path, "filters.html", make_map(FG).html))
     try:
         page = m.page
         total = page.evaluate("tipgraphMap.visible().nodes.length")
@@ -185,10 +190,10 @@ def test_filters_relayout_and_drop_isolated_nodes(browser: Any, FG: nx.MultiDiGr
         m.close()
 
 
-def test_time_slider_and_timeline(browser: Any, kg_ox: tipgraph.KnowledgeGraph, FG: nx.MultiDiGraph,
+def test_time_slider_and_timeline(chrome: Any, kg_ox: tipgraph.KnowledgeGraph, FG: nx.MultiDiGraph,
                                   tmp_path: Path, output_dir: Path) -> None:
     result = make_map(FG, country="PK", resolve=lambda view, name: resolve_place(kg_ox.store, name))
-    m = open_map(browser, save(tmp_path, "time.html", result.html))
+    m = open_map(chrome, save(tmp_path, "time.html", result.html))
     try:
         page = m.page
         dates = page.evaluate("tipgraphMap.dates")
@@ -217,9 +222,9 @@ def test_time_slider_and_timeline(browser: Any, kg_ox: tipgraph.KnowledgeGraph, 
         m.close()
 
 
-def test_png_and_svg_of_the_current_view(browser: Any, FG: nx.MultiDiGraph, tmp_path: Path,
+def test_png_and_svg_of_the_current_view(chrome: Any, FG: nx.MultiDiGraph, tmp_path: Path,
                                          output_dir: Path) -> None:
-    m = open_map(browser, save(tmp_path, "pictures.html", make_map(FG, programme="PROTECT").html))
+    m = open_map(chrome, save(tmp_path, "pictures.html", make_map(FG, programme="PROTECT").html))
     try:
         page = m.page
         with page.expect_download() as info:
@@ -242,9 +247,9 @@ def test_png_and_svg_of_the_current_view(browser: Any, FG: nx.MultiDiGraph, tmp_
         m.close()
 
 
-def test_exact_match_first_and_node_links(browser: Any, FG: nx.MultiDiGraph, tmp_path: Path) -> None:
+def test_exact_match_first_and_node_links(chrome: Any, FG: nx.MultiDiGraph, tmp_path: Path) -> None:
     path = save(tmp_path, "search.html", make_map(FG).html)
-    m = open_map(browser, path)
+    m = open_map(chrome, path)
     try:
         page = m.page
         page.fill("#tg-search", "pakistan")
@@ -261,7 +266,7 @@ def test_exact_match_first_and_node_links(browser: Any, FG: nx.MultiDiGraph, tmp
     finally:
         m.close()
     # #node= opens the map on that node
-    m = open_map(browser, path)
+    m = open_map(chrome, path)
     try:
         page = m.page
         page.goto(path.resolve().as_uri() + "#node=tgd:org-0011")
@@ -273,8 +278,8 @@ def test_exact_match_first_and_node_links(browser: Any, FG: nx.MultiDiGraph, tmp
         m.close()
 
 
-def test_ranking_has_its_own_group(browser: Any, FG: nx.MultiDiGraph, tmp_path: Path) -> None:
-    m = open_map(browser, save(tmp_path, "ranking.html", make_map(FG).html))
+def test_ranking_has_its_own_group(chrome: Any, FG: nx.MultiDiGraph, tmp_path: Path) -> None:
+    m = open_map(chrome, save(tmp_path, "ranking.html", make_map(FG).html))
     try:
         page = m.page
         assert page.evaluate("id => tipgraphMap.data.nodes.find(n => n.id === id).g", node_id(page, RANKING)) \
@@ -285,9 +290,9 @@ def test_ranking_has_its_own_group(browser: Any, FG: nx.MultiDiGraph, tmp_path: 
         m.close()
 
 
-def test_landscape_labels_do_not_overlap(browser: Any, FG: nx.MultiDiGraph, tmp_path: Path,
+def test_landscape_labels_do_not_overlap(chrome: Any, FG: nx.MultiDiGraph, tmp_path: Path,
                                          output_dir: Path) -> None:
-    m = open_map(browser, save(tmp_path, "labels.html", make_map(FG).html))
+    m = open_map(chrome, save(tmp_path, "labels.html", make_map(FG).html))
     try:
         page = m.page
         page.wait_for_timeout(400)
@@ -305,7 +310,7 @@ def test_landscape_labels_do_not_overlap(browser: Any, FG: nx.MultiDiGraph, tmp_
         m.close()
 
 
-def test_hostile_facts_stay_text(browser: Any, xss, tmp_path: Path) -> None:
+def test_hostile_facts_stay_text(chrome: Any, xss, tmp_path: Path) -> None:
     from tipgraph.loading import load_files
     from tipgraph.resources import ONTOLOGY_GRAPH, ontology_file
     from tipgraph.store import open_store
@@ -317,7 +322,7 @@ def test_hostile_facts_stay_text(browser: Any, xss, tmp_path: Path) -> None:
     for v in list(G)[:3]:
         G.nodes[v]["evidence"] = xss.payloads[0]
         G.nodes[v]["facts"] = [[xss.payloads[1], xss.payloads[2]]]
-    m = open_map(browser, save(tmp_path, "xss-facts.html", render_html(G, title="x")))
+    m = open_map(chrome, save(tmp_path, "xss-facts.html", render_html(G, title="x")))
     try:
         page = m.page
         for nid in page.evaluate("tipgraphMap.data.nodes.map(n => n.id)"):

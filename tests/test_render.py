@@ -329,3 +329,30 @@ def test_importing_tipgraph_does_not_import_pyvis() -> None:
             "print('pyvis' in sys.modules, 'IPython' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_facts_publishers_and_evidence_reach_the_page_as_data(kg_ox: tipgraph.KnowledgeGraph, xss) -> None:
+    G = R.add_facts(kg_ox.network(), kg_ox.store)
+    data = data_of(R.render_html(G, title="facts"))
+    workshop = next(n for n in data["nodes"] if n["i"].endswith("evt-0001"))
+    assert ["participant count", "68"] in workshop["fa"] and ["place", "Islamabad"] in workshop["fa"]
+    assert (workshop["ts"], workshop["te"], workshop["pc"], workshop["pw"]) == ("2024-10-11", "2024-10-11", 68, 12)
+    assert {i.get("p") for i in data["sourceInfo"]} == {"UNODC"}
+    ranking = next(n for n in data["nodes"] if n["c"] == "Ranking")
+    assert ranking["g"] == "ranking" and "ranking" in data["groupOrder"] and "other" not in data["groupOrder"]
+    # a control: without add_facts there are no literal facts, dates or publishers (an event's place is a link)
+    bare = data_of(R.render_html(kg_ox.network(), title="bare"))
+    assert not any("ts" in n or any(f[0] != "place" for f in n.get("fa", [])) for n in bare["nodes"])
+    assert not any("p" in i for i in bare["sourceInfo"])
+    # hostile facts, evidence and publishers stay inside the JSON, escaped
+    H = nx.MultiDiGraph()
+    H.add_node("a", label="A", group="event", facts=[[xss.payloads[0], xss.payloads[1]]], evidence=xss.payloads[2],
+               sources=["S"], source_urls=["javascript:alert(1)"], start="2024-01-01")
+    H.add_edge("a", "a", key="x", label="x", evidence=[xss.payloads[0]])
+    H.graph["source_publishers"] = {"S": xss.payloads[1]}
+    page = R.render_html(H, title="t")
+    for payload in xss.payloads:
+        assert payload not in page
+    assert len(Page(page).scripts) == 3
+    d = data_of(page)
+    assert d["nodes"][0]["ev"] == [xss.payloads[2]] and d["sourceInfo"][0] == {"p": xss.payloads[1]}  # no URL

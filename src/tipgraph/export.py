@@ -124,6 +124,6 @@ def compact_jsonld(expanded: bytes, prefixes: Mapping[str, str]) -> bytes:
 
     doc = json.loads(expanded)
     items = doc if isinstance(doc, list) else [doc]
-    used = {p: ns for p, ns in prefixes.items()}
+    used = dict(prefixes)
     compact = {"@context": used, "@graph": [node(x) for x in items]}
     return json.dumps(compact, ensure_ascii=False, indent=1).encode("utf-8")

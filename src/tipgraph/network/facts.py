@@ -105,11 +105,10 @@ def _node_facts(props: dict[str, list[str]], labels: dict[str, str]) -> dict[str
 
 def add_facts(G: nx.Graph, store: Store) -> nx.Graph:
     """Write the literal facts of ``G``'s nodes and engagement edges onto them (see the module); returns ``G``."""
-    labels: dict[str, str] = {}
     by_property: dict[str, list[Any]] = defaultdict(list)
     for p, lab in rows(store, _PROPERTY_LABELS_QUERY):
         by_property[str(p)].append(lab)
-    labels = {p: best_label(ls) for p, ls in by_property.items() if best_label(ls)}
+    labels = {p: str(best_label(ls)) for p, ls in by_property.items() if best_label(ls)}
     wanted = set(G.nodes)
     engagement_of: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     edges = G.edges(keys=True, data=True) if G.is_multigraph() else ((u, v, None, d) for u, v, d in G.edges(data=True))
