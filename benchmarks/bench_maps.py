@@ -104,7 +104,7 @@ def synthetic_graph(n: int, seed: int = 1) -> nx.MultiDiGraph:
         link(e, rnd.choice(programmes), "underProgramme", "under programme")
         for org in set(rnd.choices(orgs, weights, k=rnd.randint(2, 6))):
             link(org, e, "participantIn", "participant in")
-    for person, post in zip(by["Person"], by["Post"]):
+    for person, post in zip(by["Person"], by["Post"], strict=False):
         link(person, post, "holdsPost", "holds post")
         link(post, rnd.choice(orgs), "postIn", "post in organisation")
     for d in by["Report"]:
@@ -130,7 +130,7 @@ def draw_time(path: Path, timeout_s: float) -> tuple[float | None, float | None,
             page = browser.new_page(viewport={"width": 1400, "height": 900})
             blocked: list[str] = []
 
-            def route(r):  # noqa: ANN001 - playwright's Route
+            def route(r):  # playwright's Route
                 if r.request.url.startswith("file:"):
                     return r.continue_()
                 blocked.append(r.request.url)

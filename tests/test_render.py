@@ -19,7 +19,7 @@ import networkx as nx
 import pytest
 
 import tipgraph
-from tipgraph import maps as R
+from tipgraph import maps as R  # noqa: N812  (R: the renderer, as before)
 from tipgraph.errors import BadInputError
 from tipgraph.loading import load_files
 from tipgraph.maps.assets import asset

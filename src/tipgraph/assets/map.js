@@ -120,7 +120,7 @@
     return item;
   });
   // Busy maps draw link labels only on hover, for the selected node, or zoomed in.
-  var labelsAlways = settings.edgeLabels && data.edges.length <= 60;
+  var labelsAlways = settings.edgeLabels && data.edges.length <= 30;
   var visEdges = data.edges.map(function (e) {
     var item = { id: e.id, from: e.f, to: e.t };
     if (labelsAlways) item.label = relName(e);
@@ -828,7 +828,7 @@
     var lo = Math.min.apply(null, items.map(function (x) { return dayNumber(x.s); }));
     var hi = Math.max.apply(null, items.map(function (x) { return dayNumber(x.e) || dayNumber(x.s); }));
     if (hi - lo < 30) { lo -= 15; hi += 15; }
-    var W = 760, left = 250, rowH = 26, H = 40 + rowH * items.length;
+    var W = 760, left = 250, rowH = 26, H = 56 + rowH * items.length;
     var svg = document.createElementNS(SVG, "svg");
     svg.setAttribute("width", W); svg.setAttribute("height", H); svg.setAttribute("viewBox", "0 0 " + W + " " + H);
     svg.setAttribute("class", "tg-timeline-svg");
@@ -841,6 +841,9 @@
       return node;
     }
     add("line", { x1: left, x2: W - 20, y1: 24, y2: 24, stroke: "#9fb3c8" });
+    var iso = function (dn) { return new Date(dn * 86400000).toISOString().slice(0, 10); };
+    add("text", { x: left, y: 36, "font-size": 10, fill: "#829ab1" }, iso(lo));
+    add("text", { x: W - 20, y: 36, "font-size": 10, fill: "#829ab1", "text-anchor": "end" }, iso(hi));
     var y0 = new Date(lo * 86400000).getUTCFullYear(), y1 = new Date(hi * 86400000).getUTCFullYear();
     for (var yr = y0; yr <= y1 + 1; yr++) {
       var d = yr + "-01-01", dn = dayNumber(d);
@@ -849,7 +852,7 @@
       add("text", { x: x(d) + 3, y: 14, "font-size": 11, fill: "#627d98" }, String(yr));
     }
     items.forEach(function (it, i) {
-      var y = 40 + i * rowH, style = data.groups[it.g] || data.groups.other;
+      var y = 56 + i * rowH, style = data.groups[it.g] || data.groups.other;
       var text = it.label.length > 40 ? it.label.slice(0, 39) + "…" : it.label;
       add("text", { x: 4, y: y + 4, "font-size": 12, fill: "#243b53" }, text);
       var xs = x(it.s), xe = Math.max(x(it.e), xs + 6);

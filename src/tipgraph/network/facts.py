@@ -98,7 +98,9 @@ def _node_facts(props: dict[str, list[str]], labels: dict[str, str]) -> dict[str
         out["participants"] = int(counts[0])
         if women and women[0].isdigit():
             out["women"] = int(women[0])
-            facts.append(["share of women", share_of_women(out["participants"], out["women"])])
+            at = next((i + 1 for i, f in enumerate(facts) if f[0] == _name(str(TG.femaleParticipantCount), labels)),
+                      len(facts))
+            facts.insert(at, ["share of women", share_of_women(out["participants"], out["women"])])
     out["facts"] = facts
     return out
 
