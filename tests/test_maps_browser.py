@@ -152,11 +152,12 @@ def test_filters_relayout_and_drop_isolated_nodes(chrome: Any, FG: nx.MultiDiGra
         assert total == FG.number_of_nodes()
         before = page.evaluate("tipgraphMap.network.getPositions()")
         keep = {"implements", "funds", "active in"}
-        # untick every relation but three, through the panel's checkboxes
+        # no relation, then three of them, through the panel's buttons and checkboxes
+        page.click("#tg-rel-none")
+        assert page.evaluate("tipgraphMap.visible()") == {"nodes": [], "edges": []}
         for box in page.query_selector_all("#tg-relations input"):
-            name = box.evaluate("b => b.parentElement.children[1].textContent")
-            if name not in keep:
-                box.uncheck()
+            if box.evaluate("b => b.parentElement.children[1].textContent") in keep:
+                box.check()
         page.wait_for_selector("#tg-filter-status:not(:empty)")
         page.wait_for_timeout(200)
         for _ in range(100):
@@ -173,6 +174,9 @@ def test_filters_relayout_and_drop_isolated_nodes(chrome: Any, FG: nx.MultiDiGra
             tipgraphMap.data.edges.forEach(e => { if (on.has(e.id)) { s.add(e.f); s.add(e.t); } });
             return v.nodes.every(n => s.has(n)); }""")
         assert linked
+        # few links left: each is labelled
+        labelled = page.evaluate("tipgraphMap.edges.get().filter(e => !e.hidden && e.label).length")
+        assert labelled == len(shown["edges"])
         after = page.evaluate("tipgraphMap.network.getPositions()")
         assert any(before[k] != after[k] for k in shown["nodes"]), "the filter did not re-layout"
         page.screenshot(path=str(output_dir / "map-landscape-filtered.png"))

@@ -597,6 +597,11 @@
       if (off !== !!hiddenEdgesNow[e.id]) edgeChanges.push({ id: e.id, hidden: off });
     });
     hiddenNow = nodeOff; hiddenEdgesNow = edgeOff;
+    var want = settings.edgeLabels && data.edges.length - Object.keys(edgeOff).length <= 30;
+    if (want !== labelsAlways) {  // few links left: label them all
+      labelsAlways = want;
+      edges.update(data.edges.map(function (e) { return { id: e.id, label: want || zoomLabels ? relName(e) : "" }; }));
+    }
     if (nodeChanges.length) nodes.update(nodeChanges);
     if (edgeChanges.length) edges.update(edgeChanges);
     var shown = data.nodes.length - Object.keys(nodeOff).length;
@@ -656,6 +661,15 @@
       li.appendChild(label);
       relList.appendChild(li);
     });
+  function setAllRelations(on) {
+    relList.querySelectorAll("input").forEach(function (b) {
+      b.checked = on;
+      if (on) delete filters.relations[b.value]; else filters.relations[b.value] = 1;
+    });
+    applyFilters();
+  }
+  document.getElementById("tg-rel-all").addEventListener("click", function () { setAllRelations(true); });
+  document.getElementById("tg-rel-none").addEventListener("click", function () { setAllRelations(false); });
   var sourceSelect = document.getElementById("tg-source-filter");
   data.sources.forEach(function (name, i) {
     var o = el("option", null, name.length > 70 ? name.slice(0, 69) + "…" : name);
