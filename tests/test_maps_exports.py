@@ -107,3 +107,11 @@ def test_jsonld_is_compact_and_says_the_same(kg_ox: tipgraph.KnowledgeGraph, tmp
 
     assert len(ours) == len(theirs)
     assert named(ours) == named(theirs) and len(named(ours)) > 1000
+
+
+def test_jsonld_reads_back_into_oxigraph(kg_ox: tipgraph.KnowledgeGraph) -> None:
+    import pyoxigraph as ox
+
+    ours = {str(q) for q in ox.parse(kg_ox.export(format="jsonld"), format=ox.RdfFormat.JSON_LD)}
+    theirs = {str(q) for q in ox.parse(kg_ox.export(format="nquads"), format=ox.RdfFormat.N_QUADS)}
+    assert ours == theirs and len(ours) > 1000
