@@ -15,6 +15,7 @@ import rdflib
 import tipgraph
 from tipgraph.analysis.export import CSV_COLUMNS, NODE_CSV_COLUMNS, export_graph
 from tipgraph.maps import add_facts, country_view, make_map
+from tipgraph.network import project
 
 WORKSHOP = "https://w3id.org/tipgraph/id/evt-0001"
 PK = "https://w3id.org/tipgraph/id/plc-0003"
@@ -115,3 +116,29 @@ def test_jsonld_reads_back_into_oxigraph(kg_ox: tipgraph.KnowledgeGraph) -> None
     ours = {str(q) for q in ox.parse(kg_ox.export(format="jsonld"), format=ox.RdfFormat.JSON_LD)}
     theirs = {str(q) for q in ox.parse(kg_ox.export(format="nquads"), format=ox.RdfFormat.N_QUADS)}
     assert ours == theirs and len(ours) > 1000
+
+
+def test_engagement_periods_reach_edges_gexf_and_the_slider(kg_ox: tipgraph.KnowledgeGraph, tmp_path: Path) -> None:
+    from tipgraph.loading import load_files
+    from tipgraph.resources import ONTOLOGY_GRAPH, ontology_file
+    from tipgraph.store import open_store
+
+    extra = tmp_path / "period.trig"
+    extra.write_text(
+        "@prefix tg: <https://w3id.org/tipgraph/ontology#> .\n@prefix tgd: <https://w3id.org/tipgraph/id/> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "tgd:graph-src-0002 { tgd:eng-0003 tg:startDate \"2023-01-01\"^^xsd:date ; "
+        "tg:endDate \"2026-12-31\"^^xsd:date . }\n", encoding="utf-8")
+    store = open_store("oxigraph:")
+    load_files(store, [ontology_file()], graph=ONTOLOGY_GRAPH)
+    repo = Path(__file__).resolve().parents[1]
+    data = sorted((repo / "data" / "entities").glob("*.trig")) + sorted((repo / "data" / "sources").glob("*.trig"))
+    load_files(store, [*data, extra])
+    G = add_facts(project(store), store)
+    funds = [d for u, v, k, d in G.edges(keys=True, data=True) if k == "funds"]
+    assert funds and (funds[0]["start"], funds[0]["end"]) == ("2023-01-01", "2026-12-31")
+    implements = [d for u, v, k, d in G.edges(keys=True, data=True) if k == "implements"]
+    assert implements and not any("start" in d for d in implements)  # control: undated engagements stay so
+    back = nx.read_gexf(export_graph(G, tmp_path / "p.gexf"))
+    dated = [d for *_, d in back.edges(data=True) if d.get("start")]
+    assert [(d["start"], d["end"], d["label"]) for d in dated] == [("2023-01-01", "2026-12-31", "funds")]
