@@ -482,6 +482,7 @@
       return item;
     }));
     selectedId = id;
+    scheduleDeclutter();
   }
   var selectedId = null;
 
@@ -515,8 +516,10 @@
   });
 
   // ---- node labels that do not overlap ----------------------------------------------------------
-  // Greedy: better-connected nodes keep their labels; a label whose box would overlap one
-  // already placed is hidden until zooming in makes room. Only on maps small enough to check.
+  // Greedy: the selected node's neighbourhood first, then better-connected nodes keep their
+  // labels; a label whose box would overlap one already placed is hidden (labels scale with the
+  // zoom, so overlaps do not go away by zooming; hovering still names the node, and selecting
+  // a node labels its whole neighbourhood). Only on maps small enough to check.
   var DECLUTTER_LIMIT = 1500;
   var labelHidden = Object.create(null);
   var declutterTimer = null;
@@ -528,21 +531,30 @@
   function declutter() {
     declutterTimer = null;
     var scale = network.getScale();
+    var near = Object.create(null);
+    if (selectedId) {
+      near[selectedId] = 1;
+      (adjacency[selectedId] || []).forEach(function (i) { near[data.edges[i].f] = 1; near[data.edges[i].t] = 1; });
+    }
     var ids = data.nodes.filter(function (n) { return !hiddenNow[n.id]; })
-      .sort(function (a, b) { return (b.f || 0) - (a.f || 0) || (b.k || 0) - (a.k || 0); });
+      .sort(function (a, b) {
+        return (near[b.id] || 0) - (near[a.id] || 0) || (b.f || 0) - (a.f || 0) || (b.k || 0) - (a.k || 0);
+      });
     var pos = network.getPositions(ids.map(function (n) { return n.id; }));
     var placed = [], changes = [];
     ids.forEach(function (n) {
       var p = pos[n.id];
       if (!p) return;
       var text = n.s || n.l, size = (n.f ? 17 : 14) * scale;
-      var w = Math.min(170 * scale, text.length * size * 0.55), lines = Math.ceil(text.length * size * 0.55 / (170 * scale)) || 1;
+      var w = Math.min(170 * scale, text.length * size * 0.5), lines = Math.ceil(text.length * size * 0.5 / (170 * scale)) || 1;
       var h = size * 1.25 * lines, r = nodeSize(n) * scale;
-      var box = { x0: p.x * scale - w / 2, x1: p.x * scale + w / 2, y0: p.y * scale + r, y1: p.y * scale + r + h };
+      // a slightly smaller box than the text's: labels that only touch may both stay
+      var box = { x0: p.x * scale - w * 0.42, x1: p.x * scale + w * 0.42, y0: p.y * scale + r + h * 0.1,
+                  y1: p.y * scale + r + h * 0.9 };
       var clash = size < 6 ? false : placed.some(function (b) {
         return box.x0 < b.x1 && b.x0 < box.x1 && box.y0 < b.y1 && b.y0 < box.y1;
       });
-      var hide = clash && !n.f && n.id !== selectedId;
+      var hide = clash && !n.f && !near[n.id];
       if (!hide) placed.push(box);
       if (!!labelHidden[n.id] !== hide) {
         if (hide) labelHidden[n.id] = 1; else delete labelHidden[n.id];
