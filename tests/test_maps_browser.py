@@ -231,6 +231,9 @@ def test_png_and_svg_of_the_current_view(chrome: Any, FG: nx.MultiDiGraph, tmp_p
     m = open_map(chrome, save(tmp_path, "pictures.html", make_map(FG, programme="PROTECT").html))
     try:
         page = m.page
+        # a small map labels every link (the busy landscape does not: see the label test)
+        assert page.evaluate("tipgraphMap.edges.get().filter(e => e.label).length") \
+            == page.evaluate("tipgraphMap.data.edges.length") > 20
         with page.expect_download() as info:
             page.click("#tg-png")
         png = info.value

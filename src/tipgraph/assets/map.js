@@ -119,8 +119,9 @@
     }
     return item;
   });
-  // Busy maps draw link labels only on hover, for the selected node, or zoomed in.
-  var labelsAlways = settings.edgeLabels && data.edges.length <= 30;
+  // Busy maps draw link labels only on hover, for the selected node, or zoomed in; small ones always.
+  function labelAll(nodeCount, edgeCount) { return settings.edgeLabels && (nodeCount <= 25 || edgeCount <= 30); }
+  var labelsAlways = labelAll(data.nodes.length, data.edges.length);
   var visEdges = data.edges.map(function (e) {
     var item = { id: e.id, from: e.f, to: e.t };
     if (labelsAlways) item.label = relName(e);
@@ -609,7 +610,7 @@
       if (off !== !!hiddenEdgesNow[e.id]) edgeChanges.push({ id: e.id, hidden: off });
     });
     hiddenNow = nodeOff; hiddenEdgesNow = edgeOff;
-    var want = settings.edgeLabels && data.edges.length - Object.keys(edgeOff).length <= 30;
+    var want = labelAll(data.nodes.length - Object.keys(nodeOff).length, data.edges.length - Object.keys(edgeOff).length);
     if (want !== labelsAlways) {  // few links left: label them all
       labelsAlways = want;
       edges.update(data.edges.map(function (e) { return { id: e.id, label: want || zoomLabels ? relName(e) : "" }; }));
