@@ -17,6 +17,15 @@ vis-network build that ships inside the ``pyvis`` package inlined into it, so it
   :data:`PHYSICS_LIMIT` nodes the layout is computed in Python (pivot MDS plus a few
   force-directed passes, see :func:`compute_layout`) and physics stays off.
 
+In the page: tooltips and a details panel with the literal facts (dates, place, counts
+and share of women, tiers, notes), each source with its publisher, date and link (http(s)
+only, ``rel="noopener noreferrer"``) and any ``evidence`` span; selecting a node dims all
+but its neighbourhood and labels it; link labels on hover, on selection, zoomed in, or
+always on small maps; node labels that would overlap are left out; filters by link kind,
+source and date range (and a time slider) that drop the nodes they leave alone and lay
+the rest out again; search that puts exact names first; a timeline of dated events and
+engagements; PNG and SVG of the current view; ``#node=tgd:org-0011`` opens on a node.
+
 Modules: :mod:`~tipgraph.maps.assets` (inlined scripts, CSP hashes, safe JSON),
 :mod:`~tipgraph.maps.layout`, :mod:`~tipgraph.maps.views` (focus, country, programme),
 :mod:`~tipgraph.maps.payload` (the page's data) and :mod:`~tipgraph.maps.page`;
