@@ -232,6 +232,10 @@ def test_landscape_and_views(seed, kg_ox: tipgraph.KnowledgeGraph, G) -> None:
 
 def test_make_map_draws_a_projected_graph(seed, kg_ox: tipgraph.KnowledgeGraph, G) -> None:
     """The maps package works on the graph alone; names come from the graph or from a resolver."""
+    from tipgraph.network.facts import add_facts
+
+    G = G.copy()
+    add_facts(G, kg_ox.store)  # kg.map adds the literal facts (dates, counts) before drawing
     programme = R.make_map(G, programme="PROTECT")
     assert programme.title == "Programme: PROTECT" and programme.html == kg_ox.map(programme="PROTECT").html
     assert R.make_map(G, focus="tgd:org-0001", depth=1).title == "UNODC: neighbourhood (depth 1)"

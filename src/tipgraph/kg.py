@@ -440,6 +440,7 @@ class KnowledgeGraph:
         """
         from .maps import make_map
         from .network import project, resolve_place
+        from .network.facts import add_facts
 
         kinds = {"country": Param("country", "entity", None, TG.Place),
                  "programme": Param("programme", "entity", None, TG.Programme)}
@@ -452,8 +453,10 @@ class KnowledgeGraph:
 
         G = project(self.store, relations=relations, collapse_engagements=collapse_engagements,
                     include_inferred=include_inferred)
+        add_facts(G, self.store)  # dates, counts, tiers, publishers: what tooltips and the timeline show
         result = make_map(G, focus=focus, depth=depth, country=country, programme=programme, title=title,
-                          subtitle=subtitle, layout=layout, resolve=resolve)
+                          subtitle=subtitle, layout=layout, resolve=resolve,
+                          drop_isolated=relations is not None)  # a chosen subset of relations leaves loners
         if path is not None:
             result.save(path)
         return result
@@ -473,6 +476,7 @@ class KnowledgeGraph:
         """
         from .analysis import analyze
         from .network import project
+        from .network.facts import add_facts
 
         ends = None
         if chain is not None:
@@ -480,6 +484,8 @@ class KnowledgeGraph:
         center = str(resolve_entity(self.store, ego)) if ego is not None else None
         G = project(self.store, relations=relations, collapse_engagements=collapse_engagements,
                     include_inferred=include_inferred)
+        if export is not None:  # GEXF and GraphML carry dates (Gephi's timeline) and facts
+            add_facts(G, self.store)
         return analyze(G, top=top, chain=ends, k=k, ego=center, depth=depth, export=export)
 
 
