@@ -79,7 +79,7 @@ def stable_id(kind: str, *parts: str) -> str:
     look different; a derived id differs from every random one with the same odds as two random ones.
 
     >>> stable_id("plc", "PK")
-    'plc-v8nmz6e2kp'
+    'plc-kzxepv5dpy'
     """
     digest = int.from_bytes(hashlib.sha256("\x1f".join((kind, *parts)).encode("utf-8")).digest()[:10], "big")
     chars = []
@@ -606,7 +606,7 @@ def import_ranking(kg: Any, path: str | Path, *, report: str, publisher: str | N
                          tier_map=tier_map, max_bytes=max_bytes)
     ds = Dataset()
     doc, pub = find_report(kg, ds, report, publisher)
-    src = Source(url, f"{report}: ranking table {Path(path).name}", published, pub, retrieved=retrieved)
+    src = Source(url, f"{report}: ranking table", published, pub, retrieved=retrieved)
     src.describe(ds)
     new: list[str] = []
     ranking_triples(ds, table.rows, doc, report, src.graph(), src.iri(), country_index(kg.store), new)
