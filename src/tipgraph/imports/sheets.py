@@ -33,7 +33,7 @@ from typing import Any
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SKOS, XSD
 
-from ..countries import country
+from ..countries import country, nearest
 from ..errors import AmbiguousNameError, BadInputError, InputLimitError
 from ..files import atomic_write
 from ..namespace import TG, TGD, expand, shorten
@@ -356,6 +356,7 @@ class _Context:
     known_sources: dict[str, URIRef] = field(default_factory=dict)
     new: list[str] = field(default_factory=list)
     labels: dict[URIRef, str] = field(default_factory=dict)
+    shown: dict[str, str] = field(default_factory=dict)
 
     def load(self) -> None:
         store = self.kg.store
@@ -366,6 +367,7 @@ class _Context:
         for e, text, typ in execute_bound(store, _INDEX, {}, None).rows:
             if isinstance(e, URIRef) and isinstance(typ, URIRef):
                 self.names.setdefault(_key(str(text)), {}).setdefault(e, set()).add(typ)
+                self.shown.setdefault(_key(str(text)), str(text))
         self.countries = country_index(store)
         for s, url in execute_bound(store, _SOURCES, {}, None).rows:
             if isinstance(s, URIRef):
@@ -380,6 +382,7 @@ class _Context:
 
     def remember(self, text: str, iri: URIRef, cls: URIRef) -> None:
         self.names.setdefault(_key(text), {}).setdefault(iri, set()).add(cls)
+        self.shown.setdefault(_key(text), text)
 
     def is_a(self, types: set[URIRef], cls: URIRef) -> bool:
         return any(cls in self.supers.get(t, {t}) for t in types)
@@ -395,7 +398,7 @@ class _Context:
 
     def nearest(self, text: str, cls: URIRef) -> list[str]:
         options = [k for k, ents in self.names.items() if any(self.is_a(t, cls) for t in ents.values())]
-        return difflib.get_close_matches(_key(text), options, n=3, cutoff=0.6)
+        return [self.shown.get(k, k) for k in difflib.get_close_matches(_key(text), options, n=3, cutoff=0.6)]
 
     def kind(self, row: _Row, column: str, base: URIRef) -> URIRef:
         text = row.get(column)
@@ -624,7 +627,9 @@ def _facts(ctx: _Context, tables: dict[str, Table]) -> int:
         for name in _split(row.get("countries").replace(",", ";")):
             c = country(name)
             if c is None:
-                row.fail("countries", f"unknown country {name!r}")
+                near = nearest(name)
+                row.fail("countries", f"unknown country {name!r}"
+                         + (f"; nearest known names: {', '.join(near)}" if near else ""))
                 continue
             row.cells["_country"] = (row.cells["countries"][0], name)
             places.append(b.place(row, "_country"))
