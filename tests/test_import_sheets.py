@@ -91,7 +91,8 @@ def test_each_sheet_lands_in_the_graph_of_its_source(imported: tipgraph.Knowledg
         ("UNODC", "ImplementingRole"), ("European Union", "FundingRole"),
         ("Ministry of Internal Affairs of Kazakhstan", "ImplementingRole")}
     countries = q('SELECT ?c WHERE { ?e tg:engagedOrganisation tgd:org-0001 ; '
-                  'tg:engagementCountry/tg:iso3166Alpha2 ?c ; tg:engagedProgramme/skos:prefLabel "Safe Migration Central Asia"@en }').column("c")
+                  'tg:engagementCountry/tg:iso3166Alpha2 ?c ; '
+                  'tg:engagedProgramme/skos:prefLabel "Safe Migration Central Asia"@en }').column("c")
     assert sorted(countries) == ["KG", "KZ"]
     assert q('ASK { tgd:org-0001 tg:implements ?p . ?p skos:altLabel "SMCA"@en }').boolean  # reasoned
     # the event with its counts, place, organiser and programme
