@@ -31,16 +31,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
+from rdflib.term import Node
 
 from ..countries import Country, country, nearest
 from ..curation import ALPHABET, ID_LENGTH
 from ..errors import AmbiguousNameError, BadInputError, InputLimitError
-from ..namespace import TG, TGD, TGG
+from ..namespace import PREFIXES, TG, TGD, TGG, shorten
 from ..query import execute_bound
 
-__all__ = ["MAX_TABLE_BYTES", "NOT_RANKED", "TIERS", "RankingImport", "RankingRow", "RankingTable", "Table",
+__all__ = ["MAX_TABLE_BYTES", "NOT_RANKED", "TIERS", "Dataset", "RankingImport", "RankingRow", "RankingTable", "Table",
            "import_ranking", "read_csv", "read_ranking", "stable_id", "tier_of"]
 
 #: The largest table read (bytes); a larger file is refused before it is read.
@@ -421,6 +422,63 @@ def rankings_of(table: Table, *, country_column: str | None = None, year_column:
 # ---------------------------------------------------------------------------
 # Into the graph
 # ---------------------------------------------------------------------------
+class _GraphView:
+    def __init__(self, quads: dict[tuple[Node, Node, Node], None]) -> None:
+        self._quads = quads
+
+    def add(self, triple: tuple[Node, Node, Node]) -> None:
+        self._quads[triple] = None
+
+
+class Dataset:
+    """Triples by named graph, in the order they were added, each once; written as TriG.
+
+    Lighter than :class:`rdflib.Dataset` for what an import builds (thousands of plain triples).
+
+    >>> ds = Dataset()
+    >>> ds.graph(TGD["graph-x"]).add((TGD["a"], RDF.type, TG.Country))
+    >>> print(ds.serialize(format="trig").splitlines()[-3:])
+    ['tgd:graph-x {', '    tgd:a rdf:type tg:Country .', '}']
+    """
+
+    def __init__(self) -> None:
+        self.graphs: dict[URIRef, dict[tuple[Node, Node, Node], None]] = {}
+
+    def graph(self, name: URIRef) -> _GraphView:
+        """The graph ``name``, to add triples to."""
+        return _GraphView(self.graphs.setdefault(name, {}))
+
+    def __len__(self) -> int:
+        return sum(len(g) for g in self.graphs.values())
+
+    def serialize(self, format: str = "trig") -> str:
+        """The triples as TriG, with the usual prefixes (``format`` must be ``"trig"``)."""
+        if format != "trig":
+            raise ValueError(format)
+        used = {"tg", "tgd", "tgg", "rdf", "skos", "prov", "xsd", "dcterms"}
+        lines = [f"@prefix {p}: <{ns}> ." for p, ns in sorted(PREFIXES.items()) if p in used]
+        for name, triples in self.graphs.items():
+            if not triples:
+                continue
+            lines += ["", f"{_term(name)} {{"]
+            lines += [f"    {_term(s)} {_term(p)} {_term(o)} ." for s, p, o in triples]
+            lines.append("}")
+        return "\n".join(lines) + "\n"
+
+
+_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def _term(term: Node) -> str:
+    if isinstance(term, URIRef):
+        short = shorten(term)
+        prefix, _, local = short.partition(":")
+        if prefix in PREFIXES and _LOCAL.fullmatch(local) and short != str(term):
+            return short
+        return term.n3()
+    return term.n3()
+
+
 _COUNTRIES = """
 SELECT ?c ?code (SAMPLE(?l) AS ?label) WHERE {
   ?c a tg:Country ; tg:iso3166Alpha2 ?code . OPTIONAL { ?c skos:prefLabel ?l }

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import PROV, RDF, SKOS, XSD
 
 from ..countries import country, nearest
@@ -42,6 +42,7 @@ from .ranking import (
     MAX_PROBLEMS,
     MAX_ROWS,
     MAX_TABLE_BYTES,
+    Dataset,
     Source,
     Table,
     add_country,
