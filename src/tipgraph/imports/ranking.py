@@ -28,6 +28,7 @@ import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -469,6 +470,7 @@ class Dataset:
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 
 
+@lru_cache(maxsize=65536)  # an import repeats its properties, classes and countries on every row
 def _term(term: Node) -> str:
     if isinstance(term, URIRef):
         short = shorten(term)
