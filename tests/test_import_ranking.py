@@ -223,6 +223,13 @@ def test_codes_of_another_scale_need_a_tier_map(rankings: Path) -> None:
                                                                "CAN": "Tier 1"}
 
 
+def test_footnote_marks_after_names_are_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text("Country,Year,Tier\nBurma*,2024,3\nCuba [3],2024,3\nLibya^,2024,Special Case\n",
+                    encoding="utf-8")
+    assert [r.country.alpha2 for r in read_ranking(path).rows] == ["MM", "CU", "LY"]
+
+
 def test_kosovo_is_left_out_with_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "k.csv"
     path.write_text("Country,Year,Tier\nKosovo,2024,2\nCanada,2024,1\n", encoding="utf-8")

@@ -322,6 +322,10 @@ def _find(table: Table, kind: str, chosen: str | None) -> int | None:
     return None
 
 
+#: Footnote marks tables put after a country's name ("Burma*", "Cuba [3]").
+_FOOTNOTE = re.compile(r"\s*(?:[*^\u2020\u2021]+|\[\w{1,3}\]|\(\d{1,2}\))$")
+
+
 def _year(text: str) -> int | None:
     m = re.fullmatch(r"(\d{4})(?:\.0+)?", text.strip())
     return int(m.group(1)) if m and 1900 <= int(m.group(1)) <= 2200 else None
@@ -389,7 +393,7 @@ def rankings_of(table: Table, *, country_column: str | None = None, year_column:
             problems.append((line, f"unknown tier code {tier_text!r}; known: 1, 2, 2WL (Tier 2 Watch List), 3, "
                                    "Special Case, and NA for not ranked; map others with --tier-map CODE=TIER"))
             continue
-        found = country(name) if name[:1] not in ("=", "+", "@") else None
+        found = country(_FOOTNOTE.sub("", name)) if name[:1] not in ("=", "+", "@") else None
         if found is None:
             near = nearest(name)
             hint = f"; nearest known names: {', '.join(near)}" if near else ""
