@@ -21,7 +21,7 @@ LAYERS: list[list[str]] = [
     ["namespace", "process"],
     ["sparql"],
     ["store"],
-    ["loading", "export", "query", "reason", "curation", "serve"],
+    ["loading", "export", "tables", "query", "reason", "curation", "serve"],
     ["validate", "network"],
     ["analysis", "maps"],
     ["kg"],

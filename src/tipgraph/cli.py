@@ -25,7 +25,7 @@ from .files import is_stdout
 
 EXIT_CODES = errors.exit_codes_text()
 
-FORMATS = ("table", "csv", "tsv", "json", "sparql-json")
+FORMATS = ("table", "csv", "tsv", "json", "sparql-json", "xlsx")
 
 #: The longest time limit accepted (one day); 0 means no limit where the option allows it.
 MAX_SECONDS = 86_400.0
@@ -249,13 +249,28 @@ def _parse_params(items: Sequence[str]) -> dict[str, str]:
     return out
 
 
-def _print_result(res: Any, fmt: str) -> None:
-    if fmt == "table":
+def _print_result(res: Any, fmt: str, output: Path | None = None) -> None:
+    from . import tables
+
+    if fmt == "xlsx":
+        if output is None:
+            raise BadInputError("-f xlsx writes a workbook: give the file with -o FILE.xlsx")
+        tables.write_xlsx(output, {res.name or "answer": res})
+        _err(f"wrote {_where(output)}")
+    elif output is not None:
+        from .files import atomic_write
+
+        text = {"table": lambda: res.to_table() + "\n", "csv": lambda: tables.to_csv(res),
+                "tsv": lambda: tables.to_csv(res, "\t"), "json": lambda: res.to_json() + "\n",
+                "sparql-json": lambda: json.dumps(res.to_sparql_json(), ensure_ascii=False, indent=2) + "\n"}
+        atomic_write(output, text[fmt]())
+        _err(f"wrote {_where(output)}")
+    elif fmt == "table":
         print(res.to_table())
     elif fmt == "csv":
-        sys.stdout.write(res.to_csv())
+        sys.stdout.write(tables.to_csv(res))
     elif fmt == "tsv":
-        sys.stdout.write(res.to_csv("\t"))
+        sys.stdout.write(tables.to_csv(res, "\t"))
     elif fmt == "json":
         print(res.to_json())
     else:
@@ -295,6 +310,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_query(args: argparse.Namespace) -> int:
     from .query import named_queries
 
+    if args.format == "xlsx" and args.output is None:
+        raise BadInputError("-f xlsx writes a workbook: give the file with -o FILE.xlsx")
     kg = _open(args)
     if args.list:
         for q in named_queries().values():
@@ -304,6 +321,12 @@ def cmd_query(args: argparse.Namespace) -> int:
         return errors.EXIT_OK
     bindings = _parse_params(args.param)
     words = (lambda res: res) if args.ids else kg.in_words
+    if args.all and args.format == "xlsx":
+        from .tables import write_xlsx
+
+        write_xlsx(args.output, {name: words(res) for name, res in kg.answer_all().items()})
+        _err(f"wrote {_where(args.output)}: one sheet per named query")
+        return errors.EXIT_OK
     if args.all:
         for name, res in kg.answer_all().items():
             print(f"\n## {name}\n{named_queries()[name].question}\n")
@@ -326,12 +349,12 @@ def cmd_query(args: argparse.Namespace) -> int:
             if exc.path != "<query>":
                 raise
             raise BadInputError(exc.message, path=where, line=exc.line, column=exc.column) from None
-        _print_result(result, args.format)
+        _print_result(result, args.format, args.output)
         return errors.EXIT_OK
     else:
         sparql = args.query
     result = kg.query(sparql, bindings)
-    _print_result(words(result) if result.name else result, args.format)
+    _print_result(words(result) if result.name else result, args.format, args.output)
     return errors.EXIT_OK
 
 
@@ -525,7 +548,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "NAME=* leaves it open); repeatable")
     p.add_argument("--ids", action="store_true",
                    help="show the ids (IRIs) of named queries' answers too, not only their labels")
-    p.add_argument("-f", "--format", choices=FORMATS, default="table")
+    p.add_argument("-f", "--format", choices=FORMATS, default="table",
+                   help="table, csv, tsv, json, sparql-json, or xlsx (a workbook: needs -o; with --all one sheet "
+                        "per question); csv and xlsx keep numbers and dates typed and never start a cell as a formula")
+    p.add_argument("-o", "--output", type=path, metavar="FILE", help="write the answer to FILE instead of printing it")
     _source_options(p)
     _limit_options(p)
 

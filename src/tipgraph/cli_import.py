@@ -23,6 +23,85 @@ def _add_iati(imp: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
 
 def _add_sheets(imp: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
     """Register ``tipgraph import sheet`` and ``tipgraph import ranking``."""
+    from .cli import EXIT_CODES, _date, _Formatter, _source_options, path, text
+
+    def sub(name: str, func: Callable[[argparse.Namespace], int], help: str, examples: str) -> Any:
+        p = imp.add_parser(name, help=help, description=help, formatter_class=_Formatter,
+                           epilog="examples:\n" + examples + "\n\n" + EXIT_CODES)
+        p.set_defaults(func=func)
+        return p
+
+    p = sub("sheet", _cmd_sheet,
+            "Import a curator spreadsheet (a folder of CSV files or an .xlsx workbook, one sheet per kind) "
+            "into checked source graphs; or write the empty template.",
+            "  tipgraph import sheet --template out/template      # CSV files and template.xlsx\n"
+            "  tipgraph import sheet my-landscape.xlsx --store out/store --dry-run\n"
+            "  tipgraph import sheet my-landscape/ --store out/store")
+    p.add_argument("sheet", nargs="?", type=path, help="an .xlsx workbook or a folder of CSV files named after "
+                   "the sheets (sources.csv, organisations.csv, ...)")
+    p.add_argument("--template", type=path, metavar="DIR",
+                   help="write the empty template (one CSV per sheet, template.xlsx, README.md) into DIR")
+    p.add_argument("--dry-run", action="store_true", help="say what would change, change nothing")
+    p.add_argument("--trig", type=path, metavar="FILE", help="also keep the source graphs as a TriG file")
+    _source_options(p)
+
+    p = sub("ranking", _cmd_ranking,
+            "Import a ranking table (country, year, tier per row) as the rankings of a report, in one source graph.",
+            "  tipgraph import ranking tiers.csv --report 'U.S. Trafficking in Persons Report' \\\n"
+            "      --publisher 'U.S. Department of State' --url https://www.state.gov/... --published 2024-06-24\n"
+            "  tipgraph import ranking t.csv --report 'TIP Report' --url https://... --published 2024-06-24 \\\n"
+            "      --tier-map 3='Tier 2 Watch List' --tier-map 4='Tier 3' --country-column ISO3")
+    p.add_argument("file", type=path, help="a CSV file (UTF-8 or Excel's; commas, semicolons or tabs)")
+    p.add_argument("--report", required=True, type=text, help="the report's name (found by label, or added)")
+    p.add_argument("--publisher", type=text, help="the organisation publishing it (found by label, or added)")
+    p.add_argument("--url", type=text, help="where the table was published (http or https; required)")
+    p.add_argument("--published", type=_date, metavar="YYYY-MM-DD", help="when it was published (required)")
+    p.add_argument("--retrieved", type=_date, metavar="YYYY-MM-DD", help="when you downloaded it")
+    p.add_argument("--country-column", type=text, metavar="C", help="the column of country names or ISO codes "
+                   "(default: found by its header)")
+    p.add_argument("--year-column", type=text, metavar="Y", help="the column of years (default: by its header; "
+                   "a table with a column per year needs none)")
+    p.add_argument("--tier-column", type=text, metavar="T", help="the column of tiers (default: by its header)")
+    p.add_argument("--tier-map", action="append", type=text, metavar="CODE=TIER", default=[],
+                   help="read CODE as TIER (Tier 1, Tier 2, Tier 2 Watch List, Tier 3, Special Case, or NA); "
+                        "repeatable")
+    p.add_argument("--dry-run", action="store_true", help="say what would change, change nothing")
+    p.add_argument("--trig", type=path, metavar="FILE", help="also keep the source graph as a TriG file")
+    _source_options(p)
+
+
+def _cmd_ranking(args: argparse.Namespace) -> int:
+    from .cli import _open
+    from .imports.ranking import import_ranking, parse_tier_map
+
+    tier_map = parse_tier_map(args.tier_map)
+    kg = _open(args)
+    result = import_ranking(kg, args.file, report=args.report, publisher=args.publisher, url=args.url,
+                            published=args.published, retrieved=args.retrieved,
+                            country_column=args.country_column, year_column=args.year_column,
+                            tier_column=args.tier_column, tier_map=tier_map, dry_run=args.dry_run, trig=args.trig)
+    kg.close()
+    print(result.text())
+    return 0
+
+
+def _cmd_sheet(args: argparse.Namespace) -> int:
+    from .errors import BadInputError
+    from .imports.sheets import import_sheet, write_template
+
+    if args.template is not None:
+        for written in write_template(args.template):
+            print(written)
+        return 0
+    if args.sheet is None:
+        raise BadInputError("give a workbook (.xlsx) or a folder of CSV files, or --template DIR")
+    from .cli import _open
+
+    kg = _open(args)
+    result = import_sheet(kg, args.sheet, dry_run=args.dry_run, trig=args.trig)
+    kg.close()
+    print(result.text())
+    return 0
 
 # (end of import sheet / import ranking)
 

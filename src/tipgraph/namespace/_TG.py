@@ -123,9 +123,11 @@ class TG(DefinedNamespace):
     iso3166Alpha2: URIRef  # ISO 3166-1 alpha-2 code: The country's two-letter ISO 3166-1 code.
     iso3166Alpha3: URIRef  # ISO 3166-1 alpha-3 code: The country's three-letter ISO 3166-1 code.
     participantCount: URIRef  # participant count: How many people the source says took part in the event.
+    rankingYear: URIRef  # ranking year: The year whose edition of the report gives the ranking (the report's year, not the period it covers).
     sourceUrl: URIRef  # source URL: The web address where the source document was read, as an xsd:anyURI literal; a document printed inside another carries the address of the page it was read on.
     startDate: URIRef  # start date: The day an event, engagement or programme began.
     tier: URIRef  # tier: The tier or grade a ranking gives, as the report writes it.
+    tierLevel: URIRef  # tier level: The tier as an ordinal, 1 best: in the U.S. Trafficking in Persons Report Tier 1 is 1, Tier 2 is 2, the Tier 2 Watch List 3 and Tier 3 4, so that a country's tier
 
     # Individuals
     AccountableRole: URIRef  # accountable: The organisation answers for the programme and oversees it.
