@@ -230,12 +230,24 @@ def test_footnote_marks_after_names_are_ignored(tmp_path: Path) -> None:
     assert [r.country.alpha2 for r in read_ranking(path).rows] == ["MM", "CU", "LY"]
 
 
-def test_kosovo_is_left_out_with_a_warning(tmp_path: Path) -> None:
+def test_kosovo_is_ranked_under_its_user_assigned_code(tmp_path: Path) -> None:
+    """Rankings list Kosovo; the country shapes accept XK/XKX beside the ISO-assigned codes."""
+    import tipgraph
+    from tipgraph.resources import data_files
+
     path = tmp_path / "k.csv"
     path.write_text("Country,Year,Tier\nKosovo,2024,2\nCanada,2024,1\n", encoding="utf-8")
     table = read_ranking(path)
-    assert [r.country.alpha2 for r in table.rows] == ["CA"]
-    assert len(table.skipped) == 1 and "k.csv:2" in table.skipped[0] and "XK" in table.skipped[0]
+    assert [r.country.alpha2 for r in table.rows] == ["XK", "CA"] and not table.skipped
+    ttl = tmp_path / "xk.trig"
+    ttl.write_text("@prefix tg: <https://w3id.org/tipgraph/ontology#> .\n"
+                   "@prefix tgd: <https://w3id.org/tipgraph/id/> .\n"
+                   "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+                   "<https://w3id.org/tipgraph/graph/entities-places> { tgd:plc-xk a tg:Country ; "
+                   'skos:prefLabel "Kosovo"@en ; tg:iso3166Alpha2 "XK" ; tg:iso3166Alpha3 "XKX" . }\n', encoding="utf-8")
+    assert tipgraph.load(data=[*data_files(), ttl]).validate(owl=False).conforms
+    ttl.write_text(ttl.read_text().replace('"XK"', '"XQ"'))  # control: an unassigned code is still refused
+    assert not tipgraph.load(data=[*data_files(), ttl]).validate(owl=False).conforms
 
 
 # ---------------------------------------------------------------------------

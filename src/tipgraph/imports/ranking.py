@@ -412,10 +412,6 @@ def rankings_of(table: Table, *, country_column: str | None = None, year_column:
                                    "keep one of them"))
             continue
         seen[key] = line
-        if found.alpha2 == "XK":  # the country shapes accept ISO-assigned codes only (see the report)
-            skipped.append(f"{where}:{line}: {found.name} ({found.alpha2}, a user-assigned code) left out: "
-                           "the graph records countries with ISO-assigned codes only")
-            continue
         out.append(RankingRow(line, found, yr, *tier))
     if problems:
         raise _problems(where, problems, "imported")
