@@ -66,7 +66,8 @@ BODIES = [  # national bodies: "{country}" is the country's name
 NGOS = ["Safe Passage Network", "Hope Bridge Foundation", "Migrant Voices Association", "Shelter First Alliance",
         "Women's Rights Centre", "Legal Aid Collective", "Community Care Trust", "Youth Against Exploitation"]
 FIRST = ["Aida", "Timur", "Nodira", "Farrukh", "Sabina", "Rajiv", "Elena", "Ion", "Khaleda", "Andreas",
-         "Mariam", "Omar", "Leila", "Kamal", "Anna", "Pierre", "Grace", "Samuel", "Li", "Minh", "Sara", "Hassan", "Nadia", "Jonas"]
+         "Mariam", "Omar", "Leila", "Kamal", "Anna", "Pierre", "Grace", "Samuel", "Li", "Minh", "Sara", "Hassan",
+         "Nadia", "Jonas"]
 LAST = ["Bekova", "Abenov", "Rahimova", "Nazarov", "Gurung", "Menon", "Cojocaru", "Rusu", "Parvin", "Kovacs",
         "Haddad", "Mensah", "Okafor", "Tran", "Nguyen", "Petrovic", "Hoxha", "Aliyev", "Sargsyan", "Lindqvist"]
 POSTS = ["Programme Officer", "Head of Office", "Project Coordinator", "Chief of Mission", "Deputy Minister",
