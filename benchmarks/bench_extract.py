@@ -102,7 +102,8 @@ def batch(paths: Sequence[Path], threshold: float) -> dict[str, Any]:
         cpu = time.process_time() - cpu0
         pending = len(workflow.candidates(kg.store, status="pending"))
         return {"releases": len(paths), "threshold": threshold, "seconds": round(total, 2),
-                "cpu_seconds_this_process": round(cpu, 2), "stages_seconds": {k: round(v, 2) for k, v in stages.items()},
+                "cpu_seconds_this_process": round(cpu, 2),
+                "stages_seconds": {k: round(v, 2) for k, v in stages.items()},
                 "seed_store_load_seconds_not_counted": round(t_load, 2),
                 "sources": len({getattr(r, "source", "") for r in reports}),
                 "accepted": accepted, "left_for_review": pending,
