@@ -19,7 +19,7 @@ per index. Every candidate names the rule that produced it and carries that rule
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib import URIRef
 
@@ -205,6 +205,19 @@ def _acronym_aliases(text: str, found: list[Found]) -> list[Found]:
             out.append(Found(m.start(), m.end(), a.text, kind, label, "acronym.alias", base.entity, base.cls,
                              min(base.score, 0.85), priority=4))
     return out
+
+
+def _propagate(text: str, found: list[Found]) -> list[Found]:
+    """A name a rule found once is the same name wherever else it is written."""
+    out = list(found)
+    for f in found:
+        if f.entity is not None or f.kind not in ("organisation", "programme", "person", "document") or \
+                f.rule.startswith(("graph", "acronym")) or len(f.text) < 3:
+            continue
+        for m in re.finditer(rf"(?<![\w.\-]){re.escape(f.text)}(?![\w\-])", text):
+            if m.start() != f.start:
+                out.append(replace(f, start=m.start(), end=m.end(), rule=f.rule + "+again", priority=f.priority))
+    return choose(out)
 
 
 def _context_countries(text: str, found: list[Found], dateline_country: str | None) -> set[str]:
@@ -667,8 +680,9 @@ def _event_rules(ctx: _Ctx, i: int, s: int, e: int, ev: Mention | None, evs: lis
     for t in _AUDIENCE.finditer(seg):
         if re.search(r"(?i)\btrainers?\s*$|\bexaminers?\s*$", seg[:t.start()]):
             continue
+        kinds = _ORG_C if re.match(r"(?:governments|delegations|delegates)", t.group(0)) else _ORG
         for x in targets:
-            for o in _list_after(ctx, s + t.end(), e, _ORG_C, first_gap=4):
+            for o in _list_after(ctx, s + t.end(), e, kinds, first_gap=4):
                 ctx.add("attendedBy", x, o, (s, e), "event.audience")
     for t in _BROUGHT.finditer(seg):
         for x in targets:
@@ -830,7 +844,7 @@ def extract(release: Release, index: EntityIndex) -> Extraction:
     engine = engine_for(index)
     found = recognise(text, index, engine)
     found = _acronym_aliases(text, found)
-    found = choose(found)
+    found = _propagate(text, choose(found))
     year = int(release.published[:4]) if release.published[:4].isdigit() else None
     ctx = _Ctx(release, text, [], _sentences(text), year)
     ctx.mentions = [_to_mention(f) for f in found if f.kind]

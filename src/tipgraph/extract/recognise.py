@@ -71,7 +71,7 @@ _DOC_HEADS = {"plan": TG.NationalActionPlan, "procedures": TG.Document, "law": T
               "convention": TG.Legislation, "roadmap": TG.Document, "mechanism": TG.Document,
               "decree": TG.Legislation, "regulation": TG.Legislation, "regulations": TG.Legislation,
               "programme": TG.Document}
-_CONNECT = frozenset("of for on against and the in to de del des du la le & at".split())
+_CONNECT = frozenset("of for on against and the in to de del des du la le &".split())
 _TITLES = r"(?:Mr|Ms|Mrs|Miss|Dr|Prof|H\.\s?E|Judge|Ambassador|Minister|Colonel|Col|General|Gen|Major|Maj|Captain|Capt|" \
           r"Lieutenant|Lt|Brigadier|Sheikh|Sir|Dame|Madam|Justice|Senator|Inspector|Commissioner|Superintendent)"
 _POST_WORDS = frozenset("""minister deputy director officer head chief coordinator ambassador representative manager
@@ -85,6 +85,7 @@ we they he she said says during after before while when where today yesterday pa
 officials trainers opening closing according meanwhile additionally furthermore however also both each all
 every some many most several other another working among more for information contact please email tel phone
 fax website press release project programme initiative director minister""".split())
+_POST_LEAD = _POST_WORDS | {"general", "joint", "mission", "labour"}
 _MONTH_WORDS = frozenset("january february march april may june july august september october november december".split())
 
 
@@ -213,6 +214,9 @@ _PERSON_NAME = (r"(?P<name>(?:[A-Z][a-z\u00e0-\u024f'’\-]+|[A-Z]\.)(?:\s+(?:va
 _TITLE_NAME = re.compile(rf"\b{_TITLES}\.?\s+{_PERSON_NAME}")
 _NAME_COMMA = re.compile(rf"(?<![\w’'])({_PERSON_NAME}),\s+(?:the\s+)?(?P<post>[^,;.“”\"]*)")
 _NAME_LINE = re.compile(rf"^\s*{_PERSON_NAME}\s*\((?:Mr|Ms|Mrs|Dr)\.?\)\s*$", re.M)
+_NGO_NAME = re.compile(r"\b(?:NGO|non-governmental organi[sz]ation|civil society organi[sz]ation|CSO)\s+"
+                       r"(?P<name>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,4})")
+_COMPONENT = re.compile(r"\bcomponent\s*\(\s*(?P<name>[A-Z][^()]{1,60}?)\s*\)")
 _APPOSITIVE_ORG = re.compile(
     r"(?P<name>(?:[A-Z][\w’'\-]*\s+){0,5}[A-Z][\w’'\-]*),\s+(?:a|an)\s+(?:[\w\-]+\s+){0,3}?"
     r"(?:non-governmental organi[sz]ation|NGO|civil society organi[sz]ation|charity|non-profit|"
@@ -309,6 +313,22 @@ def _org_names(text: str) -> list[Found]:
                 piece = piece[1:]
                 if not piece:
                     continue
+            # "Director General of the Bureau of …": the post is no part of the organisation's name
+            lead = 0
+            while lead < len(piece) and words[piece[lead]].lower() in _POST_LEAD and piece[lead] not in hs:
+                lead += 1
+            if 0 < lead < len(piece) and words[piece[lead]].lower() in ("of", "to", "for"):
+                piece = piece[lead + 1:]
+                while piece and words[piece[0]].lower() in ("the",):
+                    piece = piece[1:]
+                hs = [k for k in piece if k in heads]
+                if not piece or not hs:
+                    continue
+            # "… Department of the Ministry of Public Security in Vientiane": the city is where it sits
+            if words[hs[0]].lower() not in ("office", "embassy", "consulate", "centre", "center", "delegation") and \
+                    len(piece) > 2 and words[piece[-2]].lower() == "in" and (city(words[piece[-1]]) or _country(
+                        words[piece[-1]])):
+                piece = piece[:-2]
             head = hs[0]
             cls = _ORG_HEADS[words[head].lower()]
             has_mod = any(k < head and _is_cap(words[k]) for k in piece) or any(
@@ -451,8 +471,30 @@ def recognise(text: str, index: EntityIndex, engine: Engine) -> list[Found]:
             continue
         found.append(Found(m.start("name"), m.end("name"), name, "organisation", name, "org.appositive",
                            cls=TG.CivilSocietyOrganisation, score=0.8, priority=1))
+    for m in _NGO_NAME.finditer(text):
+        found.append(Found(m.start("name"), m.end("name"), m["name"], "organisation", m["name"], "org.ngo",
+                           cls=TG.CivilSocietyOrganisation, score=0.8, priority=1))
+    for m in _COMPONENT.finditer(text):
+        found.append(Found(m.start("name"), m.end("name"), m["name"], "programme", m["name"], "programme.component",
+                           cls=TG.Project, score=0.8, priority=2))
     found.extend(_people(text))
-    return found
+    return [_strip_prefix(f) for f in found]
+
+
+_PREFIX = re.compile(r"^(?:(?:[A-Z][\w.]*|[A-Z]{2,})['’]s\s+|[\w.]+-(?:funded|supported|backed|led)\s+|"
+                     r"(?:EU|UN)['’]s\s+)+")
+
+
+def _strip_prefix(f: Found) -> Found:
+    """Drop a possessor or a funder from the front of a rule-made name ("UNODC's Border Management Programme")."""
+    if f.entity is not None or f.kind in ("country", "person", "city"):
+        return f
+    m = _PREFIX.match(f.text)
+    if not m or m.end() >= len(f.text):
+        return f
+    text = f.text[m.end():]
+    label = f.label[m.end():] if f.label == f.text else f.label
+    return replace(f, start=f.start + m.end(), text=text, label=label)
 
 
 def _looks_acronym(text: str) -> bool:
