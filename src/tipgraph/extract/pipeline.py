@@ -57,7 +57,7 @@ _EVENT_NOUNS = (r"(?:training of trainers|training workshop|training course|trai
                 r"conference|meeting|consultation|forum|dialogue|session|exercise|simulation|ceremony|launch|"
                 r"symposium|summit|briefing|retreat|event|lecture|visit|mission|campaign|bootcamp|consultations)")
 _EVENT_PHRASE = re.compile(
-    rf"\b(?P<det>an?|the|its|this|that|one|first|second)\s+(?P<mods>(?:[\w’'\-]+\s+){{0,6}}?)(?P<noun>{_EVENT_NOUNS})"
+    rf"\b(?P<det>an?|the|its|this|that|one|first|second)\s+(?P<mods>(?:(?!(?:of|the|for|in|with|by|and|to|at|on|from|a|an)\b)[\w’'\-]+\s+){{0,6}}?)(?P<noun>{_EVENT_NOUNS})"
     rf"(?P<plural>s)?\b(?P<tail>\s+(?:on|about)\s+[^,.;:()]{{3,90}}?(?=\s+(?:in|at|for|from|with|held|organi[sz]ed|"
     rf"which|that|to)\b|[,.;:()]|$))?", re.I)
 _HANDOVER = re.compile(r"\b(?:handed over|donated|hands over|delivered equipment)\b")
@@ -139,6 +139,7 @@ class _Ctx:
     dateline_date: DateSpan | None = None
     dateline_place: Mention | None = None
     countries: set[str] = field(default_factory=set)
+    dialogues: set[URIRef] = field(default_factory=set)  # graph bodies a programme can sit within
 
     def within(self, s: int, e: int, kinds: tuple[str, ...] = ()) -> list[Mention]:
         return [m for m in self.mentions if m.start >= s and m.end <= e and (not kinds or m.kind in kinds)]
@@ -193,9 +194,6 @@ def _acronym_aliases(text: str, found: list[Found]) -> list[Found]:
             base = max(same, key=lambda f: (f.priority, f.end - f.start))
         elif inner and inner[-1].end == d.end:
             base = inner[-1]
-            base = Found(d.start, d.end, d.text, base.kind, d.text, base.rule, base.entity, base.cls, base.score,
-                         priority=base.priority)
-            out.append(base)
         else:
             continue
         if (a.start, a.end) in spans and spans[(a.start, a.end)].entity is not None:
@@ -241,7 +239,7 @@ _GAP = re.compile(r"^(?:[\s,;]|\band\b|\bor\b|\bas well as\b|\btogether with\b|&
                   r"delegates|inspectors)\s+(?:of|from)\b|"
                   r"\b(?:key|other|several|various)\b|\b(?:international|national|local|development)\b|"
                   r"\b(?:partners|organi[sz]ations|agencies|stakeholders)\b|\bincluding\b|\bsuch as\b|\bnamely\b|"
-                  r"\([^()]{0,80}\))*$")
+                  r"\([^()]{0,80}\)|[()])*$")
 
 
 def _list_after(ctx: _Ctx, pos: int, end: int, kinds: tuple[str, ...], *, first_gap: int = 12,
@@ -404,7 +402,8 @@ def _held_in(ctx: _Ctx, k: int, sentences: list[int]) -> None:
     ev = ctx.events[k]
     subj = ev.mention
     assert subj is not None
-    for i in sentences[:2]:
+    order = [ev.sentence] + [i for i in sentences if i > ev.sentence]
+    for i in order[:2]:
         s, e = ctx.sentences[i]
         seg = ctx.text[s:e]
         for m in re.finditer(r"\b(?:in|at)\s+(?:the\s+)?(?P<place>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)?)"
@@ -412,6 +411,8 @@ def _held_in(ctx: _Ctx, k: int, sentences: list[int]) -> None:
                              seg):
             place = m["place"]
             start = s + m.start("place")
+            if seg[m.end("place"):m.end("place") + 4] == " of " or place.split()[0] in ("Republic", "Kingdom", "State"):
+                continue
             graph_city = [x for x in ctx.mentions if x.start == start and x.kind == "city"]
             if any(x.start <= start < x.end and x.kind in ("organisation", "programme", "document", "person")
                    for x in ctx.mentions):
@@ -573,7 +574,9 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
                     ctx.add("partnerIn", org, prog, (s, e), "partner.in-partnership")
         # framework
         for t in _FRAMEWORK.finditer(seg):
-            target = _next_mention(ctx, s + t.end(), _PROG, 30)
+            target = _next_mention(ctx, s + t.end(), _PROG + _ORG, 30)
+            if target is not None and target.kind == "organisation" and target.entity not in ctx.dialogues:
+                target = _next_mention(ctx, s + t.end(), _PROG, 30)
             if target is None or target.end > e:
                 continue
             gap = text[s + t.end():target.start]
@@ -717,7 +720,7 @@ def _subject_orgs(ctx: _Ctx, s: int, upto: int) -> list[Mention]:
             continue
         if m.start < ctx.dateline[1] and ctx.dateline[1] > 0 and m.start < ctx.dateline[1]:
             continue
-        clause = re.split(r"[,;(]", text[s:m.start])[-1]
+        clause = re.split(r"[,;(–—]", text[s:m.start])[-1]
         if re.search(r"(?i)\b(?:under|within|as part of|with|in|funded|supported|by|for|from|of|through|on behalf of|"
                      r"to|at|and its)\b", clause):
             continue
@@ -857,6 +860,7 @@ def extract(release: Release, index: EntityIndex) -> Extraction:
         if ctx.year is not None:
             warnings.append(f"no release date was given: dates without a year were read as {ctx.year}")
     ctx.countries = _context_countries(text, found, code)
+    ctx.dialogues = {e.iri for e in index.entries.values() if e.cls == TG.IntergovernmentalDialogue}
     found = resolve(found, index, ctx.countries)
     ctx.mentions = sorted((_to_mention(f) for f in found if f.kind and f.kind != "theme"), key=lambda m: m.start)
     contact = _CONTACT.search(text)
@@ -896,6 +900,3 @@ def extract(release: Release, index: EntityIndex) -> Extraction:
         warnings.append("no event, programme or relation was recognised in this release")
     return Extraction(release, uniq, cands, warnings, EXTRACTOR_VERSION)
 
-
-def _unused(_: URIRef) -> None:  # keeps the rdflib import honest for type checkers
-    return None

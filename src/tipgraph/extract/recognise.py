@@ -382,13 +382,15 @@ def _acronym_defs(text: str) -> list[tuple[Found, str]]:
             continue
         left = text[max(0, m.start() - 200):m.start()].rstrip()
         base = m.start() - (len(text[max(0, m.start() - 200):m.start()]) - len(left))
-        words = list(re.finditer(r"[\w’'\-\.]+|,", left))
+        words = list(re.finditer(r"[\w’'\-\.]+|[,()]", left))
         letters = [ch for ch in acr if ch.isupper()]
         # walk back over capitalised words and connectors, until the initials are covered
         chosen: list[re.Match[str]] = []
         caps = 0
         for w in reversed(words):
             t = w.group(0)
+            if t in "()":
+                break
             if _is_cap(t) or t.isupper():
                 chosen.insert(0, w)
                 caps += 1 + t.count("-")
@@ -517,7 +519,8 @@ _PROG_CAPS = re.compile(r"(?<![\w.\-])(?P<acr>[A-Z][A-Z0-9]{2,}(?:[.\-][A-Z0-9]+
 _PROG_PHRASE = re.compile(
     r"(?P<name>(?:(?:[A-Z][\w’'\-]*|[A-Z]{2,}[\w.\-]*)\s+(?:(?:of|for|on|against|in|and|the|to)\s+)*){0,8}"
     r"(?:Project|Programme|Program|Initiative|Partnership|Facility)(?:\s+(?:for|on|against|in|to)\s+"
-    r"(?:the\s+)?(?:[A-Z][\w’'\-]*\s*){1,5})?)")
+    r"(?:the\s+)?(?:[A-Z][\w’'\-]*\s*){1,5})?)(?!\s+(?:Officer|Manager|Coordinator|Director|Assistant|Analyst|"
+    r"Adviser|Advisor|Specialist|Associate|Lead|Head|Office|Team|Staff)\b)")
 _PROG_CONTEXT = re.compile(
     r"(?:-funded|\bfunded|\bunder the|\bwithin the framework of(?: the)?|\bas part of(?: the)?|\bimplementing the|"
     r"\bthe umbrella of(?: the)?|\bof the|\bthe)\s*$")
@@ -577,7 +580,8 @@ def _programmes(text: str) -> list[Found]:
 
 
 _DOC_RX = re.compile(
-    r"(?P<name>(?:(?:draft|revised|new|updated)\s+)?(?:(?:[A-Z][\w’'\-]*|[A-Z]{2,})\s+){0,6}"
+    r"(?P<name>(?:(?:draft|revised|new|updated)\s+)?(?:(?:[A-Z][\w’'\-]*|[A-Z]{2,})\s+"
+    r"(?:(?:of|on|for|against|and|the|in)\s+){0,2}){0,6}"
     r"(?:Action\s+Plan|Standard\s+Operating\s+Procedures|Operating\s+Procedures|Referral\s+Mechanism|Guidelines|"
     r"Strategy|Roadmap|Road\s+Map|Handbook|Manual|Protocol|Law|Act|Code|Decree|Convention|Programme|Report)"
     r"(?:\s+(?:on|for|against|of|to)\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s*(?:(?:of|for|on|in|and|against|the|to)\s+)*){1,8})?"
