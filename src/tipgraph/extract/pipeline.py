@@ -49,7 +49,8 @@ RULE_CONFIDENCE: dict[str, float] = {
     "event.brought-together": 0.7, "event.recipient": 0.6, "event.presenter": 0.6,
     "count.total": 0.9, "count.female": 0.9, "count.sum": 0.8,
     "person.post": 0.85, "person.post-derived": 0.7, "person.contact": 0.85, "person.remarks": 0.8,
-    "document.discussed": 0.8, "programme.period": 0.9,
+    "document.discussed": 0.8, "programme.period": 0.9, "event.sub-event": 0.6, "event.post-holder": 0.7,
+    "event.remarks-from": 0.7,
 }
 
 _EVENT_NOUNS = (r"(?:training of trainers|training workshop|training course|training session|study visit|"
@@ -58,7 +59,7 @@ _EVENT_NOUNS = (r"(?:training of trainers|training workshop|training course|trai
                 r"symposium|summit|briefing|retreat|event|lecture|visit|mission|campaign|bootcamp|consultations)")
 _EVENT_PHRASE = re.compile(
     rf"\b(?P<det>an?|the|its|this|that|one|first|second)\s+(?P<mods>(?:(?!(?:of|the|for|in|with|by|and|to|at|on|from|a|an)\b)[\w’'\-]+\s+){{0,6}}?)(?P<noun>{_EVENT_NOUNS})"
-    rf"(?P<plural>s)?\b(?P<tail>\s+(?:on|about)\s+[^,.;:()]{{3,90}}?(?=\s+(?:in|at|for|from|with|held|organi[sz]ed|"
+    rf"(?:\s+(?:ceremony|event|workshop|meeting|session|course|visit))?(?P<plural>s)?\b(?P<tail>\s+(?:on|about)\s+[^,.;:()]{{3,90}}?(?=\s+(?:in|at|for|from|with|held|organi[sz]ed|"
     rf"which|that|to)\b|[,.;:()]|$))?", re.I)
 _HANDOVER = re.compile(r"\b(?:handed over|donated|hands over|delivered equipment)\b")
 _PLURAL_EVENTS = re.compile(r"\b(?:both|all|these|the two|two|the)\s+(?:events|activities|sessions|workshops|trainings)\b",
@@ -122,6 +123,7 @@ class _Event:
     sentence: int
     noun: str
     mention: Mention | None = None
+    parent: int | None = None  # a session within an event shares its dates and place
 
 
 @dataclass
@@ -251,6 +253,8 @@ def _list_after(ctx: _Ctx, pos: int, end: int, kinds: tuple[str, ...], *, first_
         if m.start < cur:
             continue
         gap = ctx.text[cur:m.start]
+        if gap.count("(") > gap.count(")"):
+            continue  # inside a bracket: "in Afghanistan (through the virtual MRC), Kazakhstan"
         if not out and len(gap.strip()) > first_gap and not _GAP.match(gap):
             break
         if out and not _GAP.match(gap if not strict_gap else gap.replace("including", "\x00")):
@@ -301,6 +305,14 @@ def _find_events(ctx: _Ctx) -> list[list[int]]:
         dates = [d for d in find_dates(seg, year=ctx.year, offset=s) if not _is_dateline_date(ctx, d)]
         if ctx.events:
             fresh = [p for p in phrases if p["det"].lower() in ("a", "an", "one", "second")]
+            sub = [p for p in fresh if re.search(r"\b(?:concluded|ended|closed|opened|began|started|continued)\s+with\s*$|"
+                                                 r"\bfollowed by\s*$", seg[:p.start()])
+                   and p["noun"].lower() in ("session", "meeting", "roundtable", "round table", "dialogue", "panel",
+                                             "consultation", "workshop", "exercise", "simulation")]
+            if sub and not dates:
+                _new_event(ctx, sub[0], s, i)
+                ctx.events[-1].parent = len(ctx.events) - 2
+                continue
             if fresh and dates and dates[0].precision == "day" and not any(
                     _event_date(ctx, ev) == dates[0].start_value for ev in ctx.events):
                 _new_event(ctx, fresh[0], s, i)
@@ -314,6 +326,7 @@ def _find_events(ctx: _Ctx) -> list[list[int]]:
             end = h.end() + (stop.start() if stop else 0)
             ctx.events.append(_Event(f"@e{len(ctx.events) + 1}", seg[h.start():end], s + h.start(), s + end, i,
                                      "handover"))
+    mains = [k for k, ev in enumerate(ctx.events) if ev.parent is None]
     for i, (s, e) in enumerate(ctx.sentences):
         if s >= ctx.body_end or not ctx.events:
             continue
@@ -322,21 +335,20 @@ def _find_events(ctx: _Ctx) -> list[list[int]]:
         if created:
             per[i] = created[:1]
             continue
-        if len(ctx.events) > 1 and _PLURAL_EVENTS.search(seg):
-            per[i] = list(range(len(ctx.events)))
+        if len(mains) > 1 and _PLURAL_EVENTS.search(seg):
+            per[i] = list(mains)
             continue
-        if len(ctx.events) == 1:
-            per[i] = [0]
+        if len(mains) == 1:
+            per[i] = [mains[0]]
             continue
         nouns = {m["noun"].lower() for m in _EVENT_PHRASE.finditer(seg) if m["det"].lower() in ("the", "this", "that")}
-        hit = [k for k, ev in enumerate(ctx.events) if ev.noun.lower() in nouns]
+        hit = [k for k in mains if ctx.events[k].noun.lower() in nouns]
         if len(hit) == 1:
             per[i] = hit
             continue
-        before = [k for k, ev in enumerate(ctx.events) if ev.sentence < i]
+        before = [k for k in mains if ctx.events[k].sentence < i]
         if i < ctx.events[0].sentence:
-            per[i] = list(range(len(ctx.events))) if _PLURAL_EVENTS.search(seg) or re.search(
-                r"\btwo events\b", seg) else [0]
+            per[i] = list(mains) if _PLURAL_EVENTS.search(seg) or re.search(r"\btwo events\b", seg) else [0]
         elif before and ctx.events[before[-1]].sentence == i - 1 and not nouns:
             per[i] = [before[-1]]
     return per
@@ -451,6 +463,14 @@ def _event_dates(ctx: _Ctx, k: int, sentences: list[int]) -> None:
             return
     if k == 0 and ctx.dateline_date is not None:
         _date_pair(ctx, subj, ctx.dateline_date, ctx.dateline, "event.dateline-date")
+
+
+def _inherit(ctx: _Ctx, parent: int, sub: Mention) -> None:
+    """A session within an event took place on its dates and at its place."""
+    label = ctx.events[parent].label
+    for c in list(ctx.candidates):
+        if c.subject.label == label and c.relation in ("startDate", "endDate", "heldIn"):
+            ctx.add(c.relation, sub, c.object, c.evidence, "event.sub-event")
 
 
 def _date_pair(ctx: _Ctx, subj: Mention, d: DateSpan, evidence: tuple[int, int], rule: str) -> None:
@@ -697,6 +717,18 @@ def _event_rules(ctx: _Ctx, i: int, s: int, e: int, ev: Mention | None, evs: lis
         if o is not None and o.end <= e:
             for x in targets:
                 ctx.add("attendedBy", x, o, (s, e), "event.recipient")
+    # unnamed post holders: "the Assistant Director (US Division) of the Ministry of Foreign Affairs highlighted"
+    for t in re.finditer(r"\b(?:the|a|an)\s+(?:(?:[A-Z][\w\-]*)\s+){0,3}(?:Director|Minister|Secretary|Head|Chief|"
+                         r"Officer|Commissioner|Chairperson|Chair|Representative|Coordinator|Ambassador)"
+                         r"(?:\s+General)?\s*(?:\([^)]{0,40}\)\s*)?(?:of|at|from)\s+(?:the\s+)?", seg):
+        o = _next_mention(ctx, s + t.end(), _ORG, 0)
+        if o is not None and o.end <= e and not text[o.end:o.end + 2].startswith(("'s", "’s")):
+            for x in targets:
+                ctx.add("attendedBy", x, o, (s, e), "event.post-holder")
+    for t in re.finditer(r"\b(?:remarks|presentations?|statements?|speeches)\s+(?:from|by)\s+", seg):
+        for o in ctx.within(s + t.end(), e, _ORG):
+            for x in targets:
+                ctx.add("attendedBy", x, o, (s, e), "event.remarks-from")
     # counts
     if single:
         _counts(ctx, s, e, targets[0])
@@ -876,6 +908,9 @@ def extract(release: Release, index: EntityIndex) -> Extraction:
             per[i] = []
     for k, ev in enumerate(ctx.events):
         mine = [i for i, ks in enumerate(per) if k in ks]
+        if ev.parent is not None and ev.mention is not None:
+            _inherit(ctx, ev.parent, ev.mention)
+            continue
         _event_dates(ctx, k, mine)
         _held_in(ctx, k, mine)
     _rules(ctx, per)

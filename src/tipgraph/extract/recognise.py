@@ -86,6 +86,10 @@ officials trainers opening closing according meanwhile additionally furthermore 
 every some many most several other another working among more for information contact please email tel phone
 fax website press release project programme initiative director minister""".split())
 _POST_LEAD = _POST_WORDS | {"general", "joint", "mission", "labour"}
+_COMMON = frozenset("""the a an this that these those its their our both each all several some many most
+representatives officials participants trainers officers staff members experts delegates judges prosecutors
+investigators inspectors speakers during following under with through since among after before at in on for from by
+as today yesterday last next opening closing welcoming""".split())
 _MONTH_WORDS = frozenset("january february march april may june july august september october november december".split())
 
 
@@ -308,11 +312,14 @@ def _org_names(text: str) -> list[Found]:
             hs = [k for k in piece if k in heads]
             if not hs:
                 continue
-            # a sentence-initial "The"/"A" is no part of a name
-            if words[piece[0]] in ("The", "A", "An", "This", "That", "Its", "Their", "Our", "Both", "Each"):
+            # a sentence-initial "The"/"Representatives of" is no part of a name
+            while piece and words[piece[0]].lower() in _COMMON:
                 piece = piece[1:]
-                if not piece:
-                    continue
+                while piece and words[piece[0]].lower() in ("of", "from", "the", "and", ","):
+                    piece = piece[1:]
+            if not piece or not [k for k in piece if k in heads]:
+                continue
+            hs = [k for k in piece if k in heads]
             # "Director General of the Bureau of …": the post is no part of the organisation's name
             lead = 0
             while lead < len(piece) and words[piece[lead]].lower() in _POST_LEAD and piece[lead] not in hs:
@@ -345,8 +352,15 @@ def _org_names(text: str) -> list[Found]:
             # drop a leading possessor "MOI's" / "Nepal Police's" (it is its own mention)
             pm = re.match(r"^(.*?)['’]s\s+", name)
             if pm and pm.end() < len(name):
-                s += pm.end()
-                name = text[s:e]
+                rest = name[pm.end():]
+                if any(_head_of(w) for w in rest.split()) and len(rest.split()) >= 2:
+                    s += pm.end()
+                    name = text[s:e]
+                elif " and " in pm.group(1):
+                    e = s + pm.group(1).rindex(" and ")
+                    name = text[s:e]
+                    if not any(_head_of(w) for w in name.split()):
+                        continue
             low = name.lower()
             if words[head].lower() in ("office", "service", "agency", "centre", "center") and any(
                     w.lower() in _LAW for w in words[piece[0]:head]):
@@ -369,8 +383,9 @@ def _ministry_list(words: list[str], before: list[int], rest: list[int]) -> bool
         return False
     if not any(words[k].lower() == "of" for k in before):
         return False
-    return all(_is_cap(words[k]) or words[k].lower() in _CONNECT for k in rest) and not any(
-        _head_of(words[k]) for k in rest)
+    after = rest[-1] + 1 if rest else len(words)
+    return all((_is_cap(words[k]) and not words[k].isupper()) or words[k].lower() in _CONNECT for k in rest) and \
+        not any(_head_of(words[k]) for k in rest) and after < len(words) and words[after].lower() == "and"
 
 
 def _acronym_defs(text: str) -> list[tuple[Found, str]]:
@@ -483,7 +498,7 @@ def recognise(text: str, index: EntityIndex, engine: Engine) -> list[Found]:
     return [_strip_prefix(f) for f in found]
 
 
-_PREFIX = re.compile(r"^(?:(?:[A-Z][\w.]*|[A-Z]{2,})['’]s\s+|[\w.]+-(?:funded|supported|backed|led)\s+|"
+_PREFIX = re.compile(r"^(?:(?:[A-Z][\w.]*\s+){0,3}(?:[A-Z][\w.]*|[A-Z]{2,})['’]s\s+|[\w.]+-(?:funded|supported|backed|led)\s+|"
                      r"(?:EU|UN)['’]s\s+)+")
 
 
@@ -518,7 +533,7 @@ def _country_entity(index: EntityIndex, alpha2: str) -> URIRef | None:
 _PROG_CAPS = re.compile(r"(?<![\w.\-])(?P<acr>[A-Z][A-Z0-9]{2,}(?:[.\-][A-Z0-9]+)*)(?![\w\-])")
 _PROG_PHRASE = re.compile(
     r"(?P<name>(?:(?:[A-Z][\w’'\-]*|[A-Z]{2,}[\w.\-]*)\s+(?:(?:of|for|on|against|in|and|the|to)\s+)*){0,8}"
-    r"(?:Project|Programme|Program|Initiative|Partnership|Facility)(?:\s+(?:for|on|against|in|to)\s+"
+    r"(?:Project|Programme|Program|Initiative|Partnership|Facility)\b(?:\s+(?:for|on|against|in|to)\s+"
     r"(?:the\s+)?(?:[A-Z][\w’'\-]*\s*){1,5})?)(?!\s+(?:Officer|Manager|Coordinator|Director|Assistant|Analyst|"
     r"Adviser|Advisor|Specialist|Associate|Lead|Head|Office|Team|Staff)\b)")
 _PROG_CONTEXT = re.compile(
@@ -590,8 +605,15 @@ _DOC_RX = re.compile(
     r"(?:\s+for\s+(?:[A-Z][\w’'\-]*\s*){1,3})?)(?=[,.;]|\s+which|\s+and\b|\s+that\b)")
 
 
+_LEGISLATION = re.compile(r"\b(?P<name>(?:national\s+)?anti-[A-Za-z]+(?:\s+and\s+(?:anti-)?[A-Z][A-Za-z]+)?\s+"
+                          r"(?:legislation|laws))\b")
+
+
 def _documents(text: str) -> list[Found]:
     out: list[Found] = []
+    for m in _LEGISLATION.finditer(text):
+        out.append(Found(m.start("name"), m.end("name"), m["name"], "document", m["name"], "document.legislation",
+                         cls=TG.Legislation, score=0.7, priority=1))
     for m in _DOC_RX.finditer(text):
         grp = "name" if m["name"] else "low"
         name = m[grp].strip().rstrip(",")
