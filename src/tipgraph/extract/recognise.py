@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from rdflib import URIRef
 
@@ -111,6 +111,7 @@ class Found:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=200_000)
 def _norm_token(text: str) -> str:
     return normalise(text.replace(".", "").replace("’", "'"))
 
@@ -531,11 +532,36 @@ def _country_entity(index: EntityIndex, alpha2: str) -> URIRef | None:
 
 
 _PROG_CAPS = re.compile(r"(?<![\w.\-])(?P<acr>[A-Z][A-Z0-9]{2,}(?:[.\-][A-Z0-9]+)*)(?![\w\-])")
-_PROG_PHRASE = re.compile(
-    r"(?P<name>(?:(?:[A-Z][\w’'\-]*|[A-Z]{2,}[\w.\-]*)\s+(?:(?:of|for|on|against|in|and|the|to)\s+)*){0,8}"
-    r"(?:Project|Programme|Program|Initiative|Partnership|Facility)\b(?:\s+(?:for|on|against|in|to)\s+"
-    r"(?:the\s+)?(?:[A-Z][\w’'\-]*\s*){1,5})?)(?!\s+(?:Officer|Manager|Coordinator|Director|Assistant|Analyst|"
-    r"Adviser|Advisor|Specialist|Associate|Lead|Head|Office|Team|Staff)\b)")
+_PROG_WORD = re.compile(r"\b(?:Project|Programme|Program|Initiative|Partnership|Facility)\b(?!\s+(?:Officer|Manager|"
+                        r"Coordinator|Director|Assistant|Analyst|Adviser|Advisor|Specialist|Associate|Lead|Head|Office|"
+                        r"Team|Staff)\b)")
+_PROG_TAIL = re.compile(r"\s+(?:for|on|against|in|to)\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,4}")
+
+
+def _name_before(text: str, end: int, max_caps: int = 8) -> int:
+    """Where the run of capitalised words (with connectors) ending at ``end`` starts."""
+    left = text[max(0, end - 160):end]
+    base = end - len(left)
+    start = end
+    caps = 0
+    for w in reversed(list(re.finditer(r"[^\s]+", left))):
+        t = w.group(0)
+        if t.endswith((",", ".", ";", ":", ")")) or t.startswith(("(", "\"", "“")):
+            if _is_cap(t.strip("(\"“")) and t.startswith(("(", "\"", "“")):
+                pass
+            break
+        if _is_cap(t) or t.isupper():
+            caps += 1
+            start = base + w.start()
+            if caps >= max_caps:
+                break
+        elif t.lower() in ("of", "for", "on", "against", "in", "and", "the", "to"):
+            continue
+        else:
+            break
+    return start
+
+
 _PROG_CONTEXT = re.compile(
     r"(?:-funded|\bfunded|\bunder the|\bwithin the framework of(?: the)?|\bas part of(?: the)?|\bimplementing the|"
     r"\bthe umbrella of(?: the)?|\bof the|\bthe)\s*$")
@@ -543,18 +569,21 @@ _PROG_CONTEXT = re.compile(
 
 def _programmes(text: str) -> list[Found]:
     out: list[Found] = []
-    for m in _PROG_PHRASE.finditer(text):
-        name = m["name"].strip()
+    for m in _PROG_WORD.finditer(text):
+        start = _name_before(text, m.start())
+        tail = _PROG_TAIL.match(text, m.end())
+        end = tail.end() if tail else m.end()
+        name = text[start:end].strip()
         words = name.split()
-        if len(words) < 2 or words[0] in ("The", "This", "A", "An", "Its"):
-            if len(words) >= 3 and words[0] == "The":
-                name = " ".join(words[1:])
-            else:
-                continue
-        s = text.index(name, m.start())
-        if name.split()[0].lower() in ("national",) and "programme" in name.lower():
+        if words and words[0] in ("The", "This", "A", "An", "Its"):
+            words = words[1:]
+            name = " ".join(words)
+        if len(words) < 2:
+            continue
+        s = text.index(name, start)
+        if words[0].lower() in ("national", "state") and "programme" in name.lower():
             continue  # "National Programme on …" is a state document, read by _documents
-        cls = _PROGRAMME_WORDS.get(name.split()[-1].lower(), TG.Project)
+        cls = _PROGRAMME_WORDS.get(m.group(0).lower(), TG.Project)
         out.append(Found(s, s + len(name), name, "programme", name, "programme.phrase", cls=cls, score=0.8))
     for m in _QUOTED_PROGRAMME.finditer(text):
         out.append(Found(m.start("name"), m.end("name"), m["name"], "programme", m["name"], "programme.quoted",
@@ -754,7 +783,7 @@ def resolve(found: list[Found], index: EntityIndex, release_countries: set[str])
                 continue
             out.append(replace(f, kind=kind, score=min(f.score, 0.6), alternatives=tuple(e.iri for e in exact)))
             continue
-        pool = {normalise(lab): e.iri for e in index.of_kind(kind) for lab in e.labels if len(lab) > 3}
+        pool = _pool(index, kind)
         key = normalise(f.label)
         if pool and len(key) > 5:
             best = process.extract(key, list(pool), scorer=fuzz.ratio, limit=3)
@@ -771,6 +800,20 @@ def resolve(found: list[Found], index: EntityIndex, release_countries: set[str])
                 continue
         out.append(replace(f, kind=kind))
     return out
+
+
+_POOLS: dict[tuple[int, int, str], dict[str, URIRef]] = {}
+
+
+def _pool(index: EntityIndex, kind: str) -> dict[str, URIRef]:
+    """Normalised labels of one kind of entity, for fuzzy matching (cached per index state)."""
+    key = (id(index), index.generation, kind)
+    pool = _POOLS.get(key)
+    if pool is None:
+        if len(_POOLS) > 64:
+            _POOLS.clear()
+        pool = _POOLS[key] = {normalise(lab): e.iri for e in index.of_kind(kind) for lab in e.labels if len(lab) > 3}
+    return pool
 
 
 def _proposed_label(text: str, countries: set[str]) -> str:
