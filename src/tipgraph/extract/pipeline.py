@@ -90,7 +90,8 @@ _FRAMEWORK = re.compile(r"\b(?:within the framework of|under the umbrella of|as 
                         r"is part of|under|sits within|falls under)\s+(?:the\s+)?")
 _GEO_ACROSS = re.compile(r"\b(?:across|covering|covers|spanning|throughout)\s+(?:the\s+)?|\b(?:in)\s+(?=[A-Z])")
 _GEO_INCLUDING = re.compile(r"\b(?:including|such as|notably|among them|for example|e\.g\.,?)\s+(?:the\s+)?")
-_GEO_VERB = re.compile(r"\b(?:implement\w*|works?|operates?|active|covers?|runs?|work|focus\w*|addresses|targets?)\b")
+_GEO_VERB = re.compile(r"\b(?:implement\w*|works?|operates?|active|covers?|runs?|work|focus\w*|addresses|targets?|"
+                       r"reach\w*|extends?|supports?|serves?|spans?)\b")
 _SPEECH = re.compile(r"\b(?:remarks|speech|statement|address|presentation|keynote|said|says|noted|stated|stressed|"
                      r"emphasi[sz]ed|highlighted|underlined|underscored|reminded|recalled|explained|urged|called|"
                      r"thanked|welcomed|opened|closed|presented|delivered|spoke|addressed|told|added|reiterated|"
@@ -627,9 +628,8 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
         # geography for programme sentences without an implementing verb
         if not _IMPL_ACTIVE.search(seg):
             kind, prog = _sentence_subject(ctx, s, e, e, [])
-            if kind == "programme" and prog is not None and _GEO_VERB.search(seg) and not (in_body and ev_all and
-                                                                                        _EVENT_PHRASE.search(seg)):
-                _geography(ctx, prog, s, s, e)
+            if kind == "programme" and prog is not None and not (in_body and ev_all and _EVENT_PHRASE.search(seg)):
+                _geography(ctx, prog, s, s, e, across=bool(_GEO_VERB.search(seg)))
         # programme periods
         for a, b, y1, y2 in find_year_ranges(seg, offset=s):
             prog = _prev_mention(ctx, a, _PROG, 2)
@@ -641,11 +641,10 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
         _event_rules(ctx, i, s, e, ev, ev_all)
 
 
-def _geography(ctx: _Ctx, prog: Mention, pos: int, s: int, e: int) -> None:
-    text = ctx.text
-    seg = text[pos:e]
+def _geography(ctx: _Ctx, prog: Mention, pos: int, s: int, e: int, *, across: bool = True) -> None:
+    seg = ctx.text[pos:e]
     done: set[str] = set()
-    for t in _GEO_ACROSS.finditer(seg):
+    for t in _GEO_ACROSS.finditer(seg) if across else ():
         countries = _list_after(ctx, pos + t.end(), e, ("country",), first_gap=0, strict_gap=True)
         for c in countries:
             if c.label not in done:
@@ -841,9 +840,16 @@ def _people_rules(ctx: _Ctx) -> None:
         pm = re.search(r"(?P<post>(?:[A-Z][\w\-]*\s+){1,4}(?:of\s+Mission\s+)?)$", before)
         if pm:
             a = p.start - len(before) + pm.start("post")
-            org = _prev_mention(ctx, a + 1, _ORG, 1)
-            if org is not None:
-                ctx.add("holdsPostIn", p, org, (org.start, p.end), "person.post", detail=pm["post"].strip())
+            inside = ctx.within(a, p.start, _ORG)
+            org = inside[0] if inside and inside[0].start == a else _prev_mention(ctx, a, _ORG, 1)
+            post = text[org.end:p.start].strip() if inside and org is inside[0] else pm["post"].strip()
+            if org is not None and post and post.split()[0].lower() in _POST_STARTS:
+                ctx.add("holdsPostIn", p, org, (org.start, p.end), "person.post", detail=post)
+
+
+_POST_STARTS = frozenset("""chief head director deputy minister ambassador representative coordinator officer manager
+adviser advisor chair chairperson commissioner secretary senior national regional programme project country executive
+president vice acting assistant special""".split())
 
 
 def _contact_block(ctx: _Ctx) -> None:
