@@ -756,8 +756,7 @@ def resolve(found: list[Found], index: EntityIndex, release_countries: set[str])
             entries = [index.entries[f.entity] for f in graph if f.entity in index.entries]
             chosen = _by_country(entries, release_countries)
             base = group[0]
-            if chosen is not None and len(entries) == 1 and chosen.countries and release_countries and \
-                    not (chosen.countries & release_countries):
+            if chosen is not None and len(entries) == 1 and _foreign(chosen, base.text, release_countries):
                 # a body the graph knows for another country: a new entity, the known one as alternative
                 out.append(replace(base, entity=None, label=_proposed_label(base.text, release_countries),
                                    cls=chosen.cls, score=0.5, alternatives=(chosen.iri,), rule="resolve.other-country"))
@@ -776,8 +775,7 @@ def resolve(found: list[Found], index: EntityIndex, release_countries: set[str])
         exact = index.lookup(f.label, kind) or index.lookup(f.text, kind)
         if exact:
             chosen = _by_country(exact, release_countries)
-            if chosen is not None and not (chosen.countries and release_countries
-                                           and not chosen.countries & release_countries):
+            if chosen is not None and not _foreign(chosen, f.text, release_countries):
                 out.append(replace(f, kind=kind, entity=chosen.iri, label=chosen.label, cls=chosen.cls,
                                    score=0.95, rule=f.rule))
                 continue
@@ -791,7 +789,7 @@ def resolve(found: list[Found], index: EntityIndex, release_countries: set[str])
             if good:
                 iris = list(dict.fromkeys(pool[n] for n, _ in good))
                 top = index.entries[iris[0]]
-                clash = top.countries and release_countries and not top.countries & release_countries
+                clash = _foreign(top, f.text, release_countries)
                 if len(iris) == 1 and good[0][1] >= 92 and not clash:
                     out.append(replace(f, kind=kind, entity=top.iri, label=top.label, cls=top.cls,
                                        score=round(good[0][1] / 100, 2), rule=f.rule + "+fuzzy"))
@@ -800,6 +798,22 @@ def resolve(found: list[Found], index: EntityIndex, release_countries: set[str])
                 continue
         out.append(replace(f, kind=kind))
     return out
+
+
+#: Classes of national bodies whose generic names ("Ministry of Interior", "MOI") recur in every country.
+_NATIONAL = frozenset({TG.GovernmentMinistry, TG.LawEnforcementAgency, TG.GovernmentBody, TG.Committee,
+                       TG.NationalGovernment, TG.OrganisationalUnit})
+
+
+def _foreign(entry: Entry, surface: str, countries: set[str]) -> bool:
+    """Whether a national body of the graph is named, without its country, in a release about another country."""
+    if entry.kind != "organisation" or entry.cls not in _NATIONAL or not entry.countries or not countries:
+        return False
+    if entry.countries & countries:
+        return False
+    from .index import countries_named
+
+    return not countries_named(surface)
 
 
 _POOLS: dict[tuple[int, int, str], dict[str, URIRef]] = {}
