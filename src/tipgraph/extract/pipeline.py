@@ -19,7 +19,7 @@ per index. Every candidate names the rule that produced it and carries that rule
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib import URIRef
 
@@ -49,7 +49,8 @@ RULE_CONFIDENCE: dict[str, float] = {
     "event.brought-together": 0.7, "event.recipient": 0.6, "event.presenter": 0.6,
     "count.total": 0.9, "count.female": 0.9, "count.sum": 0.8,
     "person.post": 0.85, "person.post-derived": 0.7, "person.contact": 0.85, "person.remarks": 0.8,
-    "document.discussed": 0.8, "programme.period": 0.9,
+    "document.discussed": 0.8, "programme.period": 0.9, "event.sub-event": 0.6, "event.post-holder": 0.7,
+    "event.remarks-from": 0.7,
 }
 
 _EVENT_NOUNS = (r"(?:training of trainers|training workshop|training course|training session|study visit|"
@@ -57,8 +58,8 @@ _EVENT_NOUNS = (r"(?:training of trainers|training workshop|training course|trai
                 r"conference|meeting|consultation|forum|dialogue|session|exercise|simulation|ceremony|launch|"
                 r"symposium|summit|briefing|retreat|event|lecture|visit|mission|campaign|bootcamp|consultations)")
 _EVENT_PHRASE = re.compile(
-    rf"\b(?P<det>an?|the|its|this|that|one|first|second)\s+(?P<mods>(?:[\w’'\-]+\s+){{0,6}}?)(?P<noun>{_EVENT_NOUNS})"
-    rf"(?P<plural>s)?\b(?P<tail>\s+(?:on|about)\s+[^,.;:()]{{3,90}}?(?=\s+(?:in|at|for|from|with|held|organi[sz]ed|"
+    rf"\b(?P<det>an?|the|its|this|that|one|first|second)\s+(?P<mods>(?:(?!(?:of|the|for|in|with|by|and|to|at|on|from|a|an)\b)[\w’'\-]+\s+){{0,6}}?)(?P<noun>{_EVENT_NOUNS})"
+    rf"(?:\s+(?:ceremony|event|workshop|meeting|session|course|visit))?(?P<plural>s)?\b(?P<tail>\s+(?:on|about)\s+[^,.;:()]{{3,90}}?(?=\s+(?:in|at|for|from|with|held|organi[sz]ed|"
     rf"which|that|to)\b|[,.;:()]|$))?", re.I)
 _HANDOVER = re.compile(r"\b(?:handed over|donated|hands over|delivered equipment)\b")
 _PLURAL_EVENTS = re.compile(r"\b(?:both|all|these|the two|two|the)\s+(?:events|activities|sessions|workshops|trainings)\b",
@@ -89,7 +90,8 @@ _FRAMEWORK = re.compile(r"\b(?:within the framework of|under the umbrella of|as 
                         r"is part of|under|sits within|falls under)\s+(?:the\s+)?")
 _GEO_ACROSS = re.compile(r"\b(?:across|covering|covers|spanning|throughout)\s+(?:the\s+)?|\b(?:in)\s+(?=[A-Z])")
 _GEO_INCLUDING = re.compile(r"\b(?:including|such as|notably|among them|for example|e\.g\.,?)\s+(?:the\s+)?")
-_GEO_VERB = re.compile(r"\b(?:implement\w*|works?|operates?|active|covers?|runs?|work|focus\w*|addresses|targets?)\b")
+_GEO_VERB = re.compile(r"\b(?:implement\w*|works?|operates?|active|covers?|runs?|work|focus\w*|addresses|targets?|"
+                       r"reach\w*|extends?|supports?|serves?|spans?)\b")
 _SPEECH = re.compile(r"\b(?:remarks|speech|statement|address|presentation|keynote|said|says|noted|stated|stressed|"
                      r"emphasi[sz]ed|highlighted|underlined|underscored|reminded|recalled|explained|urged|called|"
                      r"thanked|welcomed|opened|closed|presented|delivered|spoke|addressed|told|added|reiterated|"
@@ -122,6 +124,7 @@ class _Event:
     sentence: int
     noun: str
     mention: Mention | None = None
+    parent: int | None = None  # a session within an event shares its dates and place
 
 
 @dataclass
@@ -139,6 +142,7 @@ class _Ctx:
     dateline_date: DateSpan | None = None
     dateline_place: Mention | None = None
     countries: set[str] = field(default_factory=set)
+    dialogues: set[URIRef] = field(default_factory=set)  # graph bodies a programme can sit within
 
     def within(self, s: int, e: int, kinds: tuple[str, ...] = ()) -> list[Mention]:
         return [m for m in self.mentions if m.start >= s and m.end <= e and (not kinds or m.kind in kinds)]
@@ -193,9 +197,6 @@ def _acronym_aliases(text: str, found: list[Found]) -> list[Found]:
             base = max(same, key=lambda f: (f.priority, f.end - f.start))
         elif inner and inner[-1].end == d.end:
             base = inner[-1]
-            base = Found(d.start, d.end, d.text, base.kind, d.text, base.rule, base.entity, base.cls, base.score,
-                         priority=base.priority)
-            out.append(base)
         else:
             continue
         if (a.start, a.end) in spans and spans[(a.start, a.end)].entity is not None:
@@ -205,6 +206,19 @@ def _acronym_aliases(text: str, found: list[Found]) -> list[Found]:
             out.append(Found(m.start(), m.end(), a.text, kind, label, "acronym.alias", base.entity, base.cls,
                              min(base.score, 0.85), priority=4))
     return out
+
+
+def _propagate(text: str, found: list[Found]) -> list[Found]:
+    """A name a rule found once is the same name wherever else it is written."""
+    out = list(found)
+    for f in found:
+        if f.entity is not None or f.kind not in ("organisation", "programme", "person", "document") or \
+                f.rule.startswith(("graph", "acronym")) or len(f.text) < 3:
+            continue
+        for m in re.finditer(rf"(?<![\w.\-]){re.escape(f.text)}(?![\w\-])", text):
+            if m.start() != f.start:
+                out.append(replace(f, start=m.start(), end=m.end(), rule=f.rule + "+again", priority=f.priority))
+    return choose(out)
 
 
 def _context_countries(text: str, found: list[Found], dateline_country: str | None) -> set[str]:
@@ -228,7 +242,7 @@ _GAP = re.compile(r"^(?:[\s,;]|\band\b|\bor\b|\bas well as\b|\btogether with\b|&
                   r"delegates|inspectors)\s+(?:of|from)\b|"
                   r"\b(?:key|other|several|various)\b|\b(?:international|national|local|development)\b|"
                   r"\b(?:partners|organi[sz]ations|agencies|stakeholders)\b|\bincluding\b|\bsuch as\b|\bnamely\b|"
-                  r"\([^()]{0,80}\))*$")
+                  r"\([^()]{0,80}\)|[()])*$")
 
 
 def _list_after(ctx: _Ctx, pos: int, end: int, kinds: tuple[str, ...], *, first_gap: int = 12,
@@ -240,6 +254,8 @@ def _list_after(ctx: _Ctx, pos: int, end: int, kinds: tuple[str, ...], *, first_
         if m.start < cur:
             continue
         gap = ctx.text[cur:m.start]
+        if gap.count("(") > gap.count(")"):
+            continue  # inside a bracket: "in Afghanistan (through the virtual MRC), Kazakhstan"
         if not out and len(gap.strip()) > first_gap and not _GAP.match(gap):
             break
         if out and not _GAP.match(gap if not strict_gap else gap.replace("including", "\x00")):
@@ -290,6 +306,14 @@ def _find_events(ctx: _Ctx) -> list[list[int]]:
         dates = [d for d in find_dates(seg, year=ctx.year, offset=s) if not _is_dateline_date(ctx, d)]
         if ctx.events:
             fresh = [p for p in phrases if p["det"].lower() in ("a", "an", "one", "second")]
+            sub = [p for p in fresh if re.search(r"\b(?:concluded|ended|closed|opened|began|started|continued)\s+with\s*$|"
+                                                 r"\bfollowed by\s*$", seg[:p.start()])
+                   and p["noun"].lower() in ("session", "meeting", "roundtable", "round table", "dialogue", "panel",
+                                             "consultation", "workshop", "exercise", "simulation")]
+            if sub and not dates:
+                _new_event(ctx, sub[0], s, i)
+                ctx.events[-1].parent = len(ctx.events) - 2
+                continue
             if fresh and dates and dates[0].precision == "day" and not any(
                     _event_date(ctx, ev) == dates[0].start_value for ev in ctx.events):
                 _new_event(ctx, fresh[0], s, i)
@@ -303,6 +327,7 @@ def _find_events(ctx: _Ctx) -> list[list[int]]:
             end = h.end() + (stop.start() if stop else 0)
             ctx.events.append(_Event(f"@e{len(ctx.events) + 1}", seg[h.start():end], s + h.start(), s + end, i,
                                      "handover"))
+    mains = [k for k, ev in enumerate(ctx.events) if ev.parent is None]
     for i, (s, e) in enumerate(ctx.sentences):
         if s >= ctx.body_end or not ctx.events:
             continue
@@ -311,21 +336,20 @@ def _find_events(ctx: _Ctx) -> list[list[int]]:
         if created:
             per[i] = created[:1]
             continue
-        if len(ctx.events) > 1 and _PLURAL_EVENTS.search(seg):
-            per[i] = list(range(len(ctx.events)))
+        if len(mains) > 1 and _PLURAL_EVENTS.search(seg):
+            per[i] = list(mains)
             continue
-        if len(ctx.events) == 1:
-            per[i] = [0]
+        if len(mains) == 1:
+            per[i] = [mains[0]]
             continue
         nouns = {m["noun"].lower() for m in _EVENT_PHRASE.finditer(seg) if m["det"].lower() in ("the", "this", "that")}
-        hit = [k for k, ev in enumerate(ctx.events) if ev.noun.lower() in nouns]
+        hit = [k for k in mains if ctx.events[k].noun.lower() in nouns]
         if len(hit) == 1:
             per[i] = hit
             continue
-        before = [k for k, ev in enumerate(ctx.events) if ev.sentence < i]
+        before = [k for k in mains if ctx.events[k].sentence < i]
         if i < ctx.events[0].sentence:
-            per[i] = list(range(len(ctx.events))) if _PLURAL_EVENTS.search(seg) or re.search(
-                r"\btwo events\b", seg) else [0]
+            per[i] = list(mains) if _PLURAL_EVENTS.search(seg) or re.search(r"\btwo events\b", seg) else [0]
         elif before and ctx.events[before[-1]].sentence == i - 1 and not nouns:
             per[i] = [before[-1]]
     return per
@@ -391,7 +415,8 @@ def _held_in(ctx: _Ctx, k: int, sentences: list[int]) -> None:
     ev = ctx.events[k]
     subj = ev.mention
     assert subj is not None
-    for i in sentences[:2]:
+    order = [ev.sentence] + [i for i in sentences if i > ev.sentence]
+    for i in order[:2]:
         s, e = ctx.sentences[i]
         seg = ctx.text[s:e]
         for m in re.finditer(r"\b(?:in|at)\s+(?:the\s+)?(?P<place>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)?)"
@@ -399,6 +424,8 @@ def _held_in(ctx: _Ctx, k: int, sentences: list[int]) -> None:
                              seg):
             place = m["place"]
             start = s + m.start("place")
+            if seg[m.end("place"):m.end("place") + 4] == " of " or place.split()[0] in ("Republic", "Kingdom", "State"):
+                continue
             graph_city = [x for x in ctx.mentions if x.start == start and x.kind == "city"]
             if any(x.start <= start < x.end and x.kind in ("organisation", "programme", "document", "person")
                    for x in ctx.mentions):
@@ -437,6 +464,14 @@ def _event_dates(ctx: _Ctx, k: int, sentences: list[int]) -> None:
             return
     if k == 0 and ctx.dateline_date is not None:
         _date_pair(ctx, subj, ctx.dateline_date, ctx.dateline, "event.dateline-date")
+
+
+def _inherit(ctx: _Ctx, parent: int, sub: Mention) -> None:
+    """A session within an event took place on its dates and at its place."""
+    label = ctx.events[parent].label
+    for c in list(ctx.candidates):
+        if c.subject.label == label and c.relation in ("startDate", "endDate", "heldIn"):
+            ctx.add(c.relation, sub, c.object, c.evidence, "event.sub-event")
 
 
 def _date_pair(ctx: _Ctx, subj: Mention, d: DateSpan, evidence: tuple[int, int], rule: str) -> None:
@@ -560,7 +595,9 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
                     ctx.add("partnerIn", org, prog, (s, e), "partner.in-partnership")
         # framework
         for t in _FRAMEWORK.finditer(seg):
-            target = _next_mention(ctx, s + t.end(), _PROG, 30)
+            target = _next_mention(ctx, s + t.end(), _PROG + _ORG, 30)
+            if target is not None and target.kind == "organisation" and target.entity not in ctx.dialogues:
+                target = _next_mention(ctx, s + t.end(), _PROG, 30)
             if target is None or target.end > e:
                 continue
             gap = text[s + t.end():target.start]
@@ -591,9 +628,8 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
         # geography for programme sentences without an implementing verb
         if not _IMPL_ACTIVE.search(seg):
             kind, prog = _sentence_subject(ctx, s, e, e, [])
-            if kind == "programme" and prog is not None and _GEO_VERB.search(seg) and not (in_body and ev_all and
-                                                                                        _EVENT_PHRASE.search(seg)):
-                _geography(ctx, prog, s, s, e)
+            if kind == "programme" and prog is not None and not (in_body and ev_all and _EVENT_PHRASE.search(seg)):
+                _geography(ctx, prog, s, s, e, across=bool(_GEO_VERB.search(seg)))
         # programme periods
         for a, b, y1, y2 in find_year_ranges(seg, offset=s):
             prog = _prev_mention(ctx, a, _PROG, 2)
@@ -605,11 +641,10 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
         _event_rules(ctx, i, s, e, ev, ev_all)
 
 
-def _geography(ctx: _Ctx, prog: Mention, pos: int, s: int, e: int) -> None:
-    text = ctx.text
-    seg = text[pos:e]
+def _geography(ctx: _Ctx, prog: Mention, pos: int, s: int, e: int, *, across: bool = True) -> None:
+    seg = ctx.text[pos:e]
     done: set[str] = set()
-    for t in _GEO_ACROSS.finditer(seg):
+    for t in _GEO_ACROSS.finditer(seg) if across else ():
         countries = _list_after(ctx, pos + t.end(), e, ("country",), first_gap=0, strict_gap=True)
         for c in countries:
             if c.label not in done:
@@ -667,8 +702,9 @@ def _event_rules(ctx: _Ctx, i: int, s: int, e: int, ev: Mention | None, evs: lis
     for t in _AUDIENCE.finditer(seg):
         if re.search(r"(?i)\btrainers?\s*$|\bexaminers?\s*$", seg[:t.start()]):
             continue
+        kinds = _ORG_C if re.match(r"(?:governments|delegations|delegates)", t.group(0)) else _ORG
         for x in targets:
-            for o in _list_after(ctx, s + t.end(), e, _ORG_C, first_gap=4):
+            for o in _list_after(ctx, s + t.end(), e, kinds, first_gap=4):
                 ctx.add("attendedBy", x, o, (s, e), "event.audience")
     for t in _BROUGHT.finditer(seg):
         for x in targets:
@@ -680,6 +716,18 @@ def _event_rules(ctx: _Ctx, i: int, s: int, e: int, ev: Mention | None, evs: lis
         if o is not None and o.end <= e:
             for x in targets:
                 ctx.add("attendedBy", x, o, (s, e), "event.recipient")
+    # unnamed post holders: "the Assistant Director (US Division) of the Ministry of Foreign Affairs highlighted"
+    for t in re.finditer(r"\b(?:the|a|an)\s+(?:(?:[A-Z][\w\-]*)\s+){0,3}(?:Director|Minister|Secretary|Head|Chief|"
+                         r"Officer|Commissioner|Chairperson|Chair|Representative|Coordinator|Ambassador)"
+                         r"(?:\s+General)?\s*(?:\([^)]{0,40}\)\s*)?(?:of|at|from)\s+(?:the\s+)?", seg):
+        o = _next_mention(ctx, s + t.end(), _ORG, 0)
+        if o is not None and o.end <= e and not text[o.end:o.end + 2].startswith(("'s", "’s")):
+            for x in targets:
+                ctx.add("attendedBy", x, o, (s, e), "event.post-holder")
+    for t in re.finditer(r"\b(?:remarks|presentations?|statements?|speeches)\s+(?:from|by)\s+", seg):
+        for o in ctx.within(s + t.end(), e, _ORG):
+            for x in targets:
+                ctx.add("attendedBy", x, o, (s, e), "event.remarks-from")
     # counts
     if single:
         _counts(ctx, s, e, targets[0])
@@ -703,7 +751,7 @@ def _subject_orgs(ctx: _Ctx, s: int, upto: int) -> list[Mention]:
             continue
         if m.start < ctx.dateline[1] and ctx.dateline[1] > 0 and m.start < ctx.dateline[1]:
             continue
-        clause = re.split(r"[,;(]", text[s:m.start])[-1]
+        clause = re.split(r"[,;(–—]", text[s:m.start])[-1]
         if re.search(r"(?i)\b(?:under|within|as part of|with|in|funded|supported|by|for|from|of|through|on behalf of|"
                      r"to|at|and its)\b", clause):
             continue
@@ -792,9 +840,16 @@ def _people_rules(ctx: _Ctx) -> None:
         pm = re.search(r"(?P<post>(?:[A-Z][\w\-]*\s+){1,4}(?:of\s+Mission\s+)?)$", before)
         if pm:
             a = p.start - len(before) + pm.start("post")
-            org = _prev_mention(ctx, a + 1, _ORG, 1)
-            if org is not None:
-                ctx.add("holdsPostIn", p, org, (org.start, p.end), "person.post", detail=pm["post"].strip())
+            inside = ctx.within(a, p.start, _ORG)
+            org = inside[0] if inside and inside[0].start == a else _prev_mention(ctx, a, _ORG, 1)
+            post = text[org.end:p.start].strip() if inside and org is inside[0] else pm["post"].strip()
+            if org is not None and post and post.split()[0].lower() in _POST_STARTS:
+                ctx.add("holdsPostIn", p, org, (org.start, p.end), "person.post", detail=post)
+
+
+_POST_STARTS = frozenset("""chief head director deputy minister ambassador representative coordinator officer manager
+adviser advisor chair chairperson commissioner secretary senior national regional programme project country executive
+president vice acting assistant special""".split())
 
 
 def _contact_block(ctx: _Ctx) -> None:
@@ -830,7 +885,7 @@ def extract(release: Release, index: EntityIndex) -> Extraction:
     engine = engine_for(index)
     found = recognise(text, index, engine)
     found = _acronym_aliases(text, found)
-    found = choose(found)
+    found = _propagate(text, choose(found))
     year = int(release.published[:4]) if release.published[:4].isdigit() else None
     ctx = _Ctx(release, text, [], _sentences(text), year)
     ctx.mentions = [_to_mention(f) for f in found if f.kind]
@@ -843,6 +898,7 @@ def extract(release: Release, index: EntityIndex) -> Extraction:
         if ctx.year is not None:
             warnings.append(f"no release date was given: dates without a year were read as {ctx.year}")
     ctx.countries = _context_countries(text, found, code)
+    ctx.dialogues = {e.iri for e in index.entries.values() if e.cls == TG.IntergovernmentalDialogue}
     found = resolve(found, index, ctx.countries)
     ctx.mentions = sorted((_to_mention(f) for f in found if f.kind and f.kind != "theme"), key=lambda m: m.start)
     contact = _CONTACT.search(text)
@@ -858,6 +914,9 @@ def extract(release: Release, index: EntityIndex) -> Extraction:
             per[i] = []
     for k, ev in enumerate(ctx.events):
         mine = [i for i, ks in enumerate(per) if k in ks]
+        if ev.parent is not None and ev.mention is not None:
+            _inherit(ctx, ev.parent, ev.mention)
+            continue
         _event_dates(ctx, k, mine)
         _held_in(ctx, k, mine)
     _rules(ctx, per)
@@ -882,6 +941,3 @@ def extract(release: Release, index: EntityIndex) -> Extraction:
         warnings.append("no event, programme or relation was recognised in this release")
     return Extraction(release, uniq, cands, warnings, EXTRACTOR_VERSION)
 
-
-def _unused(_: URIRef) -> None:  # keeps the rdflib import honest for type checkers
-    return None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from rdflib import URIRef
 
@@ -71,7 +71,7 @@ _DOC_HEADS = {"plan": TG.NationalActionPlan, "procedures": TG.Document, "law": T
               "convention": TG.Legislation, "roadmap": TG.Document, "mechanism": TG.Document,
               "decree": TG.Legislation, "regulation": TG.Legislation, "regulations": TG.Legislation,
               "programme": TG.Document}
-_CONNECT = frozenset("of for on against and the in to de del des du la le & at".split())
+_CONNECT = frozenset("of for on against and the in to de del des du la le &".split())
 _TITLES = r"(?:Mr|Ms|Mrs|Miss|Dr|Prof|H\.\s?E|Judge|Ambassador|Minister|Colonel|Col|General|Gen|Major|Maj|Captain|Capt|" \
           r"Lieutenant|Lt|Brigadier|Sheikh|Sir|Dame|Madam|Justice|Senator|Inspector|Commissioner|Superintendent)"
 _POST_WORDS = frozenset("""minister deputy director officer head chief coordinator ambassador representative manager
@@ -85,6 +85,11 @@ we they he she said says during after before while when where today yesterday pa
 officials trainers opening closing according meanwhile additionally furthermore however also both each all
 every some many most several other another working among more for information contact please email tel phone
 fax website press release project programme initiative director minister""".split())
+_POST_LEAD = _POST_WORDS | {"general", "joint", "mission", "labour"}
+_COMMON = frozenset("""the a an this that these those its their our both each all several some many most
+representatives officials participants trainers officers staff members experts delegates judges prosecutors
+investigators inspectors speakers during following under with through since among after before at in on for from by
+as today yesterday last next opening closing welcoming""".split())
 _MONTH_WORDS = frozenset("january february march april may june july august september october november december".split())
 
 
@@ -106,6 +111,7 @@ class Found:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=200_000)
 def _norm_token(text: str) -> str:
     return normalise(text.replace(".", "").replace("’", "'"))
 
@@ -213,6 +219,9 @@ _PERSON_NAME = (r"(?P<name>(?:[A-Z][a-z\u00e0-\u024f'’\-]+|[A-Z]\.)(?:\s+(?:va
 _TITLE_NAME = re.compile(rf"\b{_TITLES}\.?\s+{_PERSON_NAME}")
 _NAME_COMMA = re.compile(rf"(?<![\w’'])({_PERSON_NAME}),\s+(?:the\s+)?(?P<post>[^,;.“”\"]*)")
 _NAME_LINE = re.compile(rf"^\s*{_PERSON_NAME}\s*\((?:Mr|Ms|Mrs|Dr)\.?\)\s*$", re.M)
+_NGO_NAME = re.compile(r"\b(?:NGO|non-governmental organi[sz]ation|civil society organi[sz]ation|CSO)\s+"
+                       r"(?P<name>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,4})")
+_COMPONENT = re.compile(r"\bcomponent\s*\(\s*(?P<name>[A-Z][^()]{1,60}?)\s*\)")
 _APPOSITIVE_ORG = re.compile(
     r"(?P<name>(?:[A-Z][\w’'\-]*\s+){0,5}[A-Z][\w’'\-]*),\s+(?:a|an)\s+(?:[\w\-]+\s+){0,3}?"
     r"(?:non-governmental organi[sz]ation|NGO|civil society organi[sz]ation|charity|non-profit|"
@@ -304,11 +313,30 @@ def _org_names(text: str) -> list[Found]:
             hs = [k for k in piece if k in heads]
             if not hs:
                 continue
-            # a sentence-initial "The"/"A" is no part of a name
-            if words[piece[0]] in ("The", "A", "An", "This", "That", "Its", "Their", "Our", "Both", "Each"):
+            # a sentence-initial "The"/"Representatives of" is no part of a name
+            while piece and words[piece[0]].lower() in _COMMON:
                 piece = piece[1:]
-                if not piece:
+                while piece and words[piece[0]].lower() in ("of", "from", "the", "and", ","):
+                    piece = piece[1:]
+            if not piece or not [k for k in piece if k in heads]:
+                continue
+            hs = [k for k in piece if k in heads]
+            # "Director General of the Bureau of …": the post is no part of the organisation's name
+            lead = 0
+            while lead < len(piece) and words[piece[lead]].lower() in _POST_LEAD and piece[lead] not in hs:
+                lead += 1
+            if 0 < lead < len(piece) and words[piece[lead]].lower() in ("of", "to", "for"):
+                piece = piece[lead + 1:]
+                while piece and words[piece[0]].lower() in ("the",):
+                    piece = piece[1:]
+                hs = [k for k in piece if k in heads]
+                if not piece or not hs:
                     continue
+            # "… Department of the Ministry of Public Security in Vientiane": the city is where it sits
+            if words[hs[0]].lower() not in ("office", "embassy", "consulate", "centre", "center", "delegation") and \
+                    len(piece) > 2 and words[piece[-2]].lower() == "in" and (city(words[piece[-1]]) or _country(
+                        words[piece[-1]])):
+                piece = piece[:-2]
             head = hs[0]
             cls = _ORG_HEADS[words[head].lower()]
             has_mod = any(k < head and _is_cap(words[k]) for k in piece) or any(
@@ -325,8 +353,15 @@ def _org_names(text: str) -> list[Found]:
             # drop a leading possessor "MOI's" / "Nepal Police's" (it is its own mention)
             pm = re.match(r"^(.*?)['’]s\s+", name)
             if pm and pm.end() < len(name):
-                s += pm.end()
-                name = text[s:e]
+                rest = name[pm.end():]
+                if any(_head_of(w) for w in rest.split()) and len(rest.split()) >= 2:
+                    s += pm.end()
+                    name = text[s:e]
+                elif " and " in pm.group(1):
+                    e = s + pm.group(1).rindex(" and ")
+                    name = text[s:e]
+                    if not any(_head_of(w) for w in name.split()):
+                        continue
             low = name.lower()
             if words[head].lower() in ("office", "service", "agency", "centre", "center") and any(
                     w.lower() in _LAW for w in words[piece[0]:head]):
@@ -349,8 +384,9 @@ def _ministry_list(words: list[str], before: list[int], rest: list[int]) -> bool
         return False
     if not any(words[k].lower() == "of" for k in before):
         return False
-    return all(_is_cap(words[k]) or words[k].lower() in _CONNECT for k in rest) and not any(
-        _head_of(words[k]) for k in rest)
+    after = rest[-1] + 1 if rest else len(words)
+    return all((_is_cap(words[k]) and not words[k].isupper()) or words[k].lower() in _CONNECT for k in rest) and \
+        not any(_head_of(words[k]) for k in rest) and after < len(words) and words[after].lower() == "and"
 
 
 def _acronym_defs(text: str) -> list[tuple[Found, str]]:
@@ -362,13 +398,15 @@ def _acronym_defs(text: str) -> list[tuple[Found, str]]:
             continue
         left = text[max(0, m.start() - 200):m.start()].rstrip()
         base = m.start() - (len(text[max(0, m.start() - 200):m.start()]) - len(left))
-        words = list(re.finditer(r"[\w’'\-\.]+|,", left))
+        words = list(re.finditer(r"[\w’'\-\.]+|[,()]", left))
         letters = [ch for ch in acr if ch.isupper()]
         # walk back over capitalised words and connectors, until the initials are covered
         chosen: list[re.Match[str]] = []
         caps = 0
         for w in reversed(words):
             t = w.group(0)
+            if t in "()":
+                break
             if _is_cap(t) or t.isupper():
                 chosen.insert(0, w)
                 caps += 1 + t.count("-")
@@ -451,8 +489,30 @@ def recognise(text: str, index: EntityIndex, engine: Engine) -> list[Found]:
             continue
         found.append(Found(m.start("name"), m.end("name"), name, "organisation", name, "org.appositive",
                            cls=TG.CivilSocietyOrganisation, score=0.8, priority=1))
+    for m in _NGO_NAME.finditer(text):
+        found.append(Found(m.start("name"), m.end("name"), m["name"], "organisation", m["name"], "org.ngo",
+                           cls=TG.CivilSocietyOrganisation, score=0.8, priority=1))
+    for m in _COMPONENT.finditer(text):
+        found.append(Found(m.start("name"), m.end("name"), m["name"], "programme", m["name"], "programme.component",
+                           cls=TG.Project, score=0.8, priority=2))
     found.extend(_people(text))
-    return found
+    return [_strip_prefix(f) for f in found]
+
+
+_PREFIX = re.compile(r"^(?:(?:[A-Z][\w.]*\s+){0,3}(?:[A-Z][\w.]*|[A-Z]{2,})['’]s\s+|[\w.]+-(?:funded|supported|backed|led)\s+|"
+                     r"(?:EU|UN)['’]s\s+)+")
+
+
+def _strip_prefix(f: Found) -> Found:
+    """Drop a possessor or a funder from the front of a rule-made name ("UNODC's Border Management Programme")."""
+    if f.entity is not None or f.kind in ("country", "person", "city"):
+        return f
+    m = _PREFIX.match(f.text)
+    if not m or m.end() >= len(f.text):
+        return f
+    text = f.text[m.end():]
+    label = f.label[m.end():] if f.label == f.text else f.label
+    return replace(f, start=f.start + m.end(), text=text, label=label)
 
 
 def _looks_acronym(text: str) -> bool:
@@ -472,10 +532,36 @@ def _country_entity(index: EntityIndex, alpha2: str) -> URIRef | None:
 
 
 _PROG_CAPS = re.compile(r"(?<![\w.\-])(?P<acr>[A-Z][A-Z0-9]{2,}(?:[.\-][A-Z0-9]+)*)(?![\w\-])")
-_PROG_PHRASE = re.compile(
-    r"(?P<name>(?:(?:[A-Z][\w’'\-]*|[A-Z]{2,}[\w.\-]*)\s+(?:(?:of|for|on|against|in|and|the|to)\s+)*){0,8}"
-    r"(?:Project|Programme|Program|Initiative|Partnership|Facility)(?:\s+(?:for|on|against|in|to)\s+"
-    r"(?:the\s+)?(?:[A-Z][\w’'\-]*\s*){1,5})?)")
+_PROG_WORD = re.compile(r"\b(?:Project|Programme|Program|Initiative|Partnership|Facility)\b(?!\s+(?:Officer|Manager|"
+                        r"Coordinator|Director|Assistant|Analyst|Adviser|Advisor|Specialist|Associate|Lead|Head|Office|"
+                        r"Team|Staff)\b)")
+_PROG_TAIL = re.compile(r"\s+(?:for|on|against|in|to)\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,4}")
+
+
+def _name_before(text: str, end: int, max_caps: int = 8) -> int:
+    """Where the run of capitalised words (with connectors) ending at ``end`` starts."""
+    left = text[max(0, end - 160):end]
+    base = end - len(left)
+    start = end
+    caps = 0
+    for w in reversed(list(re.finditer(r"[^\s]+", left))):
+        t = w.group(0)
+        if t.endswith((",", ".", ";", ":", ")")) or t.startswith(("(", "\"", "“")):
+            if _is_cap(t.strip("(\"“")) and t.startswith(("(", "\"", "“")):
+                pass
+            break
+        if _is_cap(t) or t.isupper():
+            caps += 1
+            start = base + w.start()
+            if caps >= max_caps:
+                break
+        elif t.lower() in ("of", "for", "on", "against", "in", "and", "the", "to"):
+            continue
+        else:
+            break
+    return start
+
+
 _PROG_CONTEXT = re.compile(
     r"(?:-funded|\bfunded|\bunder the|\bwithin the framework of(?: the)?|\bas part of(?: the)?|\bimplementing the|"
     r"\bthe umbrella of(?: the)?|\bof the|\bthe)\s*$")
@@ -483,18 +569,21 @@ _PROG_CONTEXT = re.compile(
 
 def _programmes(text: str) -> list[Found]:
     out: list[Found] = []
-    for m in _PROG_PHRASE.finditer(text):
-        name = m["name"].strip()
+    for m in _PROG_WORD.finditer(text):
+        start = _name_before(text, m.start())
+        tail = _PROG_TAIL.match(text, m.end())
+        end = tail.end() if tail else m.end()
+        name = text[start:end].strip()
         words = name.split()
-        if len(words) < 2 or words[0] in ("The", "This", "A", "An", "Its"):
-            if len(words) >= 3 and words[0] == "The":
-                name = " ".join(words[1:])
-            else:
-                continue
-        s = text.index(name, m.start())
-        if name.split()[0].lower() in ("national",) and "programme" in name.lower():
+        if words and words[0] in ("The", "This", "A", "An", "Its"):
+            words = words[1:]
+            name = " ".join(words)
+        if len(words) < 2:
+            continue
+        s = text.index(name, start)
+        if words[0].lower() in ("national", "state") and "programme" in name.lower():
             continue  # "National Programme on …" is a state document, read by _documents
-        cls = _PROGRAMME_WORDS.get(name.split()[-1].lower(), TG.Project)
+        cls = _PROGRAMME_WORDS.get(m.group(0).lower(), TG.Project)
         out.append(Found(s, s + len(name), name, "programme", name, "programme.phrase", cls=cls, score=0.8))
     for m in _QUOTED_PROGRAMME.finditer(text):
         out.append(Found(m.start("name"), m.end("name"), m["name"], "programme", m["name"], "programme.quoted",
@@ -535,17 +624,25 @@ def _programmes(text: str) -> list[Found]:
 
 
 _DOC_RX = re.compile(
-    r"(?P<name>(?:(?:draft|revised|new|updated)\s+)?(?:(?:[A-Z][\w’'\-]*|[A-Z]{2,})\s+){0,6}"
+    r"(?P<name>(?:(?:draft|revised|new|updated)\s+)?(?:(?:[A-Z][\w’'\-]*|[A-Z]{2,})\s+"
+    r"(?:(?:of|on|for|against|and|the|in)\s+){0,2}){0,6}"
     r"(?:Action\s+Plan|Standard\s+Operating\s+Procedures|Operating\s+Procedures|Referral\s+Mechanism|Guidelines|"
     r"Strategy|Roadmap|Road\s+Map|Handbook|Manual|Protocol|Law|Act|Code|Decree|Convention|Programme|Report)"
     r"(?:\s+(?:on|for|against|of|to)\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s*(?:(?:of|for|on|in|and|against|the|to)\s+)*){1,8})?"
-    r"(?:,?\s+(?:for\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?)"
+    r"(?:,?\s*(?:for\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?)"
     r"|(?P<low>(?:the\s+)?(?:regional|national|draft)\s+action\s+plan\s+(?:on|for|against)\s+[a-z][\w\s\-]{3,60}?"
     r"(?:\s+for\s+(?:[A-Z][\w’'\-]*\s*){1,3})?)(?=[,.;]|\s+which|\s+and\b|\s+that\b)")
 
 
+_LEGISLATION = re.compile(r"\b(?P<name>(?:national\s+)?anti-[A-Za-z]+(?:\s+and\s+(?:anti-)?[A-Z][A-Za-z]+)?\s+"
+                          r"(?:legislation|laws))\b")
+
+
 def _documents(text: str) -> list[Found]:
     out: list[Found] = []
+    for m in _LEGISLATION.finditer(text):
+        out.append(Found(m.start("name"), m.end("name"), m["name"], "document", m["name"], "document.legislation",
+                         cls=TG.Legislation, score=0.7, priority=1))
     for m in _DOC_RX.finditer(text):
         grp = "name" if m["name"] else "low"
         name = m[grp].strip().rstrip(",")
@@ -659,8 +756,7 @@ def resolve(found: list[Found], index: EntityIndex, release_countries: set[str])
             entries = [index.entries[f.entity] for f in graph if f.entity in index.entries]
             chosen = _by_country(entries, release_countries)
             base = group[0]
-            if chosen is not None and len(entries) == 1 and chosen.countries and release_countries and \
-                    not (chosen.countries & release_countries):
+            if chosen is not None and len(entries) == 1 and _foreign(chosen, base.text, release_countries):
                 # a body the graph knows for another country: a new entity, the known one as alternative
                 out.append(replace(base, entity=None, label=_proposed_label(base.text, release_countries),
                                    cls=chosen.cls, score=0.5, alternatives=(chosen.iri,), rule="resolve.other-country"))
@@ -679,14 +775,13 @@ def resolve(found: list[Found], index: EntityIndex, release_countries: set[str])
         exact = index.lookup(f.label, kind) or index.lookup(f.text, kind)
         if exact:
             chosen = _by_country(exact, release_countries)
-            if chosen is not None and not (chosen.countries and release_countries
-                                           and not chosen.countries & release_countries):
+            if chosen is not None and not _foreign(chosen, f.text, release_countries):
                 out.append(replace(f, kind=kind, entity=chosen.iri, label=chosen.label, cls=chosen.cls,
                                    score=0.95, rule=f.rule))
                 continue
             out.append(replace(f, kind=kind, score=min(f.score, 0.6), alternatives=tuple(e.iri for e in exact)))
             continue
-        pool = {normalise(lab): e.iri for e in index.of_kind(kind) for lab in e.labels if len(lab) > 3}
+        pool = _pool(index, kind)
         key = normalise(f.label)
         if pool and len(key) > 5:
             best = process.extract(key, list(pool), scorer=fuzz.ratio, limit=3)
@@ -694,7 +789,7 @@ def resolve(found: list[Found], index: EntityIndex, release_countries: set[str])
             if good:
                 iris = list(dict.fromkeys(pool[n] for n, _ in good))
                 top = index.entries[iris[0]]
-                clash = top.countries and release_countries and not top.countries & release_countries
+                clash = _foreign(top, f.text, release_countries)
                 if len(iris) == 1 and good[0][1] >= 92 and not clash:
                     out.append(replace(f, kind=kind, entity=top.iri, label=top.label, cls=top.cls,
                                        score=round(good[0][1] / 100, 2), rule=f.rule + "+fuzzy"))
@@ -703,6 +798,36 @@ def resolve(found: list[Found], index: EntityIndex, release_countries: set[str])
                 continue
         out.append(replace(f, kind=kind))
     return out
+
+
+#: Classes of national bodies whose generic names ("Ministry of Interior", "MOI") recur in every country.
+_NATIONAL = frozenset({TG.GovernmentMinistry, TG.LawEnforcementAgency, TG.GovernmentBody, TG.Committee,
+                       TG.NationalGovernment, TG.OrganisationalUnit})
+
+
+def _foreign(entry: Entry, surface: str, countries: set[str]) -> bool:
+    """Whether a national body of the graph is named, without its country, in a release about another country."""
+    if entry.kind != "organisation" or entry.cls not in _NATIONAL or not entry.countries or not countries:
+        return False
+    if entry.countries & countries:
+        return False
+    from .index import countries_named
+
+    return not countries_named(surface)
+
+
+_POOLS: dict[tuple[int, int, str], dict[str, URIRef]] = {}
+
+
+def _pool(index: EntityIndex, kind: str) -> dict[str, URIRef]:
+    """Normalised labels of one kind of entity, for fuzzy matching (cached per index state)."""
+    key = (id(index), index.generation, kind)
+    pool = _POOLS.get(key)
+    if pool is None:
+        if len(_POOLS) > 64:
+            _POOLS.clear()
+        pool = _POOLS[key] = {normalise(lab): e.iri for e in index.of_kind(kind) for lab in e.labels if len(lab) > 3}
+    return pool
 
 
 def _proposed_label(text: str, countries: set[str]) -> str:
