@@ -62,7 +62,8 @@ _EVENT_PHRASE = re.compile(
     rf"(?:\s+(?:ceremony|event|workshop|meeting|session|course|visit))?(?P<plural>s)?\b(?P<tail>\s+(?:on|about)\s+[^,.;:()]{{3,90}}?(?=\s+(?:in|at|for|from|with|held|organi[sz]ed|"
     rf"which|that|to)\b|[,.;:()]|$))?", re.I)
 _HANDOVER = re.compile(r"\b(?:handed over|donated|hands over|delivered equipment)\b")
-_PLURAL_EVENTS = re.compile(r"\b(?:both|all|these|the two|two|the)\s+(?:events|activities|sessions|workshops|trainings)\b",
+_PLURAL_EVENTS = re.compile(r"\b(?:both|all|these|the two|two|the)\s+"
+                            r"(?:events|activities|sessions|workshops|trainings)\b",
                             re.I)
 _ORGANISER_PASSIVE = re.compile(r"\b(?P<co>jointly\s+|co-)?(?:organi[sz]ed|hosted|conducted|convened)\s+"
                                 r"(?P<co2>jointly\s+)?by\s+")
@@ -70,7 +71,8 @@ _ORGANISER_ACTIVE = re.compile(r"\b(?P<co>jointly\s+|co-)?(?P<verb>organi[sz]ed|
                                r"convened|held|handed over|hands over|donated|launched|co-organi[sz]ed|"
                                r"presented|completed|took part|participated|attended|met)\b")
 _ORGANISER_VERBS = ("organi", "host", "conduct", "conven", "held", "hand", "donat", "launch", "co-organi")
-_COLLAB = re.compile(r"\bin\s+(?:close\s+)?(?:collaboration|cooperation|co-operation|partnership|coordination)\s+with\s+")
+_COLLAB = re.compile(r"\bin\s+(?:close\s+)?(?:collaboration|cooperation|co-operation|partnership|coordination)"
+                     r"\s+with\s+")
 _PARTICIPATION = re.compile(r"\bwith the (?:active\s+)?participation of\s+")
 _PEOPLE = (r"(?:participants|representatives|officials|officers|staff|members|judges|prosecutors|investigators|"
            r"experts|delegates|delegations|inspectors|personnel|employees|trainees|specialists|practitioners|guards|"
@@ -100,7 +102,8 @@ _SPEECH = re.compile(r"\b(?:remarks|speech|statement|address|presentation|keynot
 _DISCUSS = re.compile(r"\b(?:discuss\w*|review\w*|present\w*|launch\w*|validat\w*|adopt\w*|focus\w*|implementation|"
                       r"draft\w*|endors\w*|examin\w*|consult\w*|introduc\w*|worked through|tested|finali[sz]\w*|"
                       r"debat\w*|explor\w*|highlight\w*|considered|unveil\w*|agreed)\b")
-_COUNT = re.compile(rf"(?<![\w,])(?P<n>{NUMBER})\s+(?:[a-z\-]+\s+){{0,3}}?(?P<noun>{_PEOPLE}|people|persons|women and men|"
+_COUNT = re.compile(rf"(?<![\w,])(?P<n>{NUMBER})\s+(?:[a-z\-]+\s+){{0,3}}?"
+                    rf"(?P<noun>{_PEOPLE}|people|persons|women and men|"
                     r"men and women|attendees|border guards|labour inspectors|law enforcement officers)\b")
 _COUNT_TRIGGER = re.compile(r"\b(?:attended|took part|participated|participating|brought together|bringing together|"
                             r"gathered|completed|joined|benefit\w*|for|a total of|total of|with)\b", re.I)
@@ -112,7 +115,8 @@ _CONTACT = re.compile(r"^\s*(?:for more information|for further information|cont
                       re.I | re.M)
 _DATELINE = re.compile(r"^(?P<place>[A-Z][\w’'\-\. ]{1,40}?)(?:,\s*(?P<country>[A-Z][\w’'\-\. ]{1,40}?))?"
                        r"(?:\s*[–—]\s*|\s+-\s+|,\s+(?=\d))", re.M)
-_MINISTER_OF = re.compile(r"\bMinister\s+(?:of|for)\s+(?P<what>(?:the\s+)?[A-Z][\w’'\-]*(?:\s+(?:and\s+)?[A-Z][\w’'\-]*)*)")
+_MINISTER_OF = re.compile(r"\bMinister\s+(?:of|for)\s+"
+                          r"(?P<what>(?:the\s+)?[A-Z][\w’'\-]*(?:\s+(?:and\s+)?[A-Z][\w’'\-]*)*)")
 
 
 @dataclass
@@ -279,18 +283,16 @@ def _list_after(ctx: _Ctx, pos: int, end: int, kinds: tuple[str, ...], *, first_
 def _prev_mention(ctx: _Ctx, pos: int, kinds: tuple[str, ...], within: int) -> Mention | None:
     best = None
     for m in ctx.mentions:
-        if m.kind in kinds and m.end <= pos and pos - m.end <= within:
-            if best is None or m.end > best.end:
-                best = m
+        if m.kind in kinds and m.end <= pos and pos - m.end <= within and (best is None or m.end > best.end):
+            best = m
     return best
 
 
 def _next_mention(ctx: _Ctx, pos: int, kinds: tuple[str, ...], within: int) -> Mention | None:
     best = None
     for m in ctx.mentions:
-        if m.kind in kinds and m.start >= pos and m.start - pos <= within:
-            if best is None or m.start < best.start:
-                best = m
+        if m.kind in kinds and m.start >= pos and m.start - pos <= within and (best is None or m.start < best.start):
+            best = m
     return best
 
 
@@ -306,7 +308,8 @@ def _find_events(ctx: _Ctx) -> list[list[int]]:
         dates = [d for d in find_dates(seg, year=ctx.year, offset=s) if not _is_dateline_date(ctx, d)]
         if ctx.events:
             fresh = [p for p in phrases if p["det"].lower() in ("a", "an", "one", "second")]
-            sub = [p for p in fresh if re.search(r"\b(?:concluded|ended|closed|opened|began|started|continued)\s+with\s*$|"
+            sub = [p for p in fresh if re.search(r"\b(?:concluded|ended|closed|opened|began|started|continued)"
+                                                 r"\s+with\s*$|"
                                                  r"\bfollowed by\s*$", seg[:p.start()])
                    and p["noun"].lower() in ("session", "meeting", "roundtable", "round table", "dialogue", "panel",
                                              "consultation", "workshop", "exercise", "simulation")]
@@ -542,8 +545,7 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
     for i, (s, e) in enumerate(ctx.sentences):
         seg = text[s:e]
         in_body = s < ctx.body_end
-        evs = [ctx.events[k].mention for k in per[i]] if in_body else []
-        evs = [x for x in evs if x is not None]
+        evs: list[Mention] = [m for k in per[i] if (m := ctx.events[k].mention) is not None] if in_body else []
         ev = evs[0] if len(evs) == 1 else None
         ev_all = evs
 
@@ -560,10 +562,10 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
                 funders = _list_after(ctx, s + t.end(), e, _ORG_C)
                 if not funders:
                     continue
-                kind, prog = _sentence_subject(ctx, s, s + t.start(), s + t.start(), per[i] if in_body else [])
-                if kind == "programme" and prog is not None:
+                kind, funded = _sentence_subject(ctx, s, s + t.start(), s + t.start(), per[i] if in_body else [])
+                if kind == "programme" and funded is not None:
                     for f in funders:
-                        ctx.add("funds", f, prog, (s, e), f"funding.{rule}")
+                        ctx.add("funds", f, funded, (s, e), f"funding.{rule}")
                 elif kind == "event" and ev_all:
                     for x in ev_all:
                         for f in funders:
@@ -610,21 +612,22 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
             elif ev_all:
                 for x in ev_all:
                     ctx.add("underProgramme", x, target, (s, e), "framework.event-under")
-            elif (sub := _sentence_subject(ctx, s, s + t.start(), s + t.start(), []))[0] == "programme" and \
-                    sub[1] is not None and sub[1].label != target.label and word != "under":
-                ctx.add("withinFrameworkOf", sub[1], target, (s, e), "framework.within")
+            else:
+                skind, sprog = _sentence_subject(ctx, s, s + t.start(), s + t.start(), [])
+                if skind == "programme" and sprog is not None and sprog.label != target.label and word != "under":
+                    ctx.add("withinFrameworkOf", sprog, target, (s, e), "framework.within")
         # a programme followed by its component in brackets: "GLO.ACT (PROTECT)"
         for m in [m for m in ctx.mentions if m.kind == "programme" and s <= m.start < e]:
             inner = re.match(r"\s*\(\s*", text[m.end:m.end + 4])
             if inner:
-                sub = _next_mention(ctx, m.end + inner.end(), _PROG, 0)
-                if sub is not None and sub.label != m.label and text[sub.end:sub.end + 2].lstrip().startswith(")"):
-                    ctx.add("partOf", sub, m, (m.start, sub.end + 1), "framework.component")
+                part = _next_mention(ctx, m.end + inner.end(), _PROG, 0)
+                if part is not None and part.label != m.label and text[part.end:part.end + 2].lstrip().startswith(")"):
+                    ctx.add("partOf", part, m, (m.start, part.end + 1), "framework.component")
         for t in re.finditer(r"\bcomponent\s*\(\s*", seg):
-            sub = _next_mention(ctx, s + t.end(), _PROG, 0)
+            part = _next_mention(ctx, s + t.end(), _PROG, 0)
             parent = _current_programme(ctx, s + t.start())
-            if sub is not None and parent is not None and sub.label != parent.label:
-                ctx.add("partOf", sub, parent, (s, e), "framework.component")
+            if part is not None and parent is not None and part.label != parent.label:
+                ctx.add("partOf", part, parent, (s, e), "framework.component")
         # geography for programme sentences without an implementing verb
         if not _IMPL_ACTIVE.search(seg):
             kind, prog = _sentence_subject(ctx, s, e, e, [])
@@ -634,8 +637,9 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
         for a, b, y1, y2 in find_year_ranges(seg, offset=s):
             prog = _prev_mention(ctx, a, _PROG, 2)
             if prog is not None:
-                ctx.add("startDate", prog, Value(text[a:b], a, b, y1, "date", "year"), (prog.start, b), "programme.period")
-                ctx.add("endDate", prog, Value(text[a:b], a, b, y2, "date", "year"), (prog.start, b), "programme.period")
+                span = (prog.start, b)
+                ctx.add("startDate", prog, Value(text[a:b], a, b, y1, "date", "year"), span, "programme.period")
+                ctx.add("endDate", prog, Value(text[a:b], a, b, y2, "date", "year"), span, "programme.period")
         if not ev_all:
             continue
         _event_rules(ctx, i, s, e, ev, ev_all)
@@ -712,18 +716,18 @@ def _event_rules(ctx: _Ctx, i: int, s: int, e: int, ev: Mention | None, evs: lis
                 if not text[o.end:o.end + 2].startswith(("'s", "’s")):
                     ctx.add("attendedBy", x, o, (s, e), "event.brought-together")
     for t in _RECIPIENT.finditer(seg):
-        o = _next_mention(ctx, s + t.end(), _ORG, 8)
-        if o is not None and o.end <= e:
+        rec = _next_mention(ctx, s + t.end(), _ORG, 8)
+        if rec is not None and rec.end <= e:
             for x in targets:
-                ctx.add("attendedBy", x, o, (s, e), "event.recipient")
+                ctx.add("attendedBy", x, rec, (s, e), "event.recipient")
     # unnamed post holders: "the Assistant Director (US Division) of the Ministry of Foreign Affairs highlighted"
     for t in re.finditer(r"\b(?:the|a|an)\s+(?:(?:[A-Z][\w\-]*)\s+){0,3}(?:Director|Minister|Secretary|Head|Chief|"
                          r"Officer|Commissioner|Chairperson|Chair|Representative|Coordinator|Ambassador)"
                          r"(?:\s+General)?\s*(?:\([^)]{0,40}\)\s*)?(?:of|at|from)\s+(?:the\s+)?", seg):
-        o = _next_mention(ctx, s + t.end(), _ORG, 0)
-        if o is not None and o.end <= e and not text[o.end:o.end + 2].startswith(("'s", "’s")):
+        body = _next_mention(ctx, s + t.end(), _ORG, 0)
+        if body is not None and body.end <= e and not text[body.end:body.end + 2].startswith(("'s", "’s")):
             for x in targets:
-                ctx.add("attendedBy", x, o, (s, e), "event.post-holder")
+                ctx.add("attendedBy", x, body, (s, e), "event.post-holder")
     for t in re.finditer(r"\b(?:remarks|presentations?|statements?|speeches)\s+(?:from|by)\s+", seg):
         for o in ctx.within(s + t.end(), e, _ORG):
             for x in targets:
@@ -847,9 +851,11 @@ def _people_rules(ctx: _Ctx) -> None:
                 ctx.add("holdsPostIn", p, org, (org.start, p.end), "person.post", detail=post)
 
 
-_POST_STARTS = frozenset("""chief head director deputy minister ambassador representative coordinator officer manager
-adviser advisor chair chairperson commissioner secretary senior national regional programme project country executive
-president vice acting assistant special""".split())
+_POST_STARTS = frozenset([
+    "chief", "head", "director", "deputy", "minister", "ambassador", "representative", "coordinator", "officer",
+    "manager", "adviser", "advisor", "chair", "chairperson", "commissioner", "secretary", "senior", "national",
+    "regional", "programme", "project", "country", "executive", "president", "vice", "acting", "assistant", "special"
+])
 
 
 def _contact_block(ctx: _Ctx) -> None:
@@ -873,7 +879,7 @@ def _contact_block(ctx: _Ctx) -> None:
             ctx.add("holdsPostIn", p, org, (p.start, lines[-1][1]), "person.contact", detail=post)
 
 
-# --- the pipeline ------------------------------------------------------------------------------------------------------
+# --- the pipeline ---------------------------------------------------------------------------------------
 def extract(release: Release, index: EntityIndex) -> Extraction:
     """Read one release into mentions and candidate facts (pure; nothing is written anywhere)."""
     warnings: list[str] = []
@@ -906,7 +912,7 @@ def extract(release: Release, index: EntityIndex) -> Extraction:
     sep = re.search(r"^\s*(?:\*{3,}|About the (?:project|programme|initiative)|About [A-Z][\w.\-]+\s*$)", text, re.M)
     about = sep.start() if sep and sep.start() < ctx.body_end else ctx.body_end
     per = _find_events(ctx)
-    for k, ev in enumerate(ctx.events):
+    for ev in ctx.events:
         ev.mention = Mention(ev.text, ev.start, ev.end, "event", ev.label, score=0.9)
     # sentences of the closing "about" paragraph speak of the programme, not of the event
     for i, (s, _e) in enumerate(ctx.sentences):

@@ -19,6 +19,7 @@ import re
 import threading
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
@@ -27,12 +28,19 @@ from ..countries import normalise
 from ..namespace import TG
 from .index import EntityIndex, Entry
 
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
 __all__ = ["Engine", "Found", "engine_for", "recognise"]
 
 #: Acronyms and words of the field that name themes or generic things, never an organisation.
-STOP_ACRONYMS = frozenset("""TIP SOM THB TIP/SOM HT MS GBV SGBV SOP SOPs NRM NRMs MRC MRCs CSO CSOs NGO NGOs
-INGO UN EU US USA UK PDR ID IDs IT ICT HIV AIDS COVID GDP SDG SDGs CTIP CTiP TiP TOT ToT CEO ASAP NB FAQ PDF
-EUR USD GBP AM PM TV IDP IDPs OSC OSCs LE LEA LEAs CJ CJS MOU MoU MoUs MOUs SOMs VoT VoTs VOT VOTS""".split())
+STOP_ACRONYMS = frozenset([
+    "TIP", "SOM", "THB", "TIP/SOM", "HT", "MS", "GBV", "SGBV", "SOP", "SOPs", "NRM", "NRMs", "MRC", "MRCs", "CSO",
+    "CSOs", "NGO", "NGOs", "INGO", "UN", "EU", "US", "USA", "UK", "PDR", "ID", "IDs", "IT", "ICT", "HIV", "AIDS",
+    "COVID", "GDP", "SDG", "SDGs", "CTIP", "CTiP", "TiP", "TOT", "ToT", "CEO", "ASAP", "NB", "FAQ", "PDF", "EUR",
+    "USD", "GBP", "AM", "PM", "TV", "IDP", "IDPs", "OSC", "OSCs", "LE", "LEA", "LEAs", "CJ", "CJS", "MOU", "MoU",
+    "MoUs", "MOUs", "SOMs", "VoT", "VoTs", "VOT", "VOTS"
+])
 
 _ORG_HEADS = {
     # head word: proposed class
@@ -61,7 +69,7 @@ _ORG_HEADS = {
     "union": TG.CivilSocietyOrganisation, "chamber": TG.CivilSocietyOrganisation,
 }
 # Heads that name an organisation only with a name before or after them ("the Ministry" alone is none).
-_LAW = frozenset("police investigation border security gendarmerie customs migration prosecutor".split())
+_LAW = frozenset(["police", "investigation", "border", "security", "gendarmerie", "customs", "migration", "prosecutor"])
 _PROGRAMME_WORDS = {"project": TG.Project, "programme": TG.Project, "program": TG.Project,
                     "initiative": TG.Initiative, "action": TG.Initiative, "partnership": TG.Initiative,
                     "dialogue": TG.Initiative, "process": TG.Initiative, "facility": TG.Project}
@@ -71,26 +79,47 @@ _DOC_HEADS = {"plan": TG.NationalActionPlan, "procedures": TG.Document, "law": T
               "convention": TG.Legislation, "roadmap": TG.Document, "mechanism": TG.Document,
               "decree": TG.Legislation, "regulation": TG.Legislation, "regulations": TG.Legislation,
               "programme": TG.Document}
-_CONNECT = frozenset("of for on against and the in to de del des du la le &".split())
-_TITLES = r"(?:Mr|Ms|Mrs|Miss|Dr|Prof|H\.\s?E|Judge|Ambassador|Minister|Colonel|Col|General|Gen|Major|Maj|Captain|Capt|" \
+_CONNECT = frozenset([
+    "of", "for", "on", "against", "and", "the", "in", "to", "de", "del", "des", "du", "la", "le", "&"
+])
+_TITLES = r"(?:Mr|Ms|Mrs|Miss|Dr|Prof|H\.\s?E|Judge|Ambassador|Minister|Colonel|Col|General|Gen|Major|Maj|" \
+          r"Captain|Capt|" \
           r"Lieutenant|Lt|Brigadier|Sheikh|Sir|Dame|Madam|Justice|Senator|Inspector|Commissioner|Superintendent)"
-_POST_WORDS = frozenset("""minister deputy director officer head chief coordinator ambassador representative manager
-advisor adviser chair chairperson chairman chairwoman president secretary commissioner expert specialist consultant
-judge prosecutor inspector counsellor counselor attaché attache councillor lead leader analyst associate assistant
-executive governor mayor spokesperson founder member envoy rapporteur delegate administrator superintendent
-commander investigator researcher trainer facilitator programme program project national regional senior
-international legal country first second general vice acting principal""".split())
-_NOT_NAME = frozenset("""the this that these those on in at for from with by and of a an it its our their his her
-we they he she said says during after before while when where today yesterday participants representatives
-officials trainers opening closing according meanwhile additionally furthermore however also both each all
-every some many most several other another working among more for information contact please email tel phone
-fax website press release project programme initiative director minister""".split())
+_POST_WORDS = frozenset([
+    "minister", "deputy", "director", "officer", "head", "chief", "coordinator", "ambassador", "representative",
+    "manager", "advisor", "adviser", "chair", "chairperson", "chairman", "chairwoman", "president", "secretary",
+    "commissioner", "expert", "specialist", "consultant", "judge", "prosecutor", "inspector", "counsellor",
+    "counselor", "attaché", "attache", "councillor", "lead", "leader", "analyst", "associate", "assistant",
+    "executive", "governor", "mayor", "spokesperson", "founder", "member", "envoy", "rapporteur", "delegate",
+    "administrator", "superintendent", "commander", "investigator", "researcher", "trainer", "facilitator",
+    "programme", "program", "project", "national", "regional", "senior", "international", "legal", "country", "first",
+    "second", "general", "vice", "acting", "principal"
+])
+_NOT_NAME = frozenset([
+    "the", "this", "that", "these", "those", "on", "in", "at", "for", "from", "with", "by", "and", "of", "a", "an",
+    "it", "its", "our", "their", "his", "her", "we", "they", "he", "she", "said", "says", "during", "after", "before",
+    "while", "when", "where", "today", "yesterday", "participants", "representatives", "officials", "trainers",
+    "opening", "closing", "according", "meanwhile", "additionally", "furthermore", "however", "also", "both", "each",
+    "all", "every", "some", "many", "most", "several", "other", "another", "working", "among", "more", "for",
+    "information", "contact", "please", "email", "tel", "phone", "fax", "website", "press", "release", "project",
+    "programme", "initiative", "director", "minister"
+])
 _POST_LEAD = _POST_WORDS | {"general", "joint", "mission", "labour"}
-_COMMON = frozenset("""the a an this that these those its their our both each all several some many most
-representatives officials participants trainers officers staff members experts delegates judges prosecutors
-investigators inspectors speakers during following under with through since among after before at in on for from by
-as today yesterday last next opening closing welcoming""".split())
-_MONTH_WORDS = frozenset("january february march april may june july august september october november december".split())
+_COMMON = frozenset([
+    "the", "a", "an", "this", "that", "these", "those", "its", "their", "our", "both", "each", "all", "several",
+    "some", "many", "most", "representatives", "officials", "participants", "trainers", "officers", "staff",
+    "members", "experts", "delegates", "judges", "prosecutors", "investigators", "inspectors", "speakers", "during",
+    "following", "under", "with", "through", "since", "among", "after", "before", "at", "in", "on", "for", "from",
+    "by", "as", "today", "yesterday", "last", "next", "opening", "closing", "welcoming"
+])
+_MONTH_WORDS = frozenset([
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december"
+])
+
+
+_GENERIC_MODIFIERS = frozenset(["national", "federal", "state", "regional", "local", "international", "the",
+                                "district", "provincial"])
 
 
 @dataclass
@@ -175,13 +204,13 @@ class Engine:
             docs = [self._doc(s) for s in dict.fromkeys(surfaces)]
             self.matcher.add(key, docs)
 
-    def _doc(self, text: str):  # type: ignore[no-untyped-def]
+    def _doc(self, text: str) -> Doc:
         doc = self.nlp.make_doc(text)
         for tok in doc:
             tok.norm_ = _norm_token(tok.text) or tok.text
         return doc
 
-    def tokens(self, text: str):  # type: ignore[no-untyped-def]
+    def tokens(self, text: str) -> Doc:
         """The text as spaCy tokens with the matching attribute set."""
         return self._doc(text)
 
@@ -299,7 +328,7 @@ def _org_names(text: str) -> list[Found]:
                     rest.append(j)
                 before_head = any(k in heads for k in pieces[-1])
                 rest_head = any(k in heads for k in rest)
-                if rest_head and before_head or (w == "," and not _ministry_list(words, pieces[-1], rest)):
+                if (rest_head and before_head) or (w == "," and not _ministry_list(words, pieces[-1], rest)):
                     pieces.append([])
                     continue
             pieces[-1].append(i)
@@ -343,18 +372,17 @@ def _org_names(text: str) -> list[Found]:
                 k > head and words[k].lower() in ("of", "for", "on", "against", "to") for k in piece)
             if not has_mod:
                 continue
-            if len(piece) == 2 and words[piece[0]].lower() in ("national", "federal", "state", "regional", "local",
-                                                              "international", "the", "district", "provincial"):
-                # "National Police" is a name; "National Committee" or "Regional Office" alone is generic
-                if words[head].lower() not in ("police", "gendarmerie", "parliament", "assembly", "guard"):
-                    continue
+            # "National Police" is a name; "National Committee" or "Regional Office" alone is generic
+            if len(piece) == 2 and words[piece[0]].lower() in _GENERIC_MODIFIERS and \
+                    words[head].lower() not in ("police", "gendarmerie", "parliament", "assembly", "guard"):
+                continue
             s, e = run[piece[0]][0], run[piece[-1]][1]
             name = text[s:e]
             # drop a leading possessor "MOI's" / "Nepal Police's" (it is its own mention)
             pm = re.match(r"^(.*?)['’]s\s+", name)
             if pm and pm.end() < len(name):
-                rest = name[pm.end():]
-                if any(_head_of(w) for w in rest.split()) and len(rest.split()) >= 2:
+                remainder = name[pm.end():].split()
+                if any(_head_of(w) for w in remainder) and len(remainder) >= 2:
                     s += pm.end()
                     name = text[s:e]
                 elif " and " in pm.group(1):
@@ -368,7 +396,8 @@ def _org_names(text: str) -> list[Found]:
                 cls = TG.LawEnforcementAgency
             if "international" in low and words[head].lower() in ("organization", "organisation"):
                 cls = TG.IntergovernmentalOrganisation
-            if words[head].lower() in ("department", "directorate") and low.startswith(("department of", "directorate general")):
+            if words[head].lower() in ("department", "directorate") and \
+                    low.startswith(("department of", "directorate general")):
                 cls = TG.GovernmentBody
             if "resource centre" in low or "resource center" in low:
                 continue
@@ -499,7 +528,8 @@ def recognise(text: str, index: EntityIndex, engine: Engine) -> list[Found]:
     return [_strip_prefix(f) for f in found]
 
 
-_PREFIX = re.compile(r"^(?:(?:[A-Z][\w.]*\s+){0,3}(?:[A-Z][\w.]*|[A-Z]{2,})['’]s\s+|[\w.]+-(?:funded|supported|backed|led)\s+|"
+_PREFIX = re.compile(r"^(?:(?:[A-Z][\w.]*\s+){0,3}(?:[A-Z][\w.]*|[A-Z]{2,})['’]s\s+|"
+                     r"[\w.]+-(?:funded|supported|backed|led)\s+|"
                      r"(?:EU|UN)['’]s\s+)+")
 
 
@@ -517,11 +547,6 @@ def _strip_prefix(f: Found) -> Found:
 
 def _looks_acronym(text: str) -> bool:
     return sum(1 for c in text if c.isupper()) >= 2 and " " not in text
-
-
-@cache
-def _country_entity_cache(index_id: int, gen: int, alpha2: str) -> URIRef | None:
-    return None
 
 
 def _country_entity(index: EntityIndex, alpha2: str) -> URIRef | None:
@@ -734,9 +759,7 @@ def choose(found: list[Found]) -> list[Found]:
     taken: list[Found] = []
     for f in found:
         clash = [t for t in taken if f.start < t.end and t.start < f.end]
-        if not clash:
-            taken.append(f)
-        elif all(t.start == f.start and t.end == f.end and t.priority == f.priority and t.kind == f.kind
+        if not clash or all(t.start == f.start and t.end == f.end and t.priority == f.priority and t.kind == f.kind
                  and t.entity is not None and f.entity is not None and t.entity != f.entity for t in clash):
             taken.append(f)
     return sorted(taken, key=lambda f: (f.start, f.end))
