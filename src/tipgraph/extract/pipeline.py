@@ -50,7 +50,7 @@ RULE_CONFIDENCE: dict[str, float] = {
     "count.total": 0.9, "count.female": 0.9, "count.sum": 0.8,
     "person.post": 0.85, "person.post-derived": 0.7, "person.contact": 0.85, "person.remarks": 0.8,
     "document.discussed": 0.8, "programme.period": 0.9, "event.sub-event": 0.6, "event.post-holder": 0.7,
-    "event.remarks-from": 0.7,
+    "event.remarks-from": 0.7, "event.in-country": 0.6,
 }
 
 _EVENT_NOUNS = (r"(?:training of trainers|training workshop|training course|training session|study visit|"
@@ -75,6 +75,7 @@ _COLLAB = re.compile(r"\bin\s+(?:close\s+)?(?:collaboration|cooperation|co-opera
                      r"\s+with\s+")
 _PARTICIPATION = re.compile(r"\bwith the (?:active\s+)?participation of\s+")
 _PEOPLE = (r"(?:participants|representatives|officials|officers|staff|members|judges|prosecutors|investigators|"
+           r"trainers|examiners|facilitators|speakers|instructors|"
            r"experts|delegates|delegations|inspectors|personnel|employees|trainees|specialists|practitioners|guards|"
            r"agents|students|volunteers|counterparts|governments|leadership|teams|social workers|police officers)")
 _AUDIENCE = re.compile(rf"\b{_PEOPLE}\s+(?:of|from)\s+")
@@ -451,6 +452,14 @@ def _held_in(ctx: _Ctx, k: int, sentences: list[int]) -> None:
     if k == 0 and ctx.dateline_place is not None:
         ctx.extra_mentions.append(ctx.dateline_place)
         ctx.add("heldIn", subj, ctx.dateline_place, ctx.dateline, "event.dateline-place")
+        return
+    # no city named: the country, when the sentence that introduces the event says "in <country>"
+    s, e = ctx.sentences[ev.sentence]
+    for m in re.finditer(r"\b(?:in|at)\s+(?:the\s+)?", ctx.text[s:e]):
+        c = _next_mention(ctx, s + m.end(), ("country",), 0)
+        if c is not None:
+            ctx.add("heldIn", subj, c, (s, e), "event.in-country")
+            return
 
 
 def _event_dates(ctx: _Ctx, k: int, sentences: list[int]) -> None:
@@ -610,7 +619,8 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
             if prog is not None and prog.start >= s and prog.label != target.label and word != "under":
                 ctx.add("withinFrameworkOf", prog, target, (s, e), "framework.within")
             elif ev_all:
-                for x in ev_all:
+                # a dialogue or process is an organisation: an event held within one gets no programme
+                for x in ev_all if target.kind == "programme" else ():
                     ctx.add("underProgramme", x, target, (s, e), "framework.event-under")
             else:
                 skind, sprog = _sentence_subject(ctx, s, s + t.start(), s + t.start(), [])
@@ -704,8 +714,6 @@ def _event_rules(ctx: _Ctx, i: int, s: int, e: int, ev: Mention | None, evs: lis
             for o in _list_after(ctx, s + t.end(), e, _ORG_C):
                 ctx.add("attendedBy", x, o, (s, e), "event.participation")
     for t in _AUDIENCE.finditer(seg):
-        if re.search(r"(?i)\btrainers?\s*$|\bexaminers?\s*$", seg[:t.start()]):
-            continue
         kinds = _ORG_C if re.match(r"(?:governments|delegations|delegates)", t.group(0)) else _ORG
         for x in targets:
             for o in _list_after(ctx, s + t.end(), e, kinds, first_gap=4):

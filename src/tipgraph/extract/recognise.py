@@ -643,6 +643,11 @@ def _programmes(text: str) -> list[Found]:
         if not (last in _PROGRAMME_WORDS or "partnership" in name or re.search(r"[A-Z]{2,}", name)
                 or last in ("dialogue", "process", "action")):
             continue
+        if last in ("dialogue", "process"):
+            # the Budapest Process, a "Migration Dialogue": intergovernmental dialogues are organisations
+            out.append(Found(m.start("name"), m.start("name") + len(name), name, "organisation", name,
+                             "org.dialogue", cls=TG.IntergovernmentalDialogue, score=0.75))
+            continue
         out.append(Found(m.start("name"), m.start("name") + len(name), name, "programme", name,
                          "programme.framework", cls=TG.Initiative, score=0.75))
     return out
