@@ -78,7 +78,7 @@ _PEOPLE = (r"(?:participants|representatives|officials|officers|staff|members|ju
            r"trainers|examiners|facilitators|speakers|instructors|"
            r"experts|delegates|delegations|inspectors|personnel|employees|trainees|specialists|practitioners|guards|"
            r"agents|students|volunteers|counterparts|governments|leadership|teams|social workers|police officers)")
-_AUDIENCE = re.compile(rf"\b{_PEOPLE}\s+(?:of|from)\s+")
+_AUDIENCE = re.compile(rf"\b(?i:{_PEOPLE})\s+(?:of|from)\s+")
 _BROUGHT = re.compile(r"\b(?:brought together|bringing together|gathered|brings together)\b")
 _RECIPIENT = re.compile(r"\b(?:handed over|donated|hands over)\b[^.]*?\bto\s+")
 _FUNDED_BY = re.compile(r"\b(?:funded|financed|sponsored|co-funded|supported)\s+by\s+")

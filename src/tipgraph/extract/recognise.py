@@ -538,8 +538,9 @@ def _strip_prefix(f: Found) -> Found:
     if f.entity is not None or f.kind in ("country", "person", "city"):
         return f
     m = _PREFIX.match(f.text)
-    if not m or m.end() >= len(f.text):
-        return f
+    if not m or m.end() >= len(f.text) or (len(f.text[m.end():].split()) < 2 and m.group(0).rstrip()[-2:] in
+                                           ("'s", "’s")):
+        return f  # "Prosecutor General's Office" is a name, not a possessor and an office
     text = f.text[m.end():]
     label = f.label[m.end():] if f.label == f.text else f.label
     return replace(f, start=f.start + m.end(), text=text, label=label)
