@@ -78,7 +78,7 @@ _PEOPLE = (r"(?:participants|representatives|officials|officers|staff|members|ju
            r"trainers|examiners|facilitators|speakers|instructors|"
            r"experts|delegates|delegations|inspectors|personnel|employees|trainees|specialists|practitioners|guards|"
            r"agents|students|volunteers|counterparts|governments|leadership|teams|social workers|police officers)")
-_AUDIENCE = re.compile(rf"\b(?i:{_PEOPLE})\s+(?:of|from)\s+")
+_AUDIENCE = re.compile(rf"\b(?i:{_PEOPLE})\s+(?:\([^()]{{0,60}}\)\s+)?(?:of|from)\s+")
 _BROUGHT = re.compile(r"\b(?:brought together|bringing together|gathered|brings together)\b")
 _RECIPIENT = re.compile(r"\b(?:handed over|donated|hands over)\b[^.]*?\bto\s+")
 _FUNDED_BY = re.compile(r"\b(?:funded|financed|sponsored|co-funded|supported)\s+by\s+")
@@ -100,10 +100,10 @@ _SPEECH = re.compile(r"\b(?:remarks|speech|statement|address|presentation|keynot
                      r"thanked|welcomed|opened|closed|presented|delivered|spoke|addressed|told|added|reiterated|"
                      r"pointed out|briefed|praised|expressed|commended|acknowledged|affirmed|announced|walked|"
                      r"warned|observed|described|outlined|encouraged|concluded|read)\b")
-_DISCUSS = re.compile(r"\b(?:discuss\w*|review\w*|present\w*|launch\w*|validat\w*|adopt\w*|focus\w*|implementation|"
+_DISCUSS = re.compile(r"\b(?:discuss\w*|covered|review\w*|present\w*|launch\w*|validat\w*|adopt\w*|focus\w*|implementation|"
                       r"draft\w*|endors\w*|examin\w*|consult\w*|introduc\w*|worked through|tested|finali[sz]\w*|"
                       r"debat\w*|explor\w*|highlight\w*|considered|unveil\w*|agreed)\b")
-_COUNT = re.compile(rf"(?<![\w,])(?P<n>{NUMBER})\s+(?:[a-z\-]+\s+){{0,3}}?"
+_COUNT = re.compile(rf"(?<![\w,])(?P<n>{NUMBER})\s+(?:(?!(?:female|male|women|men)\b)[a-z\-]+\s+){{0,3}}?"
                     rf"(?P<noun>{_PEOPLE}|people|persons|women and men|"
                     r"men and women|attendees|border guards|labour inspectors|law enforcement officers)\b")
 _COUNT_TRIGGER = re.compile(r"\b(?:attended|took part|participated|participating|brought together|bringing together|"
@@ -682,6 +682,12 @@ def _event_rules(ctx: _Ctx, i: int, s: int, e: int, ev: Mention | None, evs: lis
     for t in _ORGANISER_PASSIVE.finditer(seg):
         orgs = _list_after(ctx, s + t.end(), e, _ORG)
         co = bool(t["co"] or t["co2"])
+        if orgs and re.match(r"[^.;]*?\b(?:together|jointly)\s+with\s+", seg[t.end():]):
+            # "organised by A together with B": both organised it, neither alone
+            rest = re.match(r"[^.;]*?\b(?:together|jointly)\s+with\s+", seg[t.end():])
+            assert rest is not None
+            orgs = orgs[:1] + _list_after(ctx, s + t.end() + rest.end(), e, _ORG)
+            co = True
         for x in targets:
             for o in orgs:
                 ctx.add("coOrganisedBy" if co else "organisedBy", x, o, (s, e),

@@ -383,6 +383,12 @@ def _org_names(text: str) -> list[Found]:
             if pm and pm.end() < len(name):
                 remainder = name[pm.end():].split()
                 if any(_head_of(w) for w in remainder) and len(remainder) >= 2:
+                    owner = pm.group(1)
+                    if any(_head_of(w) and w[0].isupper() for w in owner.split()[1:]):
+                        # "United States Department of State's Office to Monitor …": the owner is a body too
+                        found.append(Found(s, s + len(owner), owner, "organisation", owner, "org.head",
+                                           cls=_ORG_HEADS[next(w.lower() for w in owner.split() if _head_of(w))],
+                                           score=0.8, priority=1))
                     s += pm.end()
                     name = text[s:e]
                 elif " and " in pm.group(1):
