@@ -50,7 +50,7 @@ RULE_CONFIDENCE: dict[str, float] = {
     "count.total": 0.9, "count.female": 0.9, "count.sum": 0.8,
     "person.post": 0.85, "person.post-derived": 0.7, "person.contact": 0.85, "person.remarks": 0.8,
     "document.discussed": 0.8, "programme.period": 0.9, "event.sub-event": 0.6, "event.post-holder": 0.7,
-    "event.remarks-from": 0.7, "event.in-country": 0.6,
+    "event.remarks-from": 0.7, "person.member-of": 0.7, "event.in-country": 0.6,
 }
 
 _EVENT_NOUNS = (r"(?:training of trainers|training workshop|training course|training session|study visit|"
@@ -78,7 +78,8 @@ _PEOPLE = (r"(?:participants|representatives|officials|officers|staff|members|ju
            r"trainers|examiners|facilitators|speakers|instructors|"
            r"experts|delegates|delegations|inspectors|personnel|employees|trainees|specialists|practitioners|guards|"
            r"agents|students|volunteers|counterparts|governments|leadership|teams|social workers|police officers)")
-_AUDIENCE = re.compile(rf"\b(?i:{_PEOPLE})\s+(?:\([^()]{{0,60}}\)\s+)?(?:of|from)\s+")
+_AUDIENCE = re.compile(rf"\b(?i:{_PEOPLE})(?:\s*\([^()]{{0,60}}\)|,\s+(?:including|among them)\s+[^,.;]{{1,40}},)?"
+                       r"\s+(?:of|from)\s+")
 _BROUGHT = re.compile(r"\b(?:brought together|bringing together|gathered|brings together)\b")
 _RECIPIENT = re.compile(r"\b(?:handed over|donated|hands over)\b[^.]*?\bto\s+")
 _FUNDED_BY = re.compile(r"\b(?:funded|financed|sponsored|co-funded|supported)\s+by\s+")
@@ -95,12 +96,14 @@ _GEO_ACROSS = re.compile(r"\b(?:across|covering|covers|spanning|throughout)\s+(?
 _GEO_INCLUDING = re.compile(r"\b(?:including|such as|notably|among them|for example|e\.g\.,?)\s+(?:the\s+)?")
 _GEO_VERB = re.compile(r"\b(?:implement\w*|works?|operates?|active|covers?|runs?|work|focus\w*|addresses|targets?|"
                        r"reach\w*|extends?|supports?|serves?|spans?)\b")
-_SPEECH = re.compile(r"\b(?:remarks|speech|statement|address|presentation|keynote|said|says|noted|stated|stressed|"
+_SPEECH = re.compile(r"\b(?:remarks|speakers|speaker|speech|statement|address|presentation|keynote|said|says|"
+                     r"noted|stated|stressed|"
                      r"emphasi[sz]ed|highlighted|underlined|underscored|reminded|recalled|explained|urged|called|"
                      r"thanked|welcomed|opened|closed|presented|delivered|spoke|addressed|told|added|reiterated|"
                      r"pointed out|briefed|praised|expressed|commended|acknowledged|affirmed|announced|walked|"
                      r"warned|observed|described|outlined|encouraged|concluded|read)\b")
-_DISCUSS = re.compile(r"\b(?:discuss\w*|covered|review\w*|present\w*|launch\w*|validat\w*|adopt\w*|focus\w*|implementation|"
+_DISCUSS = re.compile(r"\b(?:discuss\w*|covered|review\w*|present\w*|launch\w*|validat\w*|adopt\w*|focus\w*|"
+                      r"implementation|"
                       r"draft\w*|endors\w*|examin\w*|consult\w*|introduc\w*|worked through|tested|finali[sz]\w*|"
                       r"debat\w*|explor\w*|highlight\w*|considered|unveil\w*|agreed)\b")
 _COUNT = re.compile(rf"(?<![\w,])(?P<n>{NUMBER})\s+(?:(?!(?:female|male|women|men)\b)[a-z\-]+\s+){{0,3}}?"
@@ -128,6 +131,7 @@ class _Event:
     end: int
     sentence: int
     noun: str
+    date: str = ""  # the first day the release gives for it, to tell a new event from the same one
     mention: Mention | None = None
     parent: int | None = None  # a session within an event shares its dates and place
 
@@ -319,11 +323,16 @@ def _find_events(ctx: _Ctx) -> list[list[int]]:
                 ctx.events[-1].parent = len(ctx.events) - 2
                 continue
             if fresh and dates and dates[0].precision == "day" and not any(
-                    _event_date(ctx, ev) == dates[0].start_value for ev in ctx.events):
+                    ev.date == dates[0].start_value for ev in ctx.events):
                 _new_event(ctx, fresh[0], s, i)
+                ctx.events[-1].date = dates[0].start_value
             continue
+        if s < ctx.dateline[0] and ctx.dateline[1]:
+            continue  # the headline restates the event the body describes
         if phrases:
             _new_event(ctx, phrases[0], s, i)
+            first = dates[0] if dates else ctx.dateline_date
+            ctx.events[-1].date = first.start_value if first else ""
         elif _HANDOVER.search(seg) and (dates or ctx.dateline_date):
             h = _HANDOVER.search(seg)
             assert h is not None
@@ -367,13 +376,6 @@ def _new_event(ctx: _Ctx, m: re.Match[str], base: int, sentence: int) -> None:
 
 def _is_dateline_date(ctx: _Ctx, d: DateSpan) -> bool:
     return ctx.dateline_date is not None and d.start == ctx.dateline_date.start
-
-
-def _event_date(ctx: _Ctx, ev: _Event) -> str:
-    for c in ctx.candidates:
-        if c.relation == "startDate" and c.subject.label == ev.label and isinstance(c.object, Value):
-            return str(c.object.value)
-    return ""
 
 
 def _dateline(ctx: _Ctx, engine_found: list[Found]) -> str | None:
@@ -852,6 +854,13 @@ def _people_rules(ctx: _Ctx) -> None:
                                   proposed_class=TG.GovernmentMinistry, score=0.6)
                 ctx.extra_mentions.append(obj)
                 ctx.add("holdsPostIn", p, obj, (p.start, b), "person.post-derived", detail=post.strip())
+                continue
+        # "Sajid Mehmood of the Pakistan Overseas Employment Promoters Association said"
+        om = re.match(r"\s+(?:of|from)\s+(?:the\s+)?", tail)
+        if om:
+            org = _next_mention(ctx, p.end + om.end(), _ORG, 0)
+            if org is not None:
+                ctx.add("holdsPostIn", p, org, (p.start, org.end), "person.member-of", detail="")
                 continue
         # "IOM Chief of Mission Ananya Rattanakorn"
         before = text[max(0, p.start - 80):p.start]

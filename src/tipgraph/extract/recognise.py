@@ -415,8 +415,6 @@ def _ministry_list(words: list[str], before: list[int], rest: list[int]) -> bool
     """Whether ", X and Y" continues a ministry's name ("Ministry of Labour, Migration and Employment")."""
     if not before or not rest:
         return False
-    if words[before[0]].lower() not in ("ministry",) and not any(words[k].lower() == "ministry" for k in before):
-        return False
     if not any(words[k].lower() == "of" for k in before):
         return False
     after = rest[-1] + 1 if rest else len(words)
