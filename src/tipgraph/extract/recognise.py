@@ -242,7 +242,7 @@ def engine_for(index: EntityIndex) -> Engine:
 # --- regular expressions over the text ------------------------------------------------------------
 _CAP = r"(?:[A-Z][\w’'\-]*|[A-Z]{2,}[\w.\-]*)"
 _NAME_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w’'\-\.]*|&|,")
-_ACRONYM_DEF = re.compile(r"\(\s*(?P<acr>[A-Z][A-Za-z]*[A-Z][A-Za-z.\-&/]*|[A-Z]{2,})\s*\)")
+_ACRONYM_DEF = re.compile(r"\(\s*(?P<acr>[A-Z][A-Za-z]*[A-Z][A-Za-z.\-&/]*|[A-Z]{2,})(?:\s+\d{1,3})?\s*\)")
 _PERSON_NAME = (r"(?P<name>(?:[A-Z][a-z\u00e0-\u024f'’\-]+|[A-Z]\.)(?:\s+(?:van|de|der|von|bin|binti|ibn|da|dos|el|"
                 r"al|le|la)?\s*(?:(?:al|el)-)?(?:[A-Z][a-z\u00e0-\u024f'’\-]+|[A-Z]{2,}|[A-Z]\.)){1,3})")
 _TITLE_NAME = re.compile(rf"\b{_TITLES}\.?\s+{_PERSON_NAME}")
@@ -613,6 +613,11 @@ def _programmes(text: str) -> list[Found]:
         s = text.index(name, start)
         if words[0].lower() in ("national", "state") and "programme" in name.lower():
             continue  # "National Programme on …" is a state document, read by _documents
+        if words[0] in ("United", "World") and words[-1] in ("Programme", "Program"):
+            # the United Nations Development Programme, the World Food Programme: organisations
+            out.append(Found(s, s + len(name), name, "organisation", name, "org.programme-name",
+                             cls=TG.IntergovernmentalOrganisation, score=0.8, priority=1))
+            continue
         cls = _PROGRAMME_WORDS.get(m.group(0).lower(), TG.Project)
         out.append(Found(s, s + len(name), name, "programme", name, "programme.phrase", cls=cls, score=0.8))
     for m in _QUOTED_PROGRAMME.finditer(text):
