@@ -55,6 +55,7 @@ _ORG_HEADS = {
     "government": TG.NationalGovernment,
     "police": TG.LawEnforcementAgency, "gendarmerie": TG.LawEnforcementAgency, "guard": TG.LawEnforcementAgency,
     "guards": TG.LawEnforcementAgency, "troops": TG.LawEnforcementAgency, "customs": TG.LawEnforcementAgency,
+    "detachment": TG.LawEnforcementAgency, "brigade": TG.LawEnforcementAgency,
     "committee": TG.Committee, "commission": TG.Committee, "council": TG.Committee, "board": TG.Committee,
     "taskforce": TG.Committee, "force": TG.Committee, "group": TG.Committee,
     "wing": TG.OrganisationalUnit, "unit": TG.OrganisationalUnit, "directorate": TG.OrganisationalUnit,
@@ -363,7 +364,7 @@ def _org_names(text: str) -> list[Found]:
                     continue
             # "… Department of the Ministry of Public Security in Vientiane": the city is where it sits
             if words[hs[0]].lower() not in ("office", "embassy", "consulate", "centre", "center", "delegation") and \
-                    len(piece) > 2 and words[piece[-2]].lower() == "in" and (city(words[piece[-1]]) or _country(
+                    len(piece) > 2 and words[piece[-2]].lower() in ("in", "to") and (city(words[piece[-1]]) or _country(
                         words[piece[-1]])):
                 piece = piece[:-2]
             head = hs[0]
