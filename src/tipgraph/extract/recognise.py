@@ -243,7 +243,7 @@ def engine_for(index: EntityIndex) -> Engine:
 # --- regular expressions over the text ------------------------------------------------------------
 _CAP = r"(?:[A-Z][\w’'\-]*|[A-Z]{2,}[\w.\-]*)"
 _NAME_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w’'\-\.]*|&|,")
-_ACRONYM_DEF = re.compile(r"\(\s*(?P<acr>[A-Z][A-Za-z]*[A-Z][A-Za-z.\-&/]*|[A-Z]{2,})(?:\s+\d{1,3})?\s*\)")
+_ACRONYM_DEF = re.compile(r"\(\s*(?P<acr>[A-Z][A-Za-z]*[A-Z][A-Za-z0-9.\-&/]*|[A-Z]{2,}[0-9]*)(?:\s+\d{1,3})?\s*\)")
 _PERSON_NAME = (r"(?P<name>(?:[A-Z][a-z\u00e0-\u024f'’\-]+|[A-Z]\.)(?:\s+(?:van|de|der|von|bin|binti|ibn|da|dos|el|"
                 r"al|le|la)?\s*(?:(?:al|el)-)?(?:[A-Z][a-z\u00e0-\u024f'’\-]+|[A-Z]{2,}|[A-Z]\.)){1,3})")
 _TITLE_NAME = re.compile(rf"\b{_TITLES}\.?\s+{_PERSON_NAME}")
@@ -523,6 +523,10 @@ def recognise(text: str, index: EntityIndex, engine: Engine) -> list[Found]:
             continue
         found.append(Found(m.start("name"), m.end("name"), name, "organisation", name, "org.appositive",
                            cls=TG.CivilSocietyOrganisation, score=0.8, priority=1))
+    for m in re.finditer(r"(?<![\w.\-])(?P<acr>[A-Z]{2,}[A-Za-z]*)-(?:funded|supported)\b", text):
+        if m["acr"] not in STOP_ACRONYMS:
+            found.append(Found(m.start("acr"), m.end("acr"), m["acr"], "organisation", m["acr"], "org.funder-acronym",
+                               cls=TG.GovernmentBody, score=0.7))
     for m in _NGO_NAME.finditer(text):
         found.append(Found(m.start("name"), m.end("name"), m["name"], "organisation", m["name"], "org.ngo",
                            cls=TG.CivilSocietyOrganisation, score=0.8, priority=1))
