@@ -207,7 +207,8 @@ def _acronym_aliases(text: str, found: list[Found]) -> list[Found]:
         elif inner and inner[-1].end == d.end:
             base = inner[-1]
         elif re.match(r"\s*\)?\s*(?:project|programme|program|initiative)\b", text[a.end:a.end + 16], re.I) or \
-                re.search(r"-funded\s+$|\b(?:project|programme|initiative)\s+[\"“]?$", text[max(0, d.start - 14):d.start]):
+                re.search(r"-funded\s+$|\b(?:project|programme|initiative)\s+[\"“]?$",
+                          text[max(0, d.start - 14):d.start]):
             # "the DFAT-funded Supporting Responses to … (SRTPJ10) project": a programme's title
             base = Found(d.start, d.end, d.text, "programme", d.text, "programme.acronym-title", cls=TG.Project,
                          score=0.8, priority=2)
