@@ -207,8 +207,9 @@ def _acronym_aliases(text: str, found: list[Found]) -> list[Found]:
         elif inner and inner[-1].end == d.end:
             base = inner[-1]
         elif re.match(r"\s*\)?\s*(?:project|programme|program|initiative)\b", text[a.end:a.end + 16], re.I) or \
-                re.search(r"-funded\s+$|\b(?:project|programme|initiative)\s+[\"“]?$",
-                          text[max(0, d.start - 14):d.start]):
+                re.search(r"-funded\s+$|\b(?:project|programme|initiative|part of|under|framework of|umbrella of)"
+                          r"\s+(?:the\s+)?[\"“]?$", text[max(0, d.start - 24):d.start]) or \
+                re.match(r"\s*\)?\s*,?\s*(?:which is |is )?(?:implemented|funded|financed)\b", text[a.end:a.end + 30]):
             # "the DFAT-funded Supporting Responses to … (SRTPJ10) project": a programme's title
             base = Found(d.start, d.end, d.text, "programme", d.text, "programme.acronym-title", cls=TG.Project,
                          score=0.8, priority=2)
@@ -529,6 +530,10 @@ def _sentence_subject(ctx: _Ctx, s: int, e: int, upto: int, events: list[int]) -
             return "programme", p
         if re.search(r"(?i)project|programme|initiative", seg[max(0, rel[-1].start() - 30):rel[-1].start()]):
             return "programme", _current_programme(ctx, s + rel[-1].start())
+    last_prog = _prev_mention(ctx, upto, _PROG, upto - s)
+    if last_prog is not None and re.match(r"^(?:\s*\([^)]*\))?\s*,?\s*(?:[^.;]*?\b(?:implemented|funded|run|managed)"
+                                          r"\s+by\s+[^,;.]*)?$", ctx.text[last_prog.end:upto]):
+        return "programme", last_prog  # "X (ACR), implemented by A with funding from B"
     first_prog = next((m for m in ctx.mentions if m.kind == "programme" and s <= m.start < upto), None)
     ana = _PROG_ANAPHOR.search(seg)
     ev_ref = next((m for m in _EVENT_PHRASE.finditer(seg)), None)
