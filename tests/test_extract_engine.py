@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tipgraph.kg import KnowledgeGraph
 from tipgraph.extract.candidates import RELATIONS, Mention, Release
 from tipgraph.extract.index import EntityIndex
 from tipgraph.extract.pipeline import EXTRACTOR_VERSION, extract
@@ -15,13 +16,13 @@ SEED = Path("/work/shared/seeds/000_da2accf942930b70.txt")
 
 
 @pytest.fixture(scope="module")
-def kg():  # type: ignore[no-untyped-def]
+def kg() -> KnowledgeGraph:
     from tipgraph import load
 
     return load(reason=False)
 
 
-def test_extract_is_pure_and_repeatable(kg) -> None:  # type: ignore[no-untyped-def]
+def test_extract_is_pure_and_repeatable(kg: KnowledgeGraph) -> None:
     idx = EntityIndex.from_store(kg.store)
     before = kg.store.count()
     text = ("Islamabad, Pakistan – On 11 October 2024, UNODC, under the EU-funded PROTECT initiative, organized a "
@@ -36,14 +37,14 @@ def test_extract_is_pure_and_repeatable(kg) -> None:  # type: ignore[no-untyped-
     assert len({c.key for c in a.candidates}) == len(a.candidates), "no duplicate facts"
 
 
-def test_engine_is_built_once_per_index(kg) -> None:  # type: ignore[no-untyped-def]
+def test_engine_is_built_once_per_index(kg: KnowledgeGraph) -> None:
     idx = EntityIndex.from_store(kg.store)
     assert engine_for(idx) is engine_for(idx)
     other = EntityIndex.from_store(kg.store)
     assert engine_for(other) is not engine_for(idx)
 
 
-def test_relation_ends_have_the_declared_kinds(kg) -> None:  # type: ignore[no-untyped-def]
+def test_relation_ends_have_the_declared_kinds(kg: KnowledgeGraph) -> None:
     if not SEED.exists():
         pytest.skip("the seed release text is not on this machine")
     from tipgraph.extract.text import read_release
@@ -58,7 +59,7 @@ def test_relation_ends_have_the_declared_kinds(kg) -> None:  # type: ignore[no-u
             assert c.object.kind in (rel.object, "country"), c
 
 
-def test_seed_release_recovers_the_curated_facts(kg) -> None:  # type: ignore[no-untyped-def]
+def test_seed_release_recovers_the_curated_facts(kg: KnowledgeGraph) -> None:
     if not SEED.exists():
         pytest.skip("the seed release text is not on this machine")
     from tipgraph.extract.text import read_release

@@ -8,6 +8,7 @@ import pytest
 
 from tipgraph.errors import BadInputError, InputLimitError
 from tipgraph.extract import text as text_mod
+from tipgraph.extract.candidates import Value
 from tipgraph.extract.index import EntityIndex
 from tipgraph.extract.pipeline import extract
 from tipgraph.extract.text import read_release
@@ -125,4 +126,5 @@ def test_saved_page_main_text_and_metadata(tmp_path: Path, monkeypatch: pytest.M
     assert r.published == "2024-11-22"
     assert r.url == "https://example.org/news/training"
     x = extract(r, EntityIndex.empty())
-    assert {str(c.object.value) for c in x.candidates if c.relation == "startDate"} == {"2024-11-19"}
+    assert {str(c.object.value) for c in x.candidates
+            if c.relation == "startDate" and isinstance(c.object, Value)} == {"2024-11-19"}

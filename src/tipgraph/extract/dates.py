@@ -24,7 +24,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["DateSpan", "NUMBER", "count_value", "find_dates", "find_year_ranges"]
+__all__ = ["NUMBER", "DateSpan", "count_value", "find_dates", "find_year_ranges"]
 
 _MONTHS = {m: i + 1 for i, m in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -139,9 +139,11 @@ def find_year_ranges(text: str, *, offset: int = 0) -> list[tuple[int, int, str,
             if m["y1"] <= m["y2"]]
 
 
-_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-          "sixteen seventeen eighteen nineteen").split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_UNITS = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"
+]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _WORDNUM = (rf"(?:(?:{'|'.join(_TENS)})(?:[-\s](?:{'|'.join(_UNITS[1:10])}))?|{'|'.join(_UNITS)}"
             r"|(?:one|two|three|four|five|six|seven|eight|nine)?\s*hundred(?:\s+and\s+\w+(?:-\w+)?)?)")
 #: A count: digits ("1,250") or English number words ("twenty-two"), any case.

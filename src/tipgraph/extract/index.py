@@ -175,12 +175,12 @@ class EntityIndex:
         rank = {top: i for i, (top, _) in enumerate(_TOPS)}
         kinds = dict(_TOPS)
         own: dict[URIRef, set[str]] = {}
-        for entity, pairs in types.items():
+        for entity in types:
             names = set()
             if entity in codes:
                 names.add(codes[entity])
-            for lab in labels[entity]:
-                names |= countries_named(lab)
+            for written in labels[entity]:
+                names |= countries_named(written)
             own[entity] = names
 
         def context(entity: URIRef, seen: frozenset[URIRef] = frozenset()) -> set[str]:

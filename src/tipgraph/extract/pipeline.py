@@ -50,7 +50,7 @@ RULE_CONFIDENCE: dict[str, float] = {
     "count.total": 0.9, "count.female": 0.9, "count.sum": 0.8,
     "person.post": 0.85, "person.post-derived": 0.7, "person.contact": 0.85, "person.remarks": 0.8,
     "document.discussed": 0.8, "programme.period": 0.9, "event.sub-event": 0.6, "event.post-holder": 0.7,
-    "event.remarks-from": 0.7,
+    "event.remarks-from": 0.7, "person.member-of": 0.7, "event.in-country": 0.6,
 }
 
 _EVENT_NOUNS = (r"(?:training of trainers|training workshop|training course|training session|study visit|"
@@ -62,7 +62,8 @@ _EVENT_PHRASE = re.compile(
     rf"(?:\s+(?:ceremony|event|workshop|meeting|session|course|visit))?(?P<plural>s)?\b(?P<tail>\s+(?:on|about)\s+[^,.;:()]{{3,90}}?(?=\s+(?:in|at|for|from|with|held|organi[sz]ed|"
     rf"which|that|to)\b|[,.;:()]|$))?", re.I)
 _HANDOVER = re.compile(r"\b(?:handed over|donated|hands over|delivered equipment)\b")
-_PLURAL_EVENTS = re.compile(r"\b(?:both|all|these|the two|two|the)\s+(?:events|activities|sessions|workshops|trainings)\b",
+_PLURAL_EVENTS = re.compile(r"\b(?:both|all|these|the two|two|the)\s+"
+                            r"(?:events|activities|sessions|workshops|trainings)\b",
                             re.I)
 _ORGANISER_PASSIVE = re.compile(r"\b(?P<co>jointly\s+|co-)?(?:organi[sz]ed|hosted|conducted|convened)\s+"
                                 r"(?P<co2>jointly\s+)?by\s+")
@@ -70,12 +71,15 @@ _ORGANISER_ACTIVE = re.compile(r"\b(?P<co>jointly\s+|co-)?(?P<verb>organi[sz]ed|
                                r"convened|held|handed over|hands over|donated|launched|co-organi[sz]ed|"
                                r"presented|completed|took part|participated|attended|met)\b")
 _ORGANISER_VERBS = ("organi", "host", "conduct", "conven", "held", "hand", "donat", "launch", "co-organi")
-_COLLAB = re.compile(r"\bin\s+(?:close\s+)?(?:collaboration|cooperation|co-operation|partnership|coordination)\s+with\s+")
+_COLLAB = re.compile(r"\bin\s+(?:close\s+)?(?:collaboration|cooperation|co-operation|partnership|coordination)"
+                     r"\s+with\s+")
 _PARTICIPATION = re.compile(r"\bwith the (?:active\s+)?participation of\s+")
 _PEOPLE = (r"(?:participants|representatives|officials|officers|staff|members|judges|prosecutors|investigators|"
+           r"trainers|examiners|facilitators|speakers|instructors|"
            r"experts|delegates|delegations|inspectors|personnel|employees|trainees|specialists|practitioners|guards|"
            r"agents|students|volunteers|counterparts|governments|leadership|teams|social workers|police officers)")
-_AUDIENCE = re.compile(rf"\b{_PEOPLE}\s+(?:of|from)\s+")
+_AUDIENCE = re.compile(rf"\b(?i:{_PEOPLE})(?:\s*\([^()]{{0,60}}\)|,\s+(?:including|among them)\s+[^,.;]{{1,40}},)?"
+                       r"\s+(?:of|from)\s+")
 _BROUGHT = re.compile(r"\b(?:brought together|bringing together|gathered|brings together)\b")
 _RECIPIENT = re.compile(r"\b(?:handed over|donated|hands over)\b[^.]*?\bto\s+")
 _FUNDED_BY = re.compile(r"\b(?:funded|financed|sponsored|co-funded|supported)\s+by\s+")
@@ -92,15 +96,18 @@ _GEO_ACROSS = re.compile(r"\b(?:across|covering|covers|spanning|throughout)\s+(?
 _GEO_INCLUDING = re.compile(r"\b(?:including|such as|notably|among them|for example|e\.g\.,?)\s+(?:the\s+)?")
 _GEO_VERB = re.compile(r"\b(?:implement\w*|works?|operates?|active|covers?|runs?|work|focus\w*|addresses|targets?|"
                        r"reach\w*|extends?|supports?|serves?|spans?)\b")
-_SPEECH = re.compile(r"\b(?:remarks|speech|statement|address|presentation|keynote|said|says|noted|stated|stressed|"
+_SPEECH = re.compile(r"\b(?:remarks|speakers|speaker|speech|statement|address|presentation|keynote|said|says|"
+                     r"noted|stated|stressed|"
                      r"emphasi[sz]ed|highlighted|underlined|underscored|reminded|recalled|explained|urged|called|"
                      r"thanked|welcomed|opened|closed|presented|delivered|spoke|addressed|told|added|reiterated|"
                      r"pointed out|briefed|praised|expressed|commended|acknowledged|affirmed|announced|walked|"
-                     r"warned|observed|described|outlined|encouraged|concluded|read)\b")
-_DISCUSS = re.compile(r"\b(?:discuss\w*|review\w*|present\w*|launch\w*|validat\w*|adopt\w*|focus\w*|implementation|"
+                     r"warned|observed|described|outlined|encouraged|concluded|read)\b", re.I)
+_DISCUSS = re.compile(r"\b(?:discuss\w*|covered|review\w*|present\w*|launch\w*|validat\w*|adopt\w*|focus\w*|"
+                      r"implementation|"
                       r"draft\w*|endors\w*|examin\w*|consult\w*|introduc\w*|worked through|tested|finali[sz]\w*|"
                       r"debat\w*|explor\w*|highlight\w*|considered|unveil\w*|agreed)\b")
-_COUNT = re.compile(rf"(?<![\w,])(?P<n>{NUMBER})\s+(?:[a-z\-]+\s+){{0,3}}?(?P<noun>{_PEOPLE}|people|persons|women and men|"
+_COUNT = re.compile(rf"(?<![\w,])(?P<n>{NUMBER})\s+(?:(?!(?:female|male|women|men)\b)[a-z\-]+\s+){{0,3}}?"
+                    rf"(?P<noun>{_PEOPLE}|people|persons|women and men|"
                     r"men and women|attendees|border guards|labour inspectors|law enforcement officers)\b")
 _COUNT_TRIGGER = re.compile(r"\b(?:attended|took part|participated|participating|brought together|bringing together|"
                             r"gathered|completed|joined|benefit\w*|for|a total of|total of|with)\b", re.I)
@@ -112,7 +119,8 @@ _CONTACT = re.compile(r"^\s*(?:for more information|for further information|cont
                       re.I | re.M)
 _DATELINE = re.compile(r"^(?P<place>[A-Z][\w’'\-\. ]{1,40}?)(?:,\s*(?P<country>[A-Z][\w’'\-\. ]{1,40}?))?"
                        r"(?:\s*[–—]\s*|\s+-\s+|,\s+(?=\d))", re.M)
-_MINISTER_OF = re.compile(r"\bMinister\s+(?:of|for)\s+(?P<what>(?:the\s+)?[A-Z][\w’'\-]*(?:\s+(?:and\s+)?[A-Z][\w’'\-]*)*)")
+_MINISTER_OF = re.compile(r"\bMinister\s+(?:of|for)\s+"
+                          r"(?P<what>(?:the\s+)?[A-Z][\w’'\-]*(?:\s+(?:and\s+)?[A-Z][\w’'\-]*)*)")
 
 
 @dataclass
@@ -123,6 +131,7 @@ class _Event:
     end: int
     sentence: int
     noun: str
+    date: str = ""  # the first day the release gives for it, to tell a new event from the same one
     mention: Mention | None = None
     parent: int | None = None  # a session within an event shares its dates and place
 
@@ -197,6 +206,14 @@ def _acronym_aliases(text: str, found: list[Found]) -> list[Found]:
             base = max(same, key=lambda f: (f.priority, f.end - f.start))
         elif inner and inner[-1].end == d.end:
             base = inner[-1]
+        elif re.match(r"\s*\)?\s*(?:project|programme|program|initiative)\b", text[a.end:a.end + 16], re.I) or \
+                re.search(r"-funded\s+$|\b(?:project|programme|initiative|part of|under|framework of|umbrella of)"
+                          r"\s+(?:the\s+)?[\"“]?$", text[max(0, d.start - 24):d.start]) or \
+                re.match(r"\s*\)?\s*,?\s*(?:which is |is )?(?:implemented|funded|financed)\b", text[a.end:a.end + 30]):
+            # "the DFAT-funded Supporting Responses to … (SRTPJ10) project": a programme's title
+            base = Found(d.start, d.end, d.text, "programme", d.text, "programme.acronym-title", cls=TG.Project,
+                         score=0.8, priority=2)
+            out.append(base)
         else:
             continue
         if (a.start, a.end) in spans and spans[(a.start, a.end)].entity is not None:
@@ -279,18 +296,16 @@ def _list_after(ctx: _Ctx, pos: int, end: int, kinds: tuple[str, ...], *, first_
 def _prev_mention(ctx: _Ctx, pos: int, kinds: tuple[str, ...], within: int) -> Mention | None:
     best = None
     for m in ctx.mentions:
-        if m.kind in kinds and m.end <= pos and pos - m.end <= within:
-            if best is None or m.end > best.end:
-                best = m
+        if m.kind in kinds and m.end <= pos and pos - m.end <= within and (best is None or m.end > best.end):
+            best = m
     return best
 
 
 def _next_mention(ctx: _Ctx, pos: int, kinds: tuple[str, ...], within: int) -> Mention | None:
     best = None
     for m in ctx.mentions:
-        if m.kind in kinds and m.start >= pos and m.start - pos <= within:
-            if best is None or m.start < best.start:
-                best = m
+        if m.kind in kinds and m.start >= pos and m.start - pos <= within and (best is None or m.start < best.start):
+            best = m
     return best
 
 
@@ -306,7 +321,8 @@ def _find_events(ctx: _Ctx) -> list[list[int]]:
         dates = [d for d in find_dates(seg, year=ctx.year, offset=s) if not _is_dateline_date(ctx, d)]
         if ctx.events:
             fresh = [p for p in phrases if p["det"].lower() in ("a", "an", "one", "second")]
-            sub = [p for p in fresh if re.search(r"\b(?:concluded|ended|closed|opened|began|started|continued)\s+with\s*$|"
+            sub = [p for p in fresh if re.search(r"\b(?:concluded|ended|closed|opened|began|started|continued)"
+                                                 r"\s+with\s*$|"
                                                  r"\bfollowed by\s*$", seg[:p.start()])
                    and p["noun"].lower() in ("session", "meeting", "roundtable", "round table", "dialogue", "panel",
                                              "consultation", "workshop", "exercise", "simulation")]
@@ -315,11 +331,16 @@ def _find_events(ctx: _Ctx) -> list[list[int]]:
                 ctx.events[-1].parent = len(ctx.events) - 2
                 continue
             if fresh and dates and dates[0].precision == "day" and not any(
-                    _event_date(ctx, ev) == dates[0].start_value for ev in ctx.events):
+                    ev.date == dates[0].start_value for ev in ctx.events):
                 _new_event(ctx, fresh[0], s, i)
+                ctx.events[-1].date = dates[0].start_value
             continue
+        if s < ctx.dateline[0] and ctx.dateline[1]:
+            continue  # the headline restates the event the body describes
         if phrases:
             _new_event(ctx, phrases[0], s, i)
+            first = dates[0] if dates else ctx.dateline_date
+            ctx.events[-1].date = first.start_value if first else ""
         elif _HANDOVER.search(seg) and (dates or ctx.dateline_date):
             h = _HANDOVER.search(seg)
             assert h is not None
@@ -363,13 +384,6 @@ def _new_event(ctx: _Ctx, m: re.Match[str], base: int, sentence: int) -> None:
 
 def _is_dateline_date(ctx: _Ctx, d: DateSpan) -> bool:
     return ctx.dateline_date is not None and d.start == ctx.dateline_date.start
-
-
-def _event_date(ctx: _Ctx, ev: _Event) -> str:
-    for c in ctx.candidates:
-        if c.relation == "startDate" and c.subject.label == ev.label and isinstance(c.object, Value):
-            return str(c.object.value)
-    return ""
 
 
 def _dateline(ctx: _Ctx, engine_found: list[Found]) -> str | None:
@@ -448,6 +462,14 @@ def _held_in(ctx: _Ctx, k: int, sentences: list[int]) -> None:
     if k == 0 and ctx.dateline_place is not None:
         ctx.extra_mentions.append(ctx.dateline_place)
         ctx.add("heldIn", subj, ctx.dateline_place, ctx.dateline, "event.dateline-place")
+        return
+    # no city named: the country, when the sentence that introduces the event says "in <country>"
+    s, e = ctx.sentences[ev.sentence]
+    for m in re.finditer(r"\b(?:in|at)\s+(?:the\s+)?", ctx.text[s:e]):
+        c = _next_mention(ctx, s + m.end(), ("country",), 0)
+        if c is not None:
+            ctx.add("heldIn", subj, c, (s, e), "event.in-country")
+            return
 
 
 def _event_dates(ctx: _Ctx, k: int, sentences: list[int]) -> None:
@@ -508,6 +530,10 @@ def _sentence_subject(ctx: _Ctx, s: int, e: int, upto: int, events: list[int]) -
             return "programme", p
         if re.search(r"(?i)project|programme|initiative", seg[max(0, rel[-1].start() - 30):rel[-1].start()]):
             return "programme", _current_programme(ctx, s + rel[-1].start())
+    last_prog = _prev_mention(ctx, upto, _PROG, upto - s)
+    if last_prog is not None and re.match(r"^(?:\s*\([^)]*\))?\s*,?\s*(?:[^.;]*?\b(?:implemented|funded|run|managed)"
+                                          r"\s+by\s+[^,;.]*)?$", ctx.text[last_prog.end:upto]):
+        return "programme", last_prog  # "X (ACR), implemented by A with funding from B"
     first_prog = next((m for m in ctx.mentions if m.kind == "programme" and s <= m.start < upto), None)
     ana = _PROG_ANAPHOR.search(seg)
     ev_ref = next((m for m in _EVENT_PHRASE.finditer(seg)), None)
@@ -542,8 +568,7 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
     for i, (s, e) in enumerate(ctx.sentences):
         seg = text[s:e]
         in_body = s < ctx.body_end
-        evs = [ctx.events[k].mention for k in per[i]] if in_body else []
-        evs = [x for x in evs if x is not None]
+        evs: list[Mention] = [m for k in per[i] if (m := ctx.events[k].mention) is not None] if in_body else []
         ev = evs[0] if len(evs) == 1 else None
         ev_all = evs
 
@@ -560,10 +585,10 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
                 funders = _list_after(ctx, s + t.end(), e, _ORG_C)
                 if not funders:
                     continue
-                kind, prog = _sentence_subject(ctx, s, s + t.start(), s + t.start(), per[i] if in_body else [])
-                if kind == "programme" and prog is not None:
+                kind, funded = _sentence_subject(ctx, s, s + t.start(), s + t.start(), per[i] if in_body else [])
+                if kind == "programme" and funded is not None:
                     for f in funders:
-                        ctx.add("funds", f, prog, (s, e), f"funding.{rule}")
+                        ctx.add("funds", f, funded, (s, e), f"funding.{rule}")
                 elif kind == "event" and ev_all:
                     for x in ev_all:
                         for f in funders:
@@ -608,23 +633,25 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
             if prog is not None and prog.start >= s and prog.label != target.label and word != "under":
                 ctx.add("withinFrameworkOf", prog, target, (s, e), "framework.within")
             elif ev_all:
-                for x in ev_all:
+                # a dialogue or process is an organisation: an event held within one gets no programme
+                for x in ev_all if target.kind == "programme" else ():
                     ctx.add("underProgramme", x, target, (s, e), "framework.event-under")
-            elif (sub := _sentence_subject(ctx, s, s + t.start(), s + t.start(), []))[0] == "programme" and \
-                    sub[1] is not None and sub[1].label != target.label and word != "under":
-                ctx.add("withinFrameworkOf", sub[1], target, (s, e), "framework.within")
+            else:
+                skind, sprog = _sentence_subject(ctx, s, s + t.start(), s + t.start(), [])
+                if skind == "programme" and sprog is not None and sprog.label != target.label and word != "under":
+                    ctx.add("withinFrameworkOf", sprog, target, (s, e), "framework.within")
         # a programme followed by its component in brackets: "GLO.ACT (PROTECT)"
         for m in [m for m in ctx.mentions if m.kind == "programme" and s <= m.start < e]:
             inner = re.match(r"\s*\(\s*", text[m.end:m.end + 4])
             if inner:
-                sub = _next_mention(ctx, m.end + inner.end(), _PROG, 0)
-                if sub is not None and sub.label != m.label and text[sub.end:sub.end + 2].lstrip().startswith(")"):
-                    ctx.add("partOf", sub, m, (m.start, sub.end + 1), "framework.component")
+                part = _next_mention(ctx, m.end + inner.end(), _PROG, 0)
+                if part is not None and part.label != m.label and text[part.end:part.end + 2].lstrip().startswith(")"):
+                    ctx.add("partOf", part, m, (m.start, part.end + 1), "framework.component")
         for t in re.finditer(r"\bcomponent\s*\(\s*", seg):
-            sub = _next_mention(ctx, s + t.end(), _PROG, 0)
+            part = _next_mention(ctx, s + t.end(), _PROG, 0)
             parent = _current_programme(ctx, s + t.start())
-            if sub is not None and parent is not None and sub.label != parent.label:
-                ctx.add("partOf", sub, parent, (s, e), "framework.component")
+            if part is not None and parent is not None and part.label != parent.label:
+                ctx.add("partOf", part, parent, (s, e), "framework.component")
         # geography for programme sentences without an implementing verb
         if not _IMPL_ACTIVE.search(seg):
             kind, prog = _sentence_subject(ctx, s, e, e, [])
@@ -634,8 +661,9 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
         for a, b, y1, y2 in find_year_ranges(seg, offset=s):
             prog = _prev_mention(ctx, a, _PROG, 2)
             if prog is not None:
-                ctx.add("startDate", prog, Value(text[a:b], a, b, y1, "date", "year"), (prog.start, b), "programme.period")
-                ctx.add("endDate", prog, Value(text[a:b], a, b, y2, "date", "year"), (prog.start, b), "programme.period")
+                span = (prog.start, b)
+                ctx.add("startDate", prog, Value(text[a:b], a, b, y1, "date", "year"), span, "programme.period")
+                ctx.add("endDate", prog, Value(text[a:b], a, b, y2, "date", "year"), span, "programme.period")
         if not ev_all:
             continue
         _event_rules(ctx, i, s, e, ev, ev_all)
@@ -668,6 +696,12 @@ def _event_rules(ctx: _Ctx, i: int, s: int, e: int, ev: Mention | None, evs: lis
     for t in _ORGANISER_PASSIVE.finditer(seg):
         orgs = _list_after(ctx, s + t.end(), e, _ORG)
         co = bool(t["co"] or t["co2"])
+        if orgs and re.match(r"[^.;]*?\b(?:together|jointly)\s+with\s+", seg[t.end():]):
+            # "organised by A together with B": both organised it, neither alone
+            rest = re.match(r"[^.;]*?\b(?:together|jointly)\s+with\s+", seg[t.end():])
+            assert rest is not None
+            orgs = orgs[:1] + _list_after(ctx, s + t.end() + rest.end(), e, _ORG)
+            co = True
         for x in targets:
             for o in orgs:
                 ctx.add("coOrganisedBy" if co else "organisedBy", x, o, (s, e),
@@ -700,8 +734,6 @@ def _event_rules(ctx: _Ctx, i: int, s: int, e: int, ev: Mention | None, evs: lis
             for o in _list_after(ctx, s + t.end(), e, _ORG_C):
                 ctx.add("attendedBy", x, o, (s, e), "event.participation")
     for t in _AUDIENCE.finditer(seg):
-        if re.search(r"(?i)\btrainers?\s*$|\bexaminers?\s*$", seg[:t.start()]):
-            continue
         kinds = _ORG_C if re.match(r"(?:governments|delegations|delegates)", t.group(0)) else _ORG
         for x in targets:
             for o in _list_after(ctx, s + t.end(), e, kinds, first_gap=4):
@@ -712,18 +744,18 @@ def _event_rules(ctx: _Ctx, i: int, s: int, e: int, ev: Mention | None, evs: lis
                 if not text[o.end:o.end + 2].startswith(("'s", "’s")):
                     ctx.add("attendedBy", x, o, (s, e), "event.brought-together")
     for t in _RECIPIENT.finditer(seg):
-        o = _next_mention(ctx, s + t.end(), _ORG, 8)
-        if o is not None and o.end <= e:
+        rec = _next_mention(ctx, s + t.end(), _ORG, 8)
+        if rec is not None and rec.end <= e:
             for x in targets:
-                ctx.add("attendedBy", x, o, (s, e), "event.recipient")
+                ctx.add("attendedBy", x, rec, (s, e), "event.recipient")
     # unnamed post holders: "the Assistant Director (US Division) of the Ministry of Foreign Affairs highlighted"
     for t in re.finditer(r"\b(?:the|a|an)\s+(?:(?:[A-Z][\w\-]*)\s+){0,3}(?:Director|Minister|Secretary|Head|Chief|"
                          r"Officer|Commissioner|Chairperson|Chair|Representative|Coordinator|Ambassador)"
                          r"(?:\s+General)?\s*(?:\([^)]{0,40}\)\s*)?(?:of|at|from)\s+(?:the\s+)?", seg):
-        o = _next_mention(ctx, s + t.end(), _ORG, 0)
-        if o is not None and o.end <= e and not text[o.end:o.end + 2].startswith(("'s", "’s")):
+        body = _next_mention(ctx, s + t.end(), _ORG, 0)
+        if body is not None and body.end <= e and not text[body.end:body.end + 2].startswith(("'s", "’s")):
             for x in targets:
-                ctx.add("attendedBy", x, o, (s, e), "event.post-holder")
+                ctx.add("attendedBy", x, body, (s, e), "event.post-holder")
     for t in re.finditer(r"\b(?:remarks|presentations?|statements?|speeches)\s+(?:from|by)\s+", seg):
         for o in ctx.within(s + t.end(), e, _ORG):
             for x in targets:
@@ -835,6 +867,13 @@ def _people_rules(ctx: _Ctx) -> None:
                 ctx.extra_mentions.append(obj)
                 ctx.add("holdsPostIn", p, obj, (p.start, b), "person.post-derived", detail=post.strip())
                 continue
+        # "Sajid Mehmood of the Pakistan Overseas Employment Promoters Association said"
+        om = re.match(r"\s+(?:of|from)\s+(?:the\s+)?", tail)
+        if om:
+            org = _next_mention(ctx, p.end + om.end(), _ORG, 0)
+            if org is not None:
+                ctx.add("holdsPostIn", p, org, (p.start, org.end), "person.member-of", detail="")
+                continue
         # "IOM Chief of Mission Ananya Rattanakorn"
         before = text[max(0, p.start - 80):p.start]
         pm = re.search(r"(?P<post>(?:[A-Z][\w\-]*\s+){1,4}(?:of\s+Mission\s+)?)$", before)
@@ -847,9 +886,11 @@ def _people_rules(ctx: _Ctx) -> None:
                 ctx.add("holdsPostIn", p, org, (org.start, p.end), "person.post", detail=post)
 
 
-_POST_STARTS = frozenset("""chief head director deputy minister ambassador representative coordinator officer manager
-adviser advisor chair chairperson commissioner secretary senior national regional programme project country executive
-president vice acting assistant special""".split())
+_POST_STARTS = frozenset([
+    "chief", "head", "director", "deputy", "minister", "ambassador", "representative", "coordinator", "officer",
+    "manager", "adviser", "advisor", "chair", "chairperson", "commissioner", "secretary", "senior", "national",
+    "regional", "programme", "project", "country", "executive", "president", "vice", "acting", "assistant", "special"
+])
 
 
 def _contact_block(ctx: _Ctx) -> None:
@@ -873,7 +914,7 @@ def _contact_block(ctx: _Ctx) -> None:
             ctx.add("holdsPostIn", p, org, (p.start, lines[-1][1]), "person.contact", detail=post)
 
 
-# --- the pipeline ------------------------------------------------------------------------------------------------------
+# --- the pipeline ---------------------------------------------------------------------------------------
 def extract(release: Release, index: EntityIndex) -> Extraction:
     """Read one release into mentions and candidate facts (pure; nothing is written anywhere)."""
     warnings: list[str] = []
@@ -906,7 +947,7 @@ def extract(release: Release, index: EntityIndex) -> Extraction:
     sep = re.search(r"^\s*(?:\*{3,}|About the (?:project|programme|initiative)|About [A-Z][\w.\-]+\s*$)", text, re.M)
     about = sep.start() if sep and sep.start() < ctx.body_end else ctx.body_end
     per = _find_events(ctx)
-    for k, ev in enumerate(ctx.events):
+    for ev in ctx.events:
         ev.mention = Mention(ev.text, ev.start, ev.end, "event", ev.label, score=0.9)
     # sentences of the closing "about" paragraph speak of the programme, not of the event
     for i, (s, _e) in enumerate(ctx.sentences):

@@ -19,6 +19,7 @@ import re
 import threading
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
@@ -27,12 +28,19 @@ from ..countries import normalise
 from ..namespace import TG
 from .index import EntityIndex, Entry
 
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
 __all__ = ["Engine", "Found", "engine_for", "recognise"]
 
 #: Acronyms and words of the field that name themes or generic things, never an organisation.
-STOP_ACRONYMS = frozenset("""TIP SOM THB TIP/SOM HT MS GBV SGBV SOP SOPs NRM NRMs MRC MRCs CSO CSOs NGO NGOs
-INGO UN EU US USA UK PDR ID IDs IT ICT HIV AIDS COVID GDP SDG SDGs CTIP CTiP TiP TOT ToT CEO ASAP NB FAQ PDF
-EUR USD GBP AM PM TV IDP IDPs OSC OSCs LE LEA LEAs CJ CJS MOU MoU MoUs MOUs SOMs VoT VoTs VOT VOTS""".split())
+STOP_ACRONYMS = frozenset([
+    "TIP", "SOM", "THB", "TIP/SOM", "HT", "MS", "GBV", "SGBV", "SOP", "SOPs", "NRM", "NRMs", "MRC", "MRCs", "CSO",
+    "CSOs", "NGO", "NGOs", "INGO", "UN", "EU", "US", "USA", "UK", "PDR", "ID", "IDs", "IT", "ICT", "HIV", "AIDS",
+    "COVID", "GDP", "SDG", "SDGs", "CTIP", "CTiP", "TiP", "TOT", "ToT", "CEO", "ASAP", "NB", "FAQ", "PDF", "EUR",
+    "USD", "GBP", "AM", "PM", "TV", "IDP", "IDPs", "OSC", "OSCs", "LE", "LEA", "LEAs", "CJ", "CJS", "MOU", "MoU",
+    "MoUs", "MOUs", "SOMs", "VoT", "VoTs", "VOT", "VOTS"
+])
 
 _ORG_HEADS = {
     # head word: proposed class
@@ -47,6 +55,7 @@ _ORG_HEADS = {
     "government": TG.NationalGovernment,
     "police": TG.LawEnforcementAgency, "gendarmerie": TG.LawEnforcementAgency, "guard": TG.LawEnforcementAgency,
     "guards": TG.LawEnforcementAgency, "troops": TG.LawEnforcementAgency, "customs": TG.LawEnforcementAgency,
+    "detachment": TG.LawEnforcementAgency, "brigade": TG.LawEnforcementAgency,
     "committee": TG.Committee, "commission": TG.Committee, "council": TG.Committee, "board": TG.Committee,
     "taskforce": TG.Committee, "force": TG.Committee, "group": TG.Committee,
     "wing": TG.OrganisationalUnit, "unit": TG.OrganisationalUnit, "directorate": TG.OrganisationalUnit,
@@ -61,7 +70,7 @@ _ORG_HEADS = {
     "union": TG.CivilSocietyOrganisation, "chamber": TG.CivilSocietyOrganisation,
 }
 # Heads that name an organisation only with a name before or after them ("the Ministry" alone is none).
-_LAW = frozenset("police investigation border security gendarmerie customs migration prosecutor".split())
+_LAW = frozenset(["police", "investigation", "border", "security", "gendarmerie", "customs", "migration", "prosecutor"])
 _PROGRAMME_WORDS = {"project": TG.Project, "programme": TG.Project, "program": TG.Project,
                     "initiative": TG.Initiative, "action": TG.Initiative, "partnership": TG.Initiative,
                     "dialogue": TG.Initiative, "process": TG.Initiative, "facility": TG.Project}
@@ -71,26 +80,47 @@ _DOC_HEADS = {"plan": TG.NationalActionPlan, "procedures": TG.Document, "law": T
               "convention": TG.Legislation, "roadmap": TG.Document, "mechanism": TG.Document,
               "decree": TG.Legislation, "regulation": TG.Legislation, "regulations": TG.Legislation,
               "programme": TG.Document}
-_CONNECT = frozenset("of for on against and the in to de del des du la le &".split())
-_TITLES = r"(?:Mr|Ms|Mrs|Miss|Dr|Prof|H\.\s?E|Judge|Ambassador|Minister|Colonel|Col|General|Gen|Major|Maj|Captain|Capt|" \
+_CONNECT = frozenset([
+    "of", "for", "on", "against", "and", "the", "in", "to", "de", "del", "des", "du", "la", "le", "&"
+])
+_TITLES = r"(?:Mr|Ms|Mrs|Miss|Dr|Prof|H\.\s?E|Judge|Ambassador|Minister|Colonel|Col|General|Gen|Major|Maj|" \
+          r"Captain|Capt|" \
           r"Lieutenant|Lt|Brigadier|Sheikh|Sir|Dame|Madam|Justice|Senator|Inspector|Commissioner|Superintendent)"
-_POST_WORDS = frozenset("""minister deputy director officer head chief coordinator ambassador representative manager
-advisor adviser chair chairperson chairman chairwoman president secretary commissioner expert specialist consultant
-judge prosecutor inspector counsellor counselor attaché attache councillor lead leader analyst associate assistant
-executive governor mayor spokesperson founder member envoy rapporteur delegate administrator superintendent
-commander investigator researcher trainer facilitator programme program project national regional senior
-international legal country first second general vice acting principal""".split())
-_NOT_NAME = frozenset("""the this that these those on in at for from with by and of a an it its our their his her
-we they he she said says during after before while when where today yesterday participants representatives
-officials trainers opening closing according meanwhile additionally furthermore however also both each all
-every some many most several other another working among more for information contact please email tel phone
-fax website press release project programme initiative director minister""".split())
+_POST_WORDS = frozenset([
+    "minister", "deputy", "director", "officer", "head", "chief", "coordinator", "ambassador", "representative",
+    "manager", "advisor", "adviser", "chair", "chairperson", "chairman", "chairwoman", "president", "secretary",
+    "commissioner", "expert", "specialist", "consultant", "judge", "prosecutor", "inspector", "counsellor",
+    "counselor", "attaché", "attache", "councillor", "lead", "leader", "analyst", "associate", "assistant",
+    "executive", "governor", "mayor", "spokesperson", "founder", "member", "envoy", "rapporteur", "delegate",
+    "administrator", "superintendent", "commander", "investigator", "researcher", "trainer", "facilitator",
+    "programme", "program", "project", "national", "regional", "senior", "international", "legal", "country", "first",
+    "second", "general", "vice", "acting", "principal"
+])
+_NOT_NAME = frozenset([
+    "the", "this", "that", "these", "those", "on", "in", "at", "for", "from", "with", "by", "and", "of", "a", "an",
+    "it", "its", "our", "their", "his", "her", "we", "they", "he", "she", "said", "says", "during", "after", "before",
+    "while", "when", "where", "today", "yesterday", "participants", "representatives", "officials", "trainers",
+    "opening", "closing", "according", "meanwhile", "additionally", "furthermore", "however", "also", "both", "each",
+    "all", "every", "some", "many", "most", "several", "other", "another", "working", "among", "more", "for",
+    "information", "contact", "please", "email", "tel", "phone", "fax", "website", "press", "release", "project",
+    "programme", "initiative", "director", "minister"
+])
 _POST_LEAD = _POST_WORDS | {"general", "joint", "mission", "labour"}
-_COMMON = frozenset("""the a an this that these those its their our both each all several some many most
-representatives officials participants trainers officers staff members experts delegates judges prosecutors
-investigators inspectors speakers during following under with through since among after before at in on for from by
-as today yesterday last next opening closing welcoming""".split())
-_MONTH_WORDS = frozenset("january february march april may june july august september october november december".split())
+_COMMON = frozenset([
+    "the", "a", "an", "this", "that", "these", "those", "its", "their", "our", "both", "each", "all", "several",
+    "some", "many", "most", "representatives", "officials", "participants", "trainers", "officers", "staff",
+    "members", "experts", "delegates", "judges", "prosecutors", "investigators", "inspectors", "speakers", "during",
+    "following", "under", "with", "through", "since", "among", "after", "before", "at", "in", "on", "for", "from",
+    "by", "as", "today", "yesterday", "last", "next", "opening", "closing", "welcoming"
+])
+_MONTH_WORDS = frozenset([
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december"
+])
+
+
+_GENERIC_MODIFIERS = frozenset(["national", "federal", "state", "regional", "local", "international", "the",
+                                "district", "provincial"])
 
 
 @dataclass
@@ -175,13 +205,13 @@ class Engine:
             docs = [self._doc(s) for s in dict.fromkeys(surfaces)]
             self.matcher.add(key, docs)
 
-    def _doc(self, text: str):  # type: ignore[no-untyped-def]
+    def _doc(self, text: str) -> Doc:
         doc = self.nlp.make_doc(text)
         for tok in doc:
             tok.norm_ = _norm_token(tok.text) or tok.text
         return doc
 
-    def tokens(self, text: str):  # type: ignore[no-untyped-def]
+    def tokens(self, text: str) -> Doc:
         """The text as spaCy tokens with the matching attribute set."""
         return self._doc(text)
 
@@ -213,7 +243,7 @@ def engine_for(index: EntityIndex) -> Engine:
 # --- regular expressions over the text ------------------------------------------------------------
 _CAP = r"(?:[A-Z][\w’'\-]*|[A-Z]{2,}[\w.\-]*)"
 _NAME_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w’'\-\.]*|&|,")
-_ACRONYM_DEF = re.compile(r"\(\s*(?P<acr>[A-Z][A-Za-z]*[A-Z][A-Za-z.\-&/]*|[A-Z]{2,})\s*\)")
+_ACRONYM_DEF = re.compile(r"\(\s*(?P<acr>[A-Z][A-Za-z]*[A-Z][A-Za-z0-9.\-&/]*|[A-Z]{2,}[0-9]*)(?:\s+\d{1,3})?\s*\)")
 _PERSON_NAME = (r"(?P<name>(?:[A-Z][a-z\u00e0-\u024f'’\-]+|[A-Z]\.)(?:\s+(?:van|de|der|von|bin|binti|ibn|da|dos|el|"
                 r"al|le|la)?\s*(?:(?:al|el)-)?(?:[A-Z][a-z\u00e0-\u024f'’\-]+|[A-Z]{2,}|[A-Z]\.)){1,3})")
 _TITLE_NAME = re.compile(rf"\b{_TITLES}\.?\s+{_PERSON_NAME}")
@@ -299,7 +329,7 @@ def _org_names(text: str) -> list[Found]:
                     rest.append(j)
                 before_head = any(k in heads for k in pieces[-1])
                 rest_head = any(k in heads for k in rest)
-                if rest_head and before_head or (w == "," and not _ministry_list(words, pieces[-1], rest)):
+                if (rest_head and before_head) or (w == "," and not _ministry_list(words, pieces[-1], rest)):
                     pieces.append([])
                     continue
             pieces[-1].append(i)
@@ -334,7 +364,7 @@ def _org_names(text: str) -> list[Found]:
                     continue
             # "… Department of the Ministry of Public Security in Vientiane": the city is where it sits
             if words[hs[0]].lower() not in ("office", "embassy", "consulate", "centre", "center", "delegation") and \
-                    len(piece) > 2 and words[piece[-2]].lower() == "in" and (city(words[piece[-1]]) or _country(
+                    len(piece) > 2 and words[piece[-2]].lower() in ("in", "to") and (city(words[piece[-1]]) or _country(
                         words[piece[-1]])):
                 piece = piece[:-2]
             head = hs[0]
@@ -343,18 +373,23 @@ def _org_names(text: str) -> list[Found]:
                 k > head and words[k].lower() in ("of", "for", "on", "against", "to") for k in piece)
             if not has_mod:
                 continue
-            if len(piece) == 2 and words[piece[0]].lower() in ("national", "federal", "state", "regional", "local",
-                                                              "international", "the", "district", "provincial"):
-                # "National Police" is a name; "National Committee" or "Regional Office" alone is generic
-                if words[head].lower() not in ("police", "gendarmerie", "parliament", "assembly", "guard"):
-                    continue
+            # "National Police" is a name; "National Committee" or "Regional Office" alone is generic
+            if len(piece) == 2 and words[piece[0]].lower() in _GENERIC_MODIFIERS and \
+                    words[head].lower() not in ("police", "gendarmerie", "parliament", "assembly", "guard"):
+                continue
             s, e = run[piece[0]][0], run[piece[-1]][1]
             name = text[s:e]
             # drop a leading possessor "MOI's" / "Nepal Police's" (it is its own mention)
             pm = re.match(r"^(.*?)['’]s\s+", name)
             if pm and pm.end() < len(name):
-                rest = name[pm.end():]
-                if any(_head_of(w) for w in rest.split()) and len(rest.split()) >= 2:
+                remainder = name[pm.end():].split()
+                if any(_head_of(w) for w in remainder) and len(remainder) >= 2:
+                    owner = pm.group(1)
+                    if any(_head_of(w) and w[0].isupper() for w in owner.split()[1:]):
+                        # "United States Department of State's Office to Monitor …": the owner is a body too
+                        found.append(Found(s, s + len(owner), owner, "organisation", owner, "org.head",
+                                           cls=_ORG_HEADS[next(w.lower() for w in owner.split() if _head_of(w))],
+                                           score=0.8, priority=1))
                     s += pm.end()
                     name = text[s:e]
                 elif " and " in pm.group(1):
@@ -368,7 +403,8 @@ def _org_names(text: str) -> list[Found]:
                 cls = TG.LawEnforcementAgency
             if "international" in low and words[head].lower() in ("organization", "organisation"):
                 cls = TG.IntergovernmentalOrganisation
-            if words[head].lower() in ("department", "directorate") and low.startswith(("department of", "directorate general")):
+            if words[head].lower() in ("department", "directorate") and \
+                    low.startswith(("department of", "directorate general")):
                 cls = TG.GovernmentBody
             if "resource centre" in low or "resource center" in low:
                 continue
@@ -379,8 +415,6 @@ def _org_names(text: str) -> list[Found]:
 def _ministry_list(words: list[str], before: list[int], rest: list[int]) -> bool:
     """Whether ", X and Y" continues a ministry's name ("Ministry of Labour, Migration and Employment")."""
     if not before or not rest:
-        return False
-    if words[before[0]].lower() not in ("ministry",) and not any(words[k].lower() == "ministry" for k in before):
         return False
     if not any(words[k].lower() == "of" for k in before):
         return False
@@ -489,6 +523,10 @@ def recognise(text: str, index: EntityIndex, engine: Engine) -> list[Found]:
             continue
         found.append(Found(m.start("name"), m.end("name"), name, "organisation", name, "org.appositive",
                            cls=TG.CivilSocietyOrganisation, score=0.8, priority=1))
+    for m in re.finditer(r"(?<![\w.\-])(?P<acr>[A-Z]{2,}[A-Za-z]*)-(?:funded|supported)\b", text):
+        if m["acr"] not in STOP_ACRONYMS:
+            found.append(Found(m.start("acr"), m.end("acr"), m["acr"], "organisation", m["acr"], "org.funder-acronym",
+                               cls=TG.GovernmentBody, score=0.7))
     for m in _NGO_NAME.finditer(text):
         found.append(Found(m.start("name"), m.end("name"), m["name"], "organisation", m["name"], "org.ngo",
                            cls=TG.CivilSocietyOrganisation, score=0.8, priority=1))
@@ -499,7 +537,8 @@ def recognise(text: str, index: EntityIndex, engine: Engine) -> list[Found]:
     return [_strip_prefix(f) for f in found]
 
 
-_PREFIX = re.compile(r"^(?:(?:[A-Z][\w.]*\s+){0,3}(?:[A-Z][\w.]*|[A-Z]{2,})['’]s\s+|[\w.]+-(?:funded|supported|backed|led)\s+|"
+_PREFIX = re.compile(r"^(?:(?:[A-Z][\w.]*\s+){0,3}(?:[A-Z][\w.]*|[A-Z]{2,})['’]s\s+|"
+                     r"[\w.]+-(?:funded|supported|backed|led)\s+|"
                      r"(?:EU|UN)['’]s\s+)+")
 
 
@@ -508,8 +547,9 @@ def _strip_prefix(f: Found) -> Found:
     if f.entity is not None or f.kind in ("country", "person", "city"):
         return f
     m = _PREFIX.match(f.text)
-    if not m or m.end() >= len(f.text):
-        return f
+    if not m or m.end() >= len(f.text) or (len(f.text[m.end():].split()) < 2 and m.group(0).rstrip()[-2:] in
+                                           ("'s", "’s")):
+        return f  # "Prosecutor General's Office" is a name, not a possessor and an office
     text = f.text[m.end():]
     label = f.label[m.end():] if f.label == f.text else f.label
     return replace(f, start=f.start + m.end(), text=text, label=label)
@@ -517,11 +557,6 @@ def _strip_prefix(f: Found) -> Found:
 
 def _looks_acronym(text: str) -> bool:
     return sum(1 for c in text if c.isupper()) >= 2 and " " not in text
-
-
-@cache
-def _country_entity_cache(index_id: int, gen: int, alpha2: str) -> URIRef | None:
-    return None
 
 
 def _country_entity(index: EntityIndex, alpha2: str) -> URIRef | None:
@@ -583,6 +618,11 @@ def _programmes(text: str) -> list[Found]:
         s = text.index(name, start)
         if words[0].lower() in ("national", "state") and "programme" in name.lower():
             continue  # "National Programme on …" is a state document, read by _documents
+        if words[0] in ("United", "World") and words[-1] in ("Programme", "Program"):
+            # the United Nations Development Programme, the World Food Programme: organisations
+            out.append(Found(s, s + len(name), name, "organisation", name, "org.programme-name",
+                             cls=TG.IntergovernmentalOrganisation, score=0.8, priority=1))
+            continue
         cls = _PROGRAMME_WORDS.get(m.group(0).lower(), TG.Project)
         out.append(Found(s, s + len(name), name, "programme", name, "programme.phrase", cls=cls, score=0.8))
     for m in _QUOTED_PROGRAMME.finditer(text):
@@ -617,6 +657,11 @@ def _programmes(text: str) -> list[Found]:
             continue
         if not (last in _PROGRAMME_WORDS or "partnership" in name or re.search(r"[A-Z]{2,}", name)
                 or last in ("dialogue", "process", "action")):
+            continue
+        if last in ("dialogue", "process"):
+            # the Budapest Process, a "Migration Dialogue": intergovernmental dialogues are organisations
+            out.append(Found(m.start("name"), m.start("name") + len(name), name, "organisation", name,
+                             "org.dialogue", cls=TG.IntergovernmentalDialogue, score=0.75))
             continue
         out.append(Found(m.start("name"), m.start("name") + len(name), name, "programme", name,
                          "programme.framework", cls=TG.Initiative, score=0.75))
@@ -734,9 +779,7 @@ def choose(found: list[Found]) -> list[Found]:
     taken: list[Found] = []
     for f in found:
         clash = [t for t in taken if f.start < t.end and t.start < f.end]
-        if not clash:
-            taken.append(f)
-        elif all(t.start == f.start and t.end == f.end and t.priority == f.priority and t.kind == f.kind
+        if not clash or all(t.start == f.start and t.end == f.end and t.priority == f.priority and t.kind == f.kind
                  and t.entity is not None and f.entity is not None and t.entity != f.entity for t in clash):
             taken.append(f)
     return sorted(taken, key=lambda f: (f.start, f.end))

@@ -22,7 +22,7 @@ from pathlib import Path
 from ..errors import BadInputError, InputLimitError
 from .candidates import Release
 
-__all__ = ["MAX_BYTES", "TEXT_SUFFIXES", "HTML_SUFFIXES", "detect_language", "read_release"]
+__all__ = ["HTML_SUFFIXES", "MAX_BYTES", "TEXT_SUFFIXES", "detect_language", "read_release"]
 
 #: The largest file read (a long release is some tens of kilobytes; a saved page a few megabytes).
 MAX_BYTES = 5_000_000
@@ -79,11 +79,12 @@ def _from_html(html: str, path: str) -> tuple[str, str, str, str]:
                                with_metadata=False, config=config)
     if not body:
         # very short pages fall below trafilatura's minimum: take the readable text with lxml
+        import lxml.etree
         import lxml.html
 
         try:
             tree = lxml.html.fromstring(html)
-        except Exception as exc:  # lxml raises several unrelated classes for garbage
+        except (ValueError, TypeError, lxml.etree.ParserError) as exc:
             raise BadInputError(f"this HTML page cannot be parsed: {exc}", path=path) from None
         for bad in tree.xpath("//script|//style|//noscript"):
             bad.drop_tree()
