@@ -1,0 +1,215 @@
+"""Each pattern family of the extraction engine, on short releases written for the test.
+
+The index is built from the real seed graph; every "nothing found" check has a positive control.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tipgraph.extract.candidates import Candidate, Extraction, Mention, Release, Value
+from tipgraph.extract.index import EntityIndex
+from tipgraph.extract.pipeline import REVIEW_THRESHOLD, extract
+from tipgraph.namespace import TG
+
+
+@pytest.fixture(scope="module")
+def index() -> EntityIndex:
+    from tipgraph import load
+
+    return EntityIndex.from_store(load(reason=False).store)
+
+
+def run(index: EntityIndex, text: str, published: str = "2025-05-20") -> Extraction:
+    return extract(Release("t.txt", text, published=published), index)
+
+
+def facts(x: Extraction, relation: str) -> set[tuple[str, str]]:
+    out = set()
+    for c in x.candidates:
+        if c.relation == relation:
+            obj = c.object.label if isinstance(c.object, Mention) else str(c.object.value)
+            out.add((c.subject.label, obj))
+    return out
+
+
+def objects(x: Extraction, relation: str, subject: str = "@e1") -> set[str]:
+    return {o for s, o in facts(x, relation) if s == subject}
+
+
+def test_funding_phrases(index: EntityIndex) -> None:
+    x = run(index, "The EU-funded PROTECT initiative trains border officials. The Harbour Safety Project, "
+                   "implemented by IOM, is funded by the Government of Norway.")
+    assert ("European Union", "PROTECT") in facts(x, "funds")
+    assert ("Government of Norway", "Harbour Safety Project") in facts(x, "funds")
+    assert ("IOM", "Harbour Safety Project") in facts(x, "implements")
+
+
+def test_funding_of_an_event_is_not_funding_of_a_programme(index: EntityIndex) -> None:
+    x = run(index, "Bishkek, Kyrgyzstan – On 2 April 2025, IOM organised a workshop for labour inspectors. "
+                   "The workshop was supported by the Swiss Agency for Development and Cooperation as part of the "
+                   "Fair Recruitment Project.")
+    assert objects(x, "eventFundedBy") == {"Swiss Agency for Development and Cooperation"}
+    assert not facts(x, "funds")
+    assert objects(x, "underProgramme") == {"Fair Recruitment Project"}
+
+
+def test_implementation_and_framework(index: EntityIndex) -> None:
+    x = run(index, "UNODC is implementing the PROTECT initiative within the framework of GLO.ACT across "
+                   "Afghanistan, Iraq, and Pakistan. The initiative also reaches the broader region, including "
+                   "Kazakhstan and Uzbekistan.")
+    assert ("UNODC", "PROTECT") in facts(x, "implements")
+    assert ("PROTECT", "GLO.ACT") in facts(x, "withinFrameworkOf")
+    assert {o for s, o in facts(x, "operatesIn") if s == "PROTECT"} == {"Afghanistan", "Iraq", "Pakistan"}
+    assert {o for s, o in facts(x, "mentionsCountry") if s == "PROTECT"} == {"Kazakhstan", "Uzbekistan"}
+
+
+def test_programme_component_in_brackets_and_period(index: EntityIndex) -> None:
+    x = run(index, "Dhaka, Bangladesh – 3 May 2025 – UNODC, under the EU-funded GLO.ACT (PROTECT) initiative, "
+                   "organised a training for prosecutors. It formed part of the Coastal Justice Programme "
+                   "(2021–2025), which is funded by the Government of Canada.")
+    assert ("PROTECT", "GLO.ACT") in facts(x, "partOf")
+    assert ("Coastal Justice Programme", "2021") in facts(x, "startDate")
+    assert ("Coastal Justice Programme", "2025") in facts(x, "endDate")
+    assert ("Government of Canada", "Coastal Justice Programme") in facts(x, "funds")
+
+
+@pytest.mark.parametrize(("text", "start", "end", "precision"), [
+    ("Islamabad, Pakistan – On 11 October 2024, UNODC organized a workshop.", "2024-10-11", "2024-10-11", "day"),
+    ("From 3 to 5 June 2025, UNODC conducted a training course in Almaty.", "2025-06-03", "2025-06-05", "day"),
+    ("Delegates met in Tashkent from 28 February – 2 March 2023 for a regional consultation.",
+     "2023-02-28", "2023-03-02", "day"),
+    ("Erbil, Iraq – 14–16 May – IOM held a course for police officers.", "2025-05-14", "2025-05-16", "day"),
+    ("On 9 to 10 March, ICMPD organised a training workshop in Dushanbe.", "2025-03-09", "2025-03-10", "day"),
+    ("In March 2025, IOM organised a seminar in Bishkek.", "2025-03", "2025-03", "month"),
+])
+def test_event_dates(index: EntityIndex, text: str, start: str, end: str, precision: str) -> None:
+    x = run(index, text)
+    starts = [c for c in x.candidates if c.relation == "startDate" and c.subject.label == "@e1"]
+    assert [c.object.value for c in starts if isinstance(c.object, Value)] == [start]
+    assert isinstance(starts[0].object, Value) and starts[0].object.precision == precision
+    assert objects(x, "endDate") == {end}
+
+
+def test_bare_months_and_may_are_no_dates(index: EntityIndex) -> None:
+    x = run(index, "IOM organised a workshop in Bishkek. Another round may follow in March, once rules that "
+                   "entered into force in May are known.")
+    assert x.candidates, "positive control: the workshop itself is read"
+    assert not objects(x, "startDate")
+    positive = run(index, "IOM organised a workshop in Bishkek on 4 March.")
+    assert objects(positive, "startDate") == {"2025-03-04"}
+
+
+def test_dateline_place_and_date(index: EntityIndex) -> None:
+    x = run(index, "Peshawar, Pakistan – 9 to 10 March 2025 – UNODC organised a two-day refresher training for "
+                   "investigators of the Federal Investigation Agency (FIA).")
+    assert objects(x, "heldIn") == {"Peshawar"}
+    assert objects(x, "startDate") == {"2025-03-09"} and objects(x, "endDate") == {"2025-03-10"}
+    assert objects(x, "organisedBy") == {"UNODC"}
+    assert objects(x, "attendedBy") == {"Federal Investigation Agency"}
+
+
+def test_organisers_collaborators_and_participants(index: EntityIndex) -> None:
+    x = run(index, "Tashkent, Uzbekistan – 2 March 2023 – A regional consultation on labour migration took place "
+                   "on 1 March 2023. The consultation was jointly organised by the International Labour "
+                   "Organization (ILO) and IOM, in collaboration with the Agency for External Labour Migration, "
+                   "with the participation of the State Migration Service.")
+    assert objects(x, "coOrganisedBy") == {"ILO", "IOM"}
+    assert not objects(x, "organisedBy")
+    assert objects(x, "inCollaborationWith") == {"Agency for External Labour Migration"}
+    assert "State Migration Service" in objects(x, "attendedBy")
+
+
+@pytest.mark.parametrize(("sentence", "total", "women"), [
+    ("The workshop was attended by 68 participants, including 12 women.", 68, 12),
+    ("The course was attended by 25 participants (10 women and 15 men).", 25, 10),
+    ("The consultation brought together 54 delegates (31 men, 23 women).", 54, 23),
+    ("Forty volunteers took part, including twenty-two women.", 40, 22),
+    ("The delegation that took part consisted of six men and two women.", 8, 2),
+])
+def test_counts(index: EntityIndex, sentence: str, total: int, women: int) -> None:
+    x = run(index, "Almaty, Kazakhstan – On 4 April 2025, UNODC organised a training workshop. " + sentence)
+    assert objects(x, "participantCount") == {str(total)}
+    assert objects(x, "femaleParticipantCount") == {str(women)}
+
+
+def test_a_count_of_something_else_is_no_participant_count(index: EntityIndex) -> None:
+    x = run(index, "Almaty, Kazakhstan – On 4 April 2025, IOM handed over two vehicles to the State Border "
+                   "Service. The service recalled that it had trained 40 village volunteers last year.")
+    assert objects(x, "organisedBy") == {"IOM"}, "positive control"
+    assert not objects(x, "participantCount")
+
+
+def test_people_posts_and_remarks(index: EntityIndex) -> None:
+    x = run(index, "Almaty, Kazakhstan – On 4 April 2025, UNODC organised a training course for judges. "
+                   "Aigerim Sadykova, Judge of the Supreme Court of Kazakhstan, opened the course. "
+                   "“Victims must be heard,” said Mr. Bolat Nurlanov, National Project Officer at UNODC, and "
+                   "IOM Chief of Mission Lena Marsh thanked the participants.")
+    posts = {(c.subject.label, c.object.label, c.detail) for c in x.candidates if c.relation == "holdsPostIn"
+             and isinstance(c.object, Mention)}
+    assert ("Aigerim Sadykova", "Supreme Court of Kazakhstan", "Judge") in posts
+    assert ("Bolat Nurlanov", "UNODC", "National Project Officer") in posts
+    assert ("Lena Marsh", "IOM", "Chief of Mission") in posts
+    speakers = {s for s, o in facts(x, "gaveRemarksAt") if o == "@e1"}
+    assert speakers == {"Aigerim Sadykova", "Bolat Nurlanov", "Lena Marsh"}
+
+
+def test_documents_discussed(index: EntityIndex) -> None:
+    x = run(index, "Dushanbe, Tajikistan – On 20 January 2025 a ceremony launched the National Action Plan on "
+                   "Combating Trafficking in Persons for 2025–2027. Participants reviewed the draft Standard "
+                   "Operating Procedures on the Referral of Victims.")
+    docs = objects(x, "discusses")
+    assert "National Action Plan on Combating Trafficking in Persons for 2025–2027" in docs
+    assert "Standard Operating Procedures on the Referral of Victims" in docs
+    kinds = {m.proposed_class for m in x.mentions if m.kind == "document"}
+    assert TG.NationalActionPlan in kinds
+
+
+def test_about_paragraph_and_contact_block(index: EntityIndex) -> None:
+    x = run(index, "Islamabad, Pakistan – On 11 October 2024, UNODC organized a workshop.\n****\n"
+                   "SAFEWAY: Safer Labour Migration in South Asia (2022–2026)\n"
+                   "SAFEWAY is funded by the European Union and implemented by IOM across Nepal and Bangladesh.\n"
+                   "For more information, please contact:\nMaria Lopez (Ms.)\nProject Manager\nIOM\n")
+    assert ("European Union", "SAFEWAY") in facts(x, "funds")
+    assert ("IOM", "SAFEWAY") in facts(x, "implements")
+    assert {o for s, o in facts(x, "operatesIn") if s == "SAFEWAY"} == {"Nepal", "Bangladesh"}
+    assert ("SAFEWAY", "2022") in facts(x, "startDate")
+    assert ("Maria Lopez", "IOM") in facts(x, "holdsPostIn")
+    assert not [c for c in x.candidates if c.subject.label == "@e1" and c.relation == "funds"]
+
+
+def test_two_events_in_the_order_described(index: EntityIndex) -> None:
+    x = run(index, "Dushanbe, 14 March 2025 – ICMPD held two events this month.\n"
+                   "On 9 to 10 March, ICMPD organised a training workshop in Dushanbe for 18 officers.\n"
+                   "Two days later, on 12 March, a roundtable in Khujand brought together 27 labour inspectors.\n"
+                   "Both events were funded by the Federal Ministry of the Interior of Austria.")
+    events = [m for m in x.mentions if m.kind == "event"]
+    assert [m.label for m in events] == ["@e1", "@e2"]
+    assert objects(x, "heldIn", "@e1") == {"Dushanbe"} and objects(x, "heldIn", "@e2") == {"Khujand"}
+    assert objects(x, "participantCount", "@e2") == {"27"}
+    assert objects(x, "eventFundedBy", "@e1") == objects(x, "eventFundedBy", "@e2") != set()
+
+
+def test_negatives_are_never_organisations(index: EntityIndex) -> None:
+    x = run(index, "Islamabad, Pakistan – On 11 October 2024, UNODC organized a workshop on Trafficking in Persons "
+                   "(TIP) and Smuggling of Migrants (SOM) and THB. District-level anti-TIP committees and the "
+                   "Ministry took part, and Anti-TIP committees reported. PRESS SERVICE OF THE COMMISSION.")
+    names = {m.text for m in x.mentions if m.kind in ("organisation", "programme")}
+    assert "UNODC" in names, "positive control"
+    for bad in ("SOM", "TIP", "THB", "Anti-TIP committees", "Ministry", "PRESS SERVICE"):
+        assert bad not in names
+
+
+def test_every_candidate_has_evidence_rule_and_confidence(index: EntityIndex) -> None:
+    text = ("Almaty, Kazakhstan – On 4 April 2025, UNODC organised a training workshop with the support of the "
+            "European Union. The workshop was attended by 20 participants.")
+    x = run(index, text)
+    assert len(x.candidates) >= 5
+    for c in x.candidates:
+        assert isinstance(c, Candidate) and c.rule and 0.0 <= c.confidence <= 1.0
+        a, b = c.evidence
+        assert 0 <= a < b <= len(text)
+        for end in (c.subject, c.object):
+            assert text[end.start:end.end] == end.text
+        flagged = ("flag", "low-confidence") in c.extra
+        assert flagged == (c.confidence < REVIEW_THRESHOLD)
