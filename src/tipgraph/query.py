@@ -4,7 +4,9 @@ Named queries are the ``.rq`` files in ``ontology/queries/``. Each starts with a
 block: the question in plain words, then one ``# @param NAME KIND DEFAULT`` line per
 parameter (KIND is ``entity``: an IRI, a prefixed name such as ``tgd:prg-0002`` or a
 label such as ``PROTECT``; or ``string``, ``integer``, ``date``). Values are passed to
-the engine as bindings (``initBindings``), never pasted into the query text.
+the engine as bindings, never pasted into the query text: the backend writes them in as
+constants with its term serialiser where that keeps the meaning (:mod:`tipgraph.sparql.inline`)
+and passes them as ``initBindings`` otherwise.
 
 >>> q = named_queries()["countries-of-implementer"]
 >>> [p.name for p in q.params]
@@ -18,7 +20,7 @@ import difflib
 import io
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -31,10 +33,11 @@ from rdflib.term import Node
 
 from .errors import AmbiguousNameError, BadInputError, UnknownNameError
 from .namespace import PREFIXES, TG, expand, shorten
-from .process import run_limited
+from .process import run_limited, run_reused
 from .resources import queries_dir
 from .sparql import Limits, check_query
 from .sparql import lexical as sparqltext
+from .sparql.inline import sliced
 from .store import RawResult, Store
 
 _KINDS = {"entity", "string", "integer", "date"}
@@ -150,9 +153,15 @@ class QueryResult:
     name: str | None = None
     #: things worth telling the user that did not stop the query (e.g. unknown ontology terms)
     warnings: list[str] = field(default_factory=list)
+    #: the pid of the reused worker that answered (None: a worker of its own, or no worker)
+    worker: int | None = None
 
     def __len__(self) -> int:
         return len(self.rows) if self.kind == "SELECT" else len(self.triples)
+
+    def __iter__(self) -> Iterator[tuple[Node | None, ...]]:
+        """The rows (the triples of a CONSTRUCT), one at a time."""
+        return iter(self.rows if self.kind != "CONSTRUCT" else self.triples)
 
     def records(self) -> list[dict[str, Any]]:
         """Rows as dicts of plain Python values (IRIs shortened to prefixed names)."""
@@ -379,19 +388,31 @@ def _as_term(value: Any) -> Node:
 
 
 def run_query(store: Store, sparql: str, bindings: Mapping[str, Any] | None = None, *,
-              limits: Limits | None = None, name: str | None = None) -> QueryResult:
+              limits: Limits | None = None, name: str | None = None, limit: int | None = None,
+              offset: int = 0) -> QueryResult:
     """Check the query against the limits, then run it in a worker; see :mod:`tipgraph.sparql.safety`.
 
     Binding values may be rdflib terms, IRIs or prefixed names (as strings), or plain
-    Python values (become literals).
+    Python values (become literals). ``limit`` and ``offset`` ask for one page of a SELECT's
+    rows (the engine stops after it; see :func:`pages`).
+
+    The worker is forked once and reused while the store does not change
+    (:func:`tipgraph.process.run_reused`); ``QueryResult.worker`` is its pid.
     """
     limits = limits or Limits()
     check_query(sparql, allow_network=limits.allow_network)
     warnings = check_names(sparql)
     terms = {k.lstrip("?$"): _as_term(v) for k, v in (bindings or {}).items()}
+    if limit is not None or offset:
+        sparql = sliced(sparql, limit, offset)
     text, added = _project_bound(sparql, terms)
     started = time.perf_counter()
-    if store.capabilities.forkable:
+    pid = None
+    state = store.state
+    if store.capabilities.forkable and state is not None:
+        raw, pid = run_reused(store.execute, limits.timeout, key=state, args=(text, terms, limits.max_rows),
+                              confine=not limits.allow_network, memory_mb=limits.memory_mb)
+    elif store.capabilities.forkable:  # writes through the rdflib view are not counted: a fresh fork each time
         raw = run_limited(store.execute, limits.timeout, args=(text, terms, limits.max_rows),
                           confine=not limits.allow_network, memory_mb=limits.memory_mb)
     else:  # the data is elsewhere (a server): its engine bounds the time, there is nothing to fork
@@ -399,7 +420,32 @@ def run_query(store: Store, sparql: str, bindings: Mapping[str, Any] | None = No
     raw = _drop_columns(raw, added)
     return QueryResult(kind=raw.kind, vars=raw.vars, rows=raw.rows, boolean=raw.boolean, triples=raw.triples,
                        truncated=raw.truncated, max_rows=limits.max_rows,
-                       seconds=time.perf_counter() - started, backend=store.backend, name=name, warnings=warnings)
+                       seconds=time.perf_counter() - started, backend=store.backend, name=name, warnings=warnings,
+                       worker=pid)
+
+
+def pages(store: Store, sparql: str, bindings: Mapping[str, Any] | None = None, *, size: int = 100,
+          limits: Limits | None = None, name: str | None = None) -> Iterator[QueryResult]:
+    """A SELECT's rows page by page, each page asked for when the one before is used up.
+
+    The first page of a whole-table question comes back without the engine producing the
+    rest (when the query has no ORDER BY; with one, the engine sorts all rows each page).
+
+    >>> from tipgraph import load
+    >>> first = next(pages(load().store, "SELECT ?c WHERE { ?c a tg:Country } ORDER BY ?c", size=2))
+    >>> len(first.rows)
+    2
+    """
+    if size < 1:
+        raise BadInputError("a page holds at least one row")
+    offset = 0
+    while True:
+        page = run_query(store, sparql, bindings, limits=limits, name=name, limit=size, offset=offset)
+        if page.rows:
+            yield page
+        if len(page.rows) < size:
+            return
+        offset += size
 
 
 def check_names(sparql: str) -> list[str]:

@@ -28,6 +28,7 @@ from rdflib.term import Node
 
 from ..errors import BadInputError
 from ..namespace import PREFIXES
+from ..sparql.inline import inline_bindings
 from .base import Capabilities, Quad, RawResult, Store, collect, collect_triples
 from .persist import (WriteLock, backup_path, building_path, check_target, clean_logs, is_store, recover,
                       recover_if_idle, replace_directory)
@@ -388,9 +389,25 @@ class OxigraphStore(Store):
         return [line.split(b"\t", 1)[0] for line in data.split(b"\n")[1:] if line]
 
     def execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None) -> RawResult:
-        subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+        """Run a query; bound values are written into it as constants where that keeps its meaning.
+
+        Oxigraph plans a query before it applies ``substitutions``, so a bound programme still
+        plans for all programmes; written in (:func:`tipgraph.sparql.inline.inline_bindings`)
+        the planner starts from it. Where a constant could mean something else, or the engine
+        refuses the written query (a literal where only an IRI may stand), the values go as
+        substitutions, as before.
+        """
+        res: Any = None
+        inlined = inline_bindings(sparql, bindings) if bindings else None
+        if inlined is not None:
+            try:
+                res = self._ox.query(inlined, use_default_graph_as_union=True, prefixes=PREFIXES)
+            except SyntaxError:
+                res = None
         try:
-            res = self._ox.query(sparql, use_default_graph_as_union=True, substitutions=subs, prefixes=PREFIXES)
+            if res is None:
+                subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+                res = self._ox.query(sparql, use_default_graph_as_union=True, substitutions=subs, prefixes=PREFIXES)
         except (SyntaxError, ValueError) as exc:
             mapped = _query_error(exc)
             if mapped is None:
