@@ -63,7 +63,7 @@ README = HERE / "README.md"
 START_MARK = "<!-- results:start -->"
 END_MARK = "<!-- results:end -->"
 MAX_ROWS = 10_000          # the library's default row cap (tipgraph.sparql.safety.DEFAULT_MAX_ROWS)
-WORKERS = ("reason-rules", "reason-reasonable", "oxigraph", "prototype", "memory", "rdflib", "shacl", "network")
+WORKERS = ("reason-rules", "reason-reasonable", "oxigraph", "queries", "memory", "rdflib", "shacl", "network")
 
 PREFIXES = """PREFIX tg:   <https://w3id.org/tipgraph/ontology#>
 PREFIX tgd:  <https://w3id.org/tipgraph/id/>
@@ -388,63 +388,94 @@ def worker_reason(args: argparse.Namespace, rec: Recorder) -> None:
     rec.stage("reason", st)
 
 
-def worker_prototype(args: argparse.Namespace, rec: Recorder) -> None:
+def worker_queries(args: argparse.Namespace, rec: Recorder) -> None:
+    """Each query three ways: ``kg.query`` (checks, bindings, reused sandbox worker, rdflib terms), the
+    bare engine (pyoxigraph with the same text, values written in, solutions read as pyoxigraph
+    terms), and the bare engine with the values as ``substitutions`` (the library's path before)."""
     import pyoxigraph as ox
 
-    import prototypes as proto
+    from tipgraph import KnowledgeGraph
     from tipgraph.loading import load_default
+    from tipgraph.namespace import PREFIXES as NS, shorten
+    from tipgraph.process import run_limited
+    from tipgraph.query import _project_bound, named_queries, run_query
     from tipgraph.reason import materialise
     from tipgraph.resources import INFERRED_GRAPH
-    from tipgraph.store import open_store
+    from tipgraph.sparql import Limits
+    from tipgraph.sparql.inline import inline_bindings
+    from tipgraph.store import OxigraphStore, open_store
+    from tipgraph.store.oxigraph import to_ox
 
-    store = open_store("oxigraph:")
-    load_default(store, data=[args.data])
-    reference = Path(args.tmp) / f"inferred-rules-{args.label}.nt"
-    if reference.exists():  # the inferences the reason-rules worker computed (same library, same data)
-        store.load(reference, format="ntriples", graph=INFERRED_GRAPH)
+    if args.store_dir and args.store_dir.endswith(".nq"):  # a dump of a reasoned store (fast to read)
+        store = open_store("oxigraph:")
+        store.load(Path(args.store_dir), format="nquads")
+    elif args.store_dir:
+        store = OxigraphStore(args.store_dir)
     else:
-        materialise(store)
-    rec.stage("load", {"inferred": store.count(INFERRED_GRAPH)})
-    st, _ = measure(lambda: proto.fast_stats(store), args.repeat, slow=args.slow)
-    rec.stage("stats", st)
+        store = open_store("oxigraph:")
+        load_default(store, data=[args.data])
+        reference = Path(args.tmp) / f"inferred-rules-{args.label}.nt"
+        if reference.exists():  # the inferences the reason-rules worker computed (same library, same data)
+            store.load(reference, format="ntriples", graph=INFERRED_GRAPH)
+        else:
+            materialise(store)
+    rec.stage("load", {"quads": store.count(), "inferred": store.count(INFERRED_GRAPH)})
+    engine = store._ox
+    kg = KnowledgeGraph(store)
+    limits = Limits(timeout=args.query_cap, max_rows=MAX_ROWS)
+    named = named_queries()
 
-    # Rewritten named queries, and label search from a Python index: same rows as the originals?
-    tuned = proto.tuned_queries()
-    st, index = measure(lambda: proto.LabelIndex(store), args.repeat, slow=args.slow)
-    st.update(labels=len(index.entries))
-    rec.stage("label_index_build", st)
+    def bare(text: str, subs: dict[Any, Any] | None = None) -> int:
+        res: Any = engine.query(text, use_default_graph_as_union=True, prefixes=NS, substitutions=subs or {})
+        if isinstance(res, ox.QueryBoolean):
+            return 1
+        n = 0
+        for sol in res:
+            tuple(sol)
+            n += 1
+            if n > MAX_ROWS:
+                break
+        return n
 
-    worker = proto.QueryWorker(store)
-    try:
-        for kind, name, sparql, _ in all_queries():
-            try:
-                b = bindings_for(store, kind, name)
-                st, res = measure(lambda: proto.execute_inlined(store, sparql, b, MAX_ROWS), args.repeat,
-                                  slow=args.slow)
-                st.update(rows=len(res.rows))
-                rec.query(name, "inlined", st)
-                st, _ = measure(lambda: worker.execute(proto.inline_bindings(sparql, b), {}, MAX_ROWS,
-                                                       args.query_cap), args.repeat, slow=args.slow)
-                rec.query(name, "worker", st)
-                if name in tuned:
-                    st, _ = measure(lambda: proto.execute_inlined(store, tuned[name], b, MAX_ROWS), args.repeat,
-                                    slow=args.slow)
-                    original = store.execute(proto.inline_bindings(sparql, b), {}, None)
-                    rewritten = store.execute(proto.inline_bindings(tuned[name], b), {}, None)
-                    st["same_rows"] = _same_rows(original, rewritten)
-                    rec.query(name, "rewritten", st)
-                elif name == "find-by-label":
-                    text = str(b["text"])
-                    st, found = measure(lambda: index.find(text), args.repeat, slow=args.slow)
-                    original = store.execute(proto.inline_bindings(sparql, b), {}, None)
-                    st["same_rows"] = sorted(found) == sorted((str(r[1]), str(r[2])) for r in original.rows)
-                    rec.query(name, "rewritten", st)
-            except Exception as exc:  # noqa: BLE001
-                rec.error(f"query {name}", exc)
-        st, _ = measure(lambda: worker.execute("ASK { }", {}, 1, 60), max(args.repeat, 5), slow=args.slow)
-        rec.stage("worker_roundtrip", st)
-    finally:
-        worker.close()
+    for kind, name, sparql, _ in all_queries():
+        try:
+            b = bindings_for(store, kind, name)
+            text, _added = _project_bound(sparql, b)
+            inlined = inline_bindings(text, b)
+            rec.query(name, "plan", {"inlined": inlined is not None or not b, "kind": kind})
+            st, n = measure(lambda: bare(inlined if inlined is not None else text,
+                                         None if inlined is not None else {ox.Variable(k): to_ox(v) for k, v in b.items()}),
+                            args.repeat, slow=args.slow)
+            st.update(rows=min(n, MAX_ROWS), truncated=n > MAX_ROWS)
+            rec.query(name, "bare", st)
+            if b:
+                subs = {ox.Variable(k): to_ox(v) for k, v in b.items()}
+                st, _ = measure(lambda: bare(text, subs), args.repeat, slow=args.slow)
+                rec.query(name, "bare_substitutions", st)
+            if kind == "named":
+                params = {k: shorten(v) for k, v in b.items()}
+                ask = lambda: kg.query(name, timeout=args.query_cap, max_rows=MAX_ROWS, **params)  # noqa: E731
+                query = named[name]
+            else:
+                ask = lambda: kg.query(sparql, timeout=args.query_cap, max_rows=MAX_ROWS)  # noqa: E731
+                query = None
+            st, res = measure(ask, args.repeat, slow=args.slow)
+            st.update(rows=len(res.rows), worker=res.worker)
+            rec.query(name, "tipgraph", st)
+            if len(res.rows) > 100:
+                st, page = measure(lambda: run_query(store, query.sparql if query else sparql, b, limits=limits,
+                                                     limit=100), args.repeat, slow=args.slow)
+                st.update(rows=len(page.rows), same=[tuple(r) for r in page.rows] == [tuple(r) for r in res.rows[:100]])
+                rec.query(name, "first100", st)
+        except Exception as exc:  # noqa: BLE001 - report and go on with the next query
+            rec.error(f"query {name}", exc)
+    st, res = measure(lambda: kg.query("ASK { }"), max(args.repeat, 5), slow=args.slow)
+    st.update(worker=res.worker)
+    rec.stage("worker_roundtrip", st)
+    st, _ = measure(lambda: engine.query("ASK { }"), max(args.repeat, 5), slow=args.slow)
+    rec.stage("engine_ask", st)
+    st, _ = measure(lambda: run_limited(lambda: None, 60), max(args.repeat, 5), slow=args.slow)
+    rec.stage("fork", st)
     rec.stage("queries", {"count": len(rec.data["queries"])})
 
 
@@ -603,7 +634,7 @@ def _map_10k(G: Any, H: Any, args: argparse.Namespace, rec: Recorder) -> None:
 
 
 WORKER_FUNCS = {"reason-rules": worker_reason, "reason-reasonable": worker_reason,
-                "oxigraph": worker_oxigraph, "prototype": worker_prototype, "memory": worker_memory,
+                "oxigraph": worker_oxigraph, "queries": worker_queries, "memory": worker_memory,
                 "rdflib": worker_rdflib, "shacl": worker_shacl, "network": worker_network}
 
 
@@ -1043,6 +1074,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", help=argparse.SUPPRESS)
     p.add_argument("--label", help=argparse.SUPPRESS)
     p.add_argument("--tmp", help=argparse.SUPPRESS)
+    p.add_argument("--store-dir", help="queries worker run by hand: read this store directory instead of --data")
     args = p.parse_args(argv)
 
     if args.worker:

@@ -564,7 +564,7 @@ def run_reused(fn: Callable[..., T], timeout: float | None, *, key: Any, args: t
         raise BadInputError("the time limit must be a positive number of seconds")
     if sys.platform.startswith("linux"):
         _libc()
-    full = (key, memory_mb, confine)
+    full = (key, getattr(fn, "__qualname__", repr(fn)), memory_mb, confine)
     worker = _take(full, fn, memory_mb, confine)
     if worker is None:
         return run_limited(fn, timeout, args=args, memory_mb=memory_mb, confine=confine), None

@@ -458,6 +458,11 @@ def check_names(sparql: str) -> list[str]:
     ...
     tipgraph.errors.BadInputError: <query>:1:21: undeclared prefix 'ex:'; ...
     """
+    return list(_check_names(sparql))
+
+
+@lru_cache(maxsize=256)
+def _check_names(sparql: str) -> tuple[str, ...]:
     toks = sparqltext.tokens(sparql)
     declared = set(PREFIXES)
     for i, (kind, text, _) in enumerate(toks):
@@ -476,7 +481,7 @@ def check_names(sparql: str) -> list[str]:
             near = difflib.get_close_matches(local, sorted(_tg_terms()), n=3, cutoff=0.6)
             hint = f" (did you mean {' or '.join('tg:' + n for n in near)}?)" if near else ""
             warnings.append(f"line {line}, column {col}: tg:{local} is not a term of the ontology{hint}")
-    return warnings
+    return tuple(warnings)
 
 
 @lru_cache(maxsize=1)

@@ -388,17 +388,18 @@ class OxigraphStore(Store):
         data: bytes = res.serialize(format=ox.QueryResultsFormat.TSV) or b""
         return [line.split(b"\t", 1)[0] for line in data.split(b"\n")[1:] if line]
 
-    def execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None) -> RawResult:
+    def execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None, *,
+                inline: bool = True) -> RawResult:
         """Run a query; bound values are written into it as constants where that keeps its meaning.
 
         Oxigraph plans a query before it applies ``substitutions``, so a bound programme still
         plans for all programmes; written in (:func:`tipgraph.sparql.inline.inline_bindings`)
         the planner starts from it. Where a constant could mean something else, or the engine
         refuses the written query (a literal where only an IRI may stand), the values go as
-        substitutions, as before.
+        substitutions, as before (``inline=False``: always, to compare the two).
         """
         res: Any = None
-        inlined = inline_bindings(sparql, bindings) if bindings else None
+        inlined = inline_bindings(sparql, bindings) if bindings and inline else None
         if inlined is not None:
             try:
                 res = self._ox.query(inlined, use_default_graph_as_union=True, prefixes=PREFIXES)
