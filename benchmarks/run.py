@@ -911,49 +911,7 @@ def render_tables(results: list[dict[str, Any]]) -> str:
                      + f"{fmt(lib)} | {_peak(r, 'reason-rules')} | {fmt(old)} | {_peak(r, 'reason-reasonable')} | "
                      f"{ratio(old, lib)} | {same} | {fmt(get(r, 'memory', 'stages', 'reason'))} |")
 
-    for r in results:
-        lines += ["", f"### Queries at {r['size']} ({r['triples']:,} triples)", "",
-                  "Engine = `store.execute` in-process; sandboxed = `run_query` (forks a worker per query); "
-                  "inlined = prototype with the bound values written into the query; reused worker = prototype "
-                  "sandbox that forks once; memory = rdflib's engine "
-                  f"(each query capped at {r.get('memory_cap', '?'):g} s).",
-                  "",
-                  "| query | rows | oxigraph engine | sandboxed | prototype: inlined | prototype: reused worker | "
-                  "prototype: rewritten ³ | memory (rdflib) | rdflib ÷ oxigraph |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-        ox_q = get(r, "oxigraph", "queries") or {}
-        pr_q = get(r, "prototype", "queries") or {}
-        me_q = get(r, "memory", "queries") or {}
-        names = list(ox_q) or list(me_q)
-        for name in names:
-            o = ox_q.get(name, {})
-            eng = o.get("oxigraph")
-            mem = me_q.get(name, {}).get("memory")
-            rows = eng.get("rows", "–") if isinstance(eng, dict) else "–"
-            if isinstance(eng, dict) and eng.get("truncated"):
-                rows = f"{rows} (capped)"
-            tag = " †" if name in ANALYST_QUERIES else ""
-            rw = pr_q.get(name, {}).get("rewritten")
-            rw_text = "" if rw is None else fmt(rw) + ("" if rw.get("same_rows") else " (rows differ!)")
-            lines.append(f"| {name}{tag} | {rows} | {fmt(eng)} | {fmt(o.get('sandboxed'))} | "
-                         f"{fmt(pr_q.get(name, {}).get('inlined'))} | {fmt(pr_q.get(name, {}).get('worker'))} | "
-                         f"{rw_text} | {fmt(mem)} | {ratio(mem, eng)} |")
-        lines.append("")
-        lines.append("† analyst query (see `ANALYST_QUERIES` in `benchmarks/run.py`); the others are the named "
-                     "competency questions of `ontology/queries/` with their default parameters. "
-                     "³ the rewritten query in `benchmarks/tuned_queries/` (bindings inlined), or for "
-                     "find-by-label a search in a Python label index (`prototypes.LabelIndex`, built in "
-                     f"{fmt(get(r, 'prototype', 'stages', 'label_index_build'))}); checked to give the same rows.")
-
-    lines += ["", "### Sandbox, statistics", "",
-              "| size | bare fork per query (`run_limited(lambda: None)`) | prototype: reused worker round trip | "
-              "`kg.stats()` | prototype: `fast_stats` | named graphs |",
-              "|---|---:|---:|---:|---:|---:|"]
-    for r in results:
-        lines.append(f"| {r['size']} | {fmt(get(r, 'oxigraph', 'stages', 'fork'))} | "
-                     f"{fmt(get(r, 'prototype', 'stages', 'worker_roundtrip'))} | "
-                     f"{fmt(get(r, 'oxigraph', 'stages', 'stats'))} | {fmt(get(r, 'prototype', 'stages', 'stats'))} | "
-                     f"{r['graphs']:,} |")
+    lines += query_tables(results)
 
     lines += ["", "### Network and map", "",
               "| size | nodes | edges | projection | degree centrality | betweenness (k-sampled) | "
@@ -1017,6 +975,58 @@ def render_tables(results: list[dict[str, Any]]) -> str:
     if problems:
         lines += ["", "### Problems during the run", ""] + problems
     return "\n".join(lines) + "\n"
+
+
+def overhead(slow: Any, fast: Any) -> str:
+    """``slow`` ÷ ``fast`` with two decimals (how much the library adds to the engine)."""
+    if not (isinstance(slow, dict) and isinstance(fast, dict) and slow.get("p50") and fast.get("p50")):
+        return "–"
+    return f"{slow['p50'] / fast['p50']:.2f}×"
+
+
+def query_tables(results: list[dict[str, Any]]) -> list[str]:
+    """One table of every query per size (tipgraph, bare pyoxigraph, plain rdflib), then the sandbox."""
+    lines: list[str] = []
+    for r in results:
+        triples = f" ({r['triples']:,} triples)" if isinstance(r.get("triples"), int) else ""
+        lines += ["", f"### Queries at {r['size']}{triples}", "",
+                  "tipgraph = `kg.query` (the checks, the bindings, the reused sandbox worker, rows as rdflib "
+                  "terms); bare = pyoxigraph running the same text with the values written in, solutions read "
+                  "as pyoxigraph terms; substitutions = the bare engine given the values as `substitutions` (the "
+                  "library's path before); first 100 = `run_query(..., limit=100)`; memory = tipgraph's "
+                  "rdflib backend (its own SPARQL engine).",
+                  "",
+                  "| query | rows | tipgraph | bare pyoxigraph | tipgraph ÷ bare | substitutions (before) | "
+                  "first 100 rows | memory (rdflib) |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        q_q = get(r, "queries", "queries") or {}
+        me_q = get(r, "memory", "queries") or {}
+        for name in list(q_q) or list(me_q):
+            q = q_q.get(name, {})
+            tg, bare = q.get("tipgraph"), q.get("bare")
+            rows = tg.get("rows", "–") if isinstance(tg, dict) else "–"
+            if isinstance(bare, dict) and bare.get("truncated"):
+                rows = f"{rows} (capped)"
+            tag = " †" if name in ANALYST_QUERIES else ""
+            plan = q.get("plan", {})
+            sub = "" if plan.get("inlined", True) else " ⁴"
+            first = q.get("first100")
+            first_text = "" if first is None else fmt(first) + ("" if first.get("same") else " (rows differ!)")
+            lines.append(f"| {name}{tag}{sub} | {rows} | {fmt(tg)} | {fmt(bare)} | {overhead(tg, bare)} | "
+                         f"{fmt(q.get('bare_substitutions'))} | {first_text} | {fmt(me_q.get(name, {}).get('memory'))} |")
+        lines.append("")
+        lines.append("† analyst query (see `ANALYST_QUERIES` in `benchmarks/run.py`); the others are the named "
+                     "competency questions of `ontology/queries/` with their default parameters. "
+                     "⁴ values left as substitutions (see `tipgraph.sparql.inline`).")
+    lines += ["", "### Sandbox", "",
+              "| size | a fork per query (`run_limited(lambda: None)`, before) | reused worker: `kg.query(\"ASK { }\")` "
+              "| the engine alone: `ASK { }` | `kg.stats()` |",
+              "|---|---:|---:|---:|---:|"]
+    for r in results:
+        lines.append(f"| {r['size']} | {fmt(get(r, 'queries', 'stages', 'fork'))} | "
+                     f"{fmt(get(r, 'queries', 'stages', 'worker_roundtrip'))} | "
+                     f"{fmt(get(r, 'queries', 'stages', 'engine_ask'))} | {fmt(get(r, 'oxigraph', 'stages', 'stats'))} |")
+    return lines
 
 
 def update_readme(tables: str, readme: Path) -> None:

@@ -33,6 +33,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -466,8 +467,6 @@ class _Worker:
     """One forked worker that answers ``fn(*args)`` again and again, from the state it was forked with."""
 
     def __init__(self, fn: Callable[..., Any], memory_mb: int | None, roots: tuple[str, ...] | None) -> None:
-        import threading
-
         ctx = mp.get_context("fork")
         self.conn, child = ctx.Pipe(duplex=True)
         self.memory_mb = memory_mb
@@ -493,12 +492,18 @@ class _Worker:
 
 _pool: dict[Any, _Worker] = {}
 _pool_owner = 0
+_pool_lock = threading.RLock()
 #: Reused workers kept at a time (one per store, settings and state).
 POOL_SIZE = 4
 
 
 def _take(key: Any, fn: Callable[..., Any], memory_mb: int | None, confine: bool) -> _Worker | None:
     """The idle worker for ``key`` (forked now if there is none); None while it is busy."""
+    with _pool_lock:
+        return _take_locked(key, fn, memory_mb, confine)
+
+
+def _take_locked(key: Any, fn: Callable[..., Any], memory_mb: int | None, confine: bool) -> _Worker | None:
     global _pool_owner
     if _pool_owner != os.getpid():  # a forked copy of this process: the workers are its parent's
         _pool.clear()
@@ -520,8 +525,9 @@ def _take(key: Any, fn: Callable[..., Any], memory_mb: int | None, confine: bool
 
 
 def _discard(key: Any, worker: _Worker) -> None:
-    if _pool.get(key) is worker:
-        del _pool[key]
+    with _pool_lock:
+        if _pool.get(key) is worker:
+            del _pool[key]
     worker.stop()
 
 

@@ -46,6 +46,38 @@ _READ_ATTEMPTS = 10
 # ---------------------------------------------------------------------------
 # Term conversion, private to this backend
 # ---------------------------------------------------------------------------
+#: rdflib's constructors check every IRI and parse every literal again; terms that come from
+#: Oxigraph are valid already, so IRIs and plain or language-tagged strings are made directly
+#: (when rdflib's terms are laid out as this was written for; else by the constructors).
+_DIRECT = URIRef.__slots__ == () and Literal.__slots__ == ("_language", "_datatype", "_value", "_ill_typed")
+_XSD_STRING = str(XSD.string)
+
+
+def iri_term(value: str) -> URIRef:
+    """``URIRef(value)`` for an IRI an engine has validated already.
+
+    >>> iri_term("urn:x") == URIRef("urn:x") and type(iri_term("urn:x")) is URIRef
+    True
+    """
+    return str.__new__(URIRef, value) if _DIRECT else URIRef(value)
+
+
+def text_term(value: str, lang: str | None = None) -> Literal:
+    """``Literal(value, lang=lang)`` for a string literal an engine has read already.
+
+    >>> text_term("x", "en") == Literal("x", lang="en"), text_term("x") == Literal("x")
+    (True, True)
+    """
+    if not _DIRECT:
+        return Literal(value, lang=lang)
+    lit = str.__new__(Literal, value)
+    lit._language = lang
+    lit._datatype = None
+    lit._value = value
+    lit._ill_typed = None
+    return lit
+
+
 def from_ox(term: Any) -> Node | None:
     """A pyoxigraph term in rdflib; ``xsd:string`` literals become plain literals.
 
@@ -55,16 +87,16 @@ def from_ox(term: Any) -> Node | None:
     if term is None or isinstance(term, ox.DefaultGraph):
         return None
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        return iri_term(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if isinstance(term, ox.Literal):
         if term.language:
-            return Literal(term.value, lang=term.language)
+            return text_term(term.value, term.language)
         dt = term.datatype.value
-        if dt == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(dt))
+        if dt == _XSD_STRING:
+            return text_term(term.value)
+        return Literal(term.value, datatype=iri_term(dt))
     raise TypeError(f"cannot convert {term!r}")
 
 
