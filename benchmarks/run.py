@@ -15,10 +15,14 @@ its own instead of waking the kernel's OOM killer:
 ``oxigraph``           the default store: ``load_default`` (bulk loader) and the previous path
                        (parse into Python, then add), ``KnowledgeGraph.stats()``, every named query
                        and analyst query (engine time through ``store.execute``; sandboxed time
-                       through ``run_query``, which forks a worker per query), the bare fork.
-``prototype``          the faster variants in ``benchmarks/prototypes.py``: bound values written
-                       into the query, one reused query worker, rewritten queries, a label index,
-                       ``fast_stats``; each checked to give the same rows.
+                       through ``run_query``, answered by the reused worker), the bare fork.
+``queries``            every named and analyst query three ways: ``kg.query`` (checks, bindings,
+                       the reused sandbox worker, rdflib terms), the bare engine (pyoxigraph, the
+                       same text with the values written in) and the bare engine given the values
+                       as ``substitutions`` (the path before); the first 100 rows of the bigger
+                       answers (``run_query(..., limit=100)``); the worker's round trip and a fork.
+                       ``--store-dir`` (a store directory or an N-Quads dump of a reasoned store)
+                       runs it by hand on data built once.
 ``memory``             tipgraph's ``memory`` backend (rdflib's memory store and its own SPARQL
                        engine) on the same data and inferences; each query in a forked child with
                        a time cap.
@@ -442,7 +446,8 @@ def worker_queries(args: argparse.Namespace, rec: Recorder) -> None:
             b = bindings_for(store, kind, name)
             text, _added = _project_bound(sparql, b)
             inlined = inline_bindings(text, b)
-            rec.query(name, "plan", {"inlined": inlined is not None or not b, "kind": kind})
+            plan = named[name].plan if kind == "named" else "inline"
+            rec.query(name, "plan", {"inlined": (inlined is not None and plan == "inline") or not b, "kind": kind})
             st, n = measure(lambda: bare(inlined if inlined is not None else text,
                                          None if inlined is not None else {ox.Variable(k): to_ox(v) for k, v in b.items()}),
                             args.repeat, slow=args.slow)

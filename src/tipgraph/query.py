@@ -68,13 +68,22 @@ class NamedQuery:
     params: tuple[Param, ...]
     sparql: str
     path: Path
+    #: ``inline`` (bound values written into the query) or ``substitutions`` (``# @plan substitutions``:
+    #: for a query the engine plans better not knowing the values; the answer is the same)
+    plan: str = "inline"
 
 
 def _parse_named(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     question_lines, params = [], []
+    plan = "inline"
     for line in sparqltext.header_comment(text).splitlines():
-        if line.startswith("@param"):
+        if line.startswith("@plan"):
+            plan = line.split()[1] if len(line.split()) == 2 else ""
+            if plan not in ("inline", "substitutions"):
+                raise BadInputError(f"bad @plan line {line!r}; write '@plan inline' or '@plan substitutions'",
+                                    path=str(path))
+        elif line.startswith("@param"):
             parts = line.split()
             cls = expand(parts[2]) if len(parts) >= 3 and parts[2].startswith("tg:") else None
             if len(parts) < 3 or (parts[2] not in _KINDS and cls is None):
@@ -85,7 +94,7 @@ def _parse_named(path: Path) -> NamedQuery:
                                 " ".join(parts[3:]) or None, cls))
         else:
             question_lines.append(line)
-    return NamedQuery(path.stem, " ".join(question_lines).strip(), tuple(params), text, path)
+    return NamedQuery(path.stem, " ".join(question_lines).strip(), tuple(params), text, path, plan)
 
 
 @lru_cache(maxsize=4)
@@ -409,12 +418,14 @@ def run_query(store: Store, sparql: str, bindings: Mapping[str, Any] | None = No
     started = time.perf_counter()
     pid = None
     state = store.state
+    inline = _plan(name) == "inline"
     if store.capabilities.forkable and state is not None:
-        wire, pid = run_reused(_answerer(store), limits.timeout, key=state, args=(text, terms, limits.max_rows),
+        wire, pid = run_reused(_answerer(store), limits.timeout, key=state,
+                               args=(text, terms, limits.max_rows, inline),
                                confine=not limits.allow_network, memory_mb=limits.memory_mb)
         raw = _decode(wire)
     elif store.capabilities.forkable:  # writes through the rdflib view are not counted: a fresh fork each time
-        raw = run_limited(store.execute, limits.timeout, args=(text, terms, limits.max_rows),
+        raw = run_limited(_execute, limits.timeout, args=(store, text, terms, limits.max_rows, inline),
                           confine=not limits.allow_network, memory_mb=limits.memory_mb)
     else:  # the data is elsewhere (a server): its engine bounds the time, there is nothing to fork
         raw = store.execute(text, terms, limits.max_rows)
@@ -431,12 +442,25 @@ def run_query(store: Store, sparql: str, bindings: Mapping[str, Any] | None = No
 Wire = tuple[str, list[str], list[tuple[Any, ...]], "bool | None", list[tuple[Any, ...]], bool]
 
 
+def _plan(name: str | None) -> str:
+    """How the named query ``name`` wants its values passed (see :attr:`NamedQuery.plan`)."""
+    named = _load_folder(queries_dir()).get(name) if name else None
+    return named.plan if named is not None else "inline"
+
+
+def _execute(store: Store, sparql: str, bindings: Mapping[str, Node], max_rows: int | None,
+             inline: bool = True) -> RawResult:
+    if not inline and store.capabilities.inline_choice:
+        return store.execute(sparql, bindings, max_rows, inline=False)  # type: ignore[call-arg]
+    return store.execute(sparql, bindings, max_rows)
+
+
 def _answerer(store: Store) -> Any:
     """The function a reused worker runs for ``store``: execute, then encode (one per store)."""
     fn = store.__dict__.get("_tipgraph_answer")
     if fn is None:
-        def answer(sparql: str, bindings: Mapping[str, Node], max_rows: int | None) -> Wire:
-            return _encode(store.execute(sparql, bindings, max_rows))
+        def answer(sparql: str, bindings: Mapping[str, Node], max_rows: int | None, inline: bool = True) -> Wire:
+            return _encode(_execute(store, sparql, bindings, max_rows, inline))
 
         fn = store.__dict__["_tipgraph_answer"] = answer
     return fn

@@ -75,6 +75,9 @@ class Capabilities:
     persistent: bool = False
     #: queries may run in a forked worker of this process (the data lives in this process)
     forkable: bool = True
+    #: ``execute(..., inline=False)`` passes bound values as pre-bindings instead of writing them in
+    #: (for the queries that a backend's planner handles better that way)
+    inline_choice: bool = False
 
 
 @dataclass

@@ -184,7 +184,7 @@ class OxigraphStore(Store):
     """
 
     backend = "oxigraph"
-    capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True)
+    capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, inline_choice=True)
 
     def __init__(self, path: str | Path | None = None) -> None:
         super().__init__()
@@ -196,7 +196,8 @@ class OxigraphStore(Store):
         self._seen: tuple[int, int] | None = None
         if path is not None:
             self.path = Path(path)
-            self.capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, persistent=True)
+            self.capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, persistent=True,
+                                             inline_choice=True)
             self._lock = WriteLock(self.path)
             if self.path.exists() and not is_store(self.path):
                 raise BadInputError("this folder is not a tipgraph store; build one with 'tipgraph build --store "
@@ -312,7 +313,8 @@ class OxigraphStore(Store):
         with lock:
             recover(target)
             self.path, self._lock = target, lock
-            self.capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, persistent=True)
+            self.capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, persistent=True,
+                                             inline_choice=True)
             self._commit()
 
     def _change(self, change: Callable[[ox.Store], None]) -> None:
