@@ -80,6 +80,36 @@ def test_hostile_literals_mean_the_same_inlined(store: OxigraphStore, sparql: st
     assert inlined >= 2 * len(CORPUS) - 4
 
 
+def _read_again(sparql: str, bindings: dict[str, Any]) -> None:
+    """The inlined text's tokens are the original's, each variable turned into its constant's."""
+    from tipgraph.sparql import lexical
+    from tipgraph.store.terms import sparql_term
+
+    text, _ = _project_bound(sparql, bindings)
+    inlined = inline_bindings(text, bindings)
+    if inlined is None:
+        return
+    consts = {k: [(t[0], t[1]) for t in lexical.tokens(sparql_term(v))] for k, v in bindings.items()}
+    expected: list[tuple[str, str]] = []
+    inside = False  # these queries' WHERE group starts at their first brace
+    for kind, tok, _ in lexical.tokens(text):
+        inside = inside or kind == "lbrace"
+        expected += consts[tok[1:]] if inside and kind == "var" and tok[1:] in consts else [(kind, tok)]
+    binds: list[tuple[str, str]] = []
+    for k in bindings:
+        binds += [("word", "BIND"), ("lparen", "("), *consts[k], ("word", "AS"), ("var", "?" + k), ("rparen", ")")]
+    got = [(t[0], t[1]) for t in lexical.tokens(inlined)]
+    close = next(i for i in range(len(got)) if got[i:i + len(binds)] == binds)
+    assert got[:close] + got[close + len(binds):] == expected
+
+
+@pytest.mark.parametrize("sparql", [ECHO, MATCH, FILTERED], ids=["echo", "match", "filtered"])
+def test_inlined_values_are_one_constant_each(sparql: str) -> None:
+    for value in CORPUS:
+        for term in (Literal(value), Literal(value, lang="en"), Literal(value, datatype=XSD.token)):
+            _read_again(sparql, {"text": term})
+
+
 def test_a_hostile_literal_is_echoed_back_whole(store: OxigraphStore) -> None:
     for value in CORPUS:
         raw = store.execute(ECHO, {"text": Literal(value)}, 10)

@@ -17,13 +17,15 @@ from a pre-bound variable, as Oxigraph evaluates those:
 * the value is a blank node (``_:b`` in a query is a variable) or cannot be written;
 * a ``DESCRIBE`` or ``CONSTRUCT WHERE`` query (the template is the pattern).
 
-Finally the new text is read again: its tokens must be the old ones with each replaced
-variable turned into exactly the tokens of its constant, else None. A value can thus never
-add a token of its own (a quote, a brace, a comment) to the query.
+Each constant must read, on its own, as exactly one term (one IRI, or one string with its
+language tag or datatype: no comment, no second string), else None; it goes in with a space
+either side, where the variable's token started, so the text around it keeps its tokens. A
+value can thus never add a token of its own (a quote, a brace, a comment) to the query; the
+tests read whole inlined queries again to check that.
 
 >>> from rdflib import Literal, URIRef
 >>> inline_bindings("SELECT ?x ?n WHERE { ?x <urn:name> ?n }", {"n": Literal('a "b"')})
-'SELECT ?x ?n WHERE { ?x <urn:name> "a \\\\"b\\\\"" \\nBIND("a \\\\"b\\\\"" AS ?n)\\n}'
+'SELECT ?x ?n WHERE { ?x <urn:name>  "a \\\\"b\\\\""  \\nBIND( "a \\\\"b\\\\"" AS ?n)\\n}'
 >>> inline_bindings("SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?o } } }", {"o": URIRef("urn:o")}) is None
 True
 """
@@ -31,6 +33,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from rdflib import BNode
 from rdflib.term import Node
@@ -105,20 +108,62 @@ def inline_bindings(sparql: str, bindings: Mapping[str, Node]) -> str | None:
         consts = {name: sparql_term(value) for name, value in bindings.items()}
     except ValueError:  # includes UnicodeEncodeError
         return None
-    names = set(consts)
+    if not all(map(_one_constant, consts.values())):
+        return None
+    where = _where_plan(sparql, frozenset(consts))
+    if where is None:
+        return None
+    spans, end = where
+    # Each constant goes in with a space either side: the lexer starts afresh after a space, and
+    # the variable it replaces stood where a token started, so the text around keeps its tokens.
+    out: list[str] = []
+    last = 0
+    for start, stop, name in spans:
+        out += [sparql[last:start], " ", consts[name], " "]
+        last = stop
+    binds = " ".join(f"BIND( {consts[n]} AS ?{n})" for n in bindings)
+    out += [sparql[last:end], "\n", binds, "\n", sparql[end:]]  # a line of its own: after any comment
+    return "".join(out)
+
+
+@lru_cache(maxsize=1024)
+def _one_constant(const: str) -> bool:
+    """Whether ``const`` reads as exactly one RDF term: one IRI, or one string with a language tag
+    or a datatype IRI, and nothing else (no comment, no second string)."""
+    toks = sparqltext.tokens(const + " ")
+    if "".join(t for _, t, _ in toks) != const or not toks:
+        return False
+    kinds = [k for k, _, _ in toks]
+    if kinds[0] == "iri":
+        return len(kinds) == 1
+    if kinds[0] != "string" or kinds.count("string") != 1:
+        return False
+    rest = toks[1:]
+    if not rest:
+        return True
+    if [t for _, t, _ in rest[:2]] == ["^", "^"]:
+        return len(rest) == 3 and rest[2][0] == "iri"
+    return rest[0][1] == "@" and all(k in ("word", "number", "punct") and (k != "punct" or t == "-")
+                                     for k, t, _ in rest[1:])
+
+
+@lru_cache(maxsize=256)
+def _where_plan(sparql: str, names: frozenset[str]) -> tuple[tuple[tuple[int, int, str], ...], int] | None:
+    """Where the bound variables stand in the WHERE group (offsets) and where it closes; None where
+    a constant could read differently from a pre-bound variable."""
     toks = sparqltext.tokens(sparql)
     group = _where_group(toks)
     if group is None:
         return None
     start, end = group
-    if not (_outside_expressions(toks[:start], names) and _outside_expressions(toks[end + 1:], names)):
+    if not (_outside_expressions(toks[:start], set(names)) and _outside_expressions(toks[end + 1:], set(names))):
         return None
-    replace: set[int] = set()
+    spans: list[tuple[int, int, str]] = []
     depth = 0
     sub_depth: list[int] = []  # depths at which a sub-SELECT's group opened
     values_header = False
     for i in range(start + 1, end):
-        kind, text = toks[i][0], toks[i][1]
+        kind, text, off = toks[i]
         if kind == "lbrace":
             depth += 1
             values_header = False
@@ -137,29 +182,8 @@ def inline_bindings(sparql: str, bindings: Mapping[str, Node]) -> str | None:
             if sub_depth or values_header or _is(before, "AS") or (
                     before[0] == "lparen" and _is(toks[i - 2], "BOUND")):
                 return None
-            replace.add(i)
-    # Splice: each replaced variable becomes its constant; the BINDs go before the closing brace.
-    out: list[str] = []
-    expected: list[tuple[str, str]] = []
-    last = 0
-    binds = " ".join(f"BIND({consts[n]} AS ?{n})" for n in bindings)
-    for i, (kind, text, off) in enumerate(toks):
-        if i == end:
-            out.append(sparql[last:off] + "\n" + binds + "\n")  # a line of its own: after any comment
-            last = off
-            expected.extend((k, t) for k, t, _ in sparqltext.tokens(binds))
-        if i in replace:
-            out.append(sparql[last:off])
-            out.append(consts[text[1:]])
-            last = off + len(text)
-            expected.extend((k, t) for k, t, _ in sparqltext.tokens(consts[text[1:]]))
-        else:
-            expected.append((kind, text))
-    out.append(sparql[last:])
-    text = "".join(out)
-    if [(k, t) for k, t, _ in sparqltext.tokens(text)] != expected:
-        return None
-    return text
+            spans.append((off, off + len(text), text[1:]))
+    return tuple(spans), toks[end][2]
 
 
 def sliced(sparql: str, limit: int | None, offset: int = 0) -> str:
