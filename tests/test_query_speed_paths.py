@@ -383,3 +383,16 @@ def test_cli_limit_and_offset(run_cli: Any) -> None:
 def test_limits_pass_through_pages(kg_ox: tipgraph.KnowledgeGraph) -> None:
     res = run_query(kg_ox.store, ORDERED, limits=Limits(max_rows=1), limit=3)
     assert len(res.rows) == 1 and res.truncated
+
+
+def test_the_remembered_class_check_follows_writes(own_kg: tipgraph.KnowledgeGraph) -> None:
+    from rdflib.namespace import RDF
+
+    from tipgraph import TG
+
+    with pytest.raises(BadInputError, match="not a country"):
+        own_kg.query("active-in-country", country="UNODC")
+    with pytest.raises(BadInputError, match="not a country"):  # remembered: the same refusal
+        own_kg.query("active-in-country", country="UNODC")
+    own_kg.store.add([(TGD["org-0001"], RDF.type, TG.Country, URIRef("urn:test:graph"))])
+    own_kg.query("active-in-country", country="UNODC")  # after the write it is one

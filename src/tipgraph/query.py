@@ -340,7 +340,7 @@ def convert_param(store: Store, param: Param, value: Any) -> Node:
     text = str(value)
     if param.kind == "entity":
         iri = value if isinstance(value, URIRef) else resolve_entity(store, text)
-        if param.cls is not None and not execute_bound(store, _IS_A, {"entity": iri, "cls": param.cls}, 1).boolean:
+        if param.cls is not None and not _is_a(store, iri, param.cls):
             wanted = _a(_class_label(store, param.cls))
             raise BadInputError(f"parameter {param.name}: {_describe(store, iri)}, not {wanted}; "
                                 f"give {wanted} (a label, an acronym, a code or a tgd: id)")
@@ -353,6 +353,21 @@ def convert_param(store: Store, param: Param, value: Any) -> Node:
     if param.kind == "date":
         return Literal(text, datatype=XSD.date)
     return Literal(text)
+
+
+def _is_a(store: Store, iri: URIRef, cls: URIRef) -> bool:
+    """Whether ``iri`` is of class ``cls``; remembered while the store does not change."""
+    state = store.state
+    seen: dict[Any, bool] = store.__dict__.setdefault("_tipgraph_is_a", {})
+    key = (state, iri, cls)
+    if state is not None and key in seen:
+        return seen[key]
+    answer = bool(execute_bound(store, _IS_A, {"entity": iri, "cls": cls}, 1).boolean)
+    if state is not None:
+        if len(seen) > 4096 or any(k[0] != state for k in list(seen)[:1]):
+            seen.clear()
+        seen[key] = answer
+    return answer
 
 
 def _a(noun: str) -> str:
