@@ -1023,7 +1023,7 @@ def query_tables(results: list[dict[str, Any]]) -> list[str]:
         lines.append("† analyst query (see `ANALYST_QUERIES` in `benchmarks/run.py`); the others are the named "
                      "competency questions of `ontology/queries/` with their default parameters. "
                      "⁴ values left as substitutions (see `tipgraph.sparql.inline`).")
-    lines += ["", "### Sandbox", "",
+    lines += ["", "### Sandbox, statistics", "",
               "| size | a fork per query (`run_limited(lambda: None)`, before) | reused worker: `kg.query(\"ASK { }\")` "
               "| the engine alone: `ASK { }` | `kg.stats()` |",
               "|---|---:|---:|---:|---:|"]
