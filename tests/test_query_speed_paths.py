@@ -396,3 +396,16 @@ def test_the_remembered_class_check_follows_writes(own_kg: tipgraph.KnowledgeGra
         own_kg.query("active-in-country", country="UNODC")
     own_kg.store.add([(TGD["org-0001"], RDF.type, TG.Country, URIRef("urn:test:graph"))])
     own_kg.query("active-in-country", country="UNODC")  # after the write it is one
+
+
+def test_at_most_a_few_workers_are_kept() -> None:
+    from tipgraph.process import POOL_SIZE, run_reused, stop_workers
+
+    pids = [run_reused(abs, 5, key=(f"pool-{i}", 1), args=(-i,))[1] for i in range(POOL_SIZE + 3)]
+    try:
+        assert len(set(pids)) == POOL_SIZE + 3
+        assert sum(_alive(p) for p in pids if p is not None) == POOL_SIZE
+        assert run_reused(abs, 5, key=(f"pool-{POOL_SIZE + 2}", 1), args=(-1,))[1] == pids[-1]  # the newest is kept
+    finally:
+        stop_workers()
+    assert not any(_alive(p) for p in pids if p is not None)

@@ -518,8 +518,12 @@ def _take_locked(key: Any, fn: Callable[..., Any], memory_mb: int | None, confin
         same_data = [k for k in _pool if k[0][:1] == key[0][:1] and k != key]
         for other in [k for k in same_data if _pool[k].busy.acquire(blocking=False)]:
             _discard(other, _pool[other])  # the same store in an older state: of no more use
-        while len(_pool) >= POOL_SIZE:
-            _discard(*next(iter(_pool.items())))
+        idle = [k for k in _pool if _pool[k].busy.acquire(blocking=False)]  # never one at work
+        for old in idle[:max(len(_pool) - POOL_SIZE + 1, 0)]:
+            _discard(old, _pool[old])
+        for k in idle:
+            if k in _pool:
+                _pool[k].busy.release()
         worker = _pool[key] = _Worker(fn, memory_mb, read_roots() if confine else None)
     if not worker.busy.acquire(blocking=False):
         return None
