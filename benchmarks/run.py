@@ -15,10 +15,14 @@ its own instead of waking the kernel's OOM killer:
 ``oxigraph``           the default store: ``load_default`` (bulk loader) and the previous path
                        (parse into Python, then add), ``KnowledgeGraph.stats()``, every named query
                        and analyst query (engine time through ``store.execute``; sandboxed time
-                       through ``run_query``, which forks a worker per query), the bare fork.
-``prototype``          the faster variants in ``benchmarks/prototypes.py``: bound values written
-                       into the query, one reused query worker, rewritten queries, a label index,
-                       ``fast_stats``; each checked to give the same rows.
+                       through ``run_query``, answered by the reused worker), the bare fork.
+``queries``            every named and analyst query three ways: ``kg.query`` (checks, bindings,
+                       the reused sandbox worker, rdflib terms), the bare engine (pyoxigraph, the
+                       same text with the values written in) and the bare engine given the values
+                       as ``substitutions`` (the path before); the first 100 rows of the bigger
+                       answers (``run_query(..., limit=100)``); the worker's round trip and a fork.
+                       ``--store-dir`` (a store directory or an N-Quads dump of a reasoned store)
+                       runs it by hand on data built once.
 ``memory``             tipgraph's ``memory`` backend (rdflib's memory store and its own SPARQL
                        engine) on the same data and inferences; each query in a forked child with
                        a time cap.
@@ -63,7 +67,7 @@ README = HERE / "README.md"
 START_MARK = "<!-- results:start -->"
 END_MARK = "<!-- results:end -->"
 MAX_ROWS = 10_000          # the library's default row cap (tipgraph.sparql.safety.DEFAULT_MAX_ROWS)
-WORKERS = ("reason-rules", "reason-reasonable", "oxigraph", "prototype", "memory", "rdflib", "shacl", "network")
+WORKERS = ("reason-rules", "reason-reasonable", "oxigraph", "queries", "memory", "rdflib", "shacl", "network")
 
 PREFIXES = """PREFIX tg:   <https://w3id.org/tipgraph/ontology#>
 PREFIX tgd:  <https://w3id.org/tipgraph/id/>
@@ -388,63 +392,95 @@ def worker_reason(args: argparse.Namespace, rec: Recorder) -> None:
     rec.stage("reason", st)
 
 
-def worker_prototype(args: argparse.Namespace, rec: Recorder) -> None:
+def worker_queries(args: argparse.Namespace, rec: Recorder) -> None:
+    """Each query three ways: ``kg.query`` (checks, bindings, reused sandbox worker, rdflib terms), the
+    bare engine (pyoxigraph with the same text, values written in, solutions read as pyoxigraph
+    terms), and the bare engine with the values as ``substitutions`` (the library's path before)."""
     import pyoxigraph as ox
 
-    import prototypes as proto
+    from tipgraph import KnowledgeGraph
     from tipgraph.loading import load_default
+    from tipgraph.namespace import PREFIXES as NS, shorten
+    from tipgraph.process import run_limited
+    from tipgraph.query import _project_bound, named_queries, run_query
     from tipgraph.reason import materialise
     from tipgraph.resources import INFERRED_GRAPH
-    from tipgraph.store import open_store
+    from tipgraph.sparql import Limits
+    from tipgraph.sparql.inline import inline_bindings
+    from tipgraph.store import OxigraphStore, open_store
+    from tipgraph.store.oxigraph import to_ox
 
-    store = open_store("oxigraph:")
-    load_default(store, data=[args.data])
-    reference = Path(args.tmp) / f"inferred-rules-{args.label}.nt"
-    if reference.exists():  # the inferences the reason-rules worker computed (same library, same data)
-        store.load(reference, format="ntriples", graph=INFERRED_GRAPH)
+    if args.store_dir and args.store_dir.endswith(".nq"):  # a dump of a reasoned store (fast to read)
+        store = open_store("oxigraph:")
+        store.load(Path(args.store_dir), format="nquads")
+    elif args.store_dir:
+        store = OxigraphStore(args.store_dir)
     else:
-        materialise(store)
-    rec.stage("load", {"inferred": store.count(INFERRED_GRAPH)})
-    st, _ = measure(lambda: proto.fast_stats(store), args.repeat, slow=args.slow)
-    rec.stage("stats", st)
+        store = open_store("oxigraph:")
+        load_default(store, data=[args.data])
+        reference = Path(args.tmp) / f"inferred-rules-{args.label}.nt"
+        if reference.exists():  # the inferences the reason-rules worker computed (same library, same data)
+            store.load(reference, format="ntriples", graph=INFERRED_GRAPH)
+        else:
+            materialise(store)
+    rec.stage("load", {"quads": store.count(), "inferred": store.count(INFERRED_GRAPH)})
+    engine = store._ox
+    kg = KnowledgeGraph(store)
+    limits = Limits(timeout=args.query_cap, max_rows=MAX_ROWS)
+    named = named_queries()
 
-    # Rewritten named queries, and label search from a Python index: same rows as the originals?
-    tuned = proto.tuned_queries()
-    st, index = measure(lambda: proto.LabelIndex(store), args.repeat, slow=args.slow)
-    st.update(labels=len(index.entries))
-    rec.stage("label_index_build", st)
+    def bare(text: str, subs: dict[Any, Any] | None = None) -> int:
+        res: Any = engine.query(text, use_default_graph_as_union=True, prefixes=NS, substitutions=subs or {})
+        if isinstance(res, ox.QueryBoolean):
+            return 1
+        n = 0
+        for sol in res:
+            tuple(sol)
+            n += 1
+            if n > MAX_ROWS:
+                break
+        return n
 
-    worker = proto.QueryWorker(store)
-    try:
-        for kind, name, sparql, _ in all_queries():
-            try:
-                b = bindings_for(store, kind, name)
-                st, res = measure(lambda: proto.execute_inlined(store, sparql, b, MAX_ROWS), args.repeat,
-                                  slow=args.slow)
-                st.update(rows=len(res.rows))
-                rec.query(name, "inlined", st)
-                st, _ = measure(lambda: worker.execute(proto.inline_bindings(sparql, b), {}, MAX_ROWS,
-                                                       args.query_cap), args.repeat, slow=args.slow)
-                rec.query(name, "worker", st)
-                if name in tuned:
-                    st, _ = measure(lambda: proto.execute_inlined(store, tuned[name], b, MAX_ROWS), args.repeat,
-                                    slow=args.slow)
-                    original = store.execute(proto.inline_bindings(sparql, b), {}, None)
-                    rewritten = store.execute(proto.inline_bindings(tuned[name], b), {}, None)
-                    st["same_rows"] = _same_rows(original, rewritten)
-                    rec.query(name, "rewritten", st)
-                elif name == "find-by-label":
-                    text = str(b["text"])
-                    st, found = measure(lambda: index.find(text), args.repeat, slow=args.slow)
-                    original = store.execute(proto.inline_bindings(sparql, b), {}, None)
-                    st["same_rows"] = sorted(found) == sorted((str(r[1]), str(r[2])) for r in original.rows)
-                    rec.query(name, "rewritten", st)
-            except Exception as exc:  # noqa: BLE001
-                rec.error(f"query {name}", exc)
-        st, _ = measure(lambda: worker.execute("ASK { }", {}, 1, 60), max(args.repeat, 5), slow=args.slow)
-        rec.stage("worker_roundtrip", st)
-    finally:
-        worker.close()
+    for kind, name, sparql, _ in all_queries():
+        try:
+            b = bindings_for(store, kind, name)
+            text, _added = _project_bound(sparql, b)
+            inlined = inline_bindings(text, b)
+            plan = named[name].plan if kind == "named" else "inline"
+            rec.query(name, "plan", {"inlined": (inlined is not None and plan == "inline") or not b, "kind": kind})
+            st, n = measure(lambda: bare(inlined if inlined is not None else text,
+                                         None if inlined is not None else {ox.Variable(k): to_ox(v) for k, v in b.items()}),
+                            args.repeat, slow=args.slow)
+            st.update(rows=min(n, MAX_ROWS), truncated=n > MAX_ROWS)
+            rec.query(name, "bare", st)
+            if b:
+                subs = {ox.Variable(k): to_ox(v) for k, v in b.items()}
+                st, _ = measure(lambda: bare(text, subs), args.repeat, slow=args.slow)
+                rec.query(name, "bare_substitutions", st)
+            if kind == "named":
+                params = {k: shorten(v) for k, v in b.items()}
+                ask = lambda: kg.query(name, timeout=args.query_cap, max_rows=MAX_ROWS, **params)  # noqa: E731
+                query = named[name]
+            else:
+                ask = lambda: kg.query(sparql, timeout=args.query_cap, max_rows=MAX_ROWS)  # noqa: E731
+                query = None
+            st, res = measure(ask, args.repeat, slow=args.slow)
+            st.update(rows=len(res.rows), worker=res.worker)
+            rec.query(name, "tipgraph", st)
+            if len(res.rows) > 100:
+                st, page = measure(lambda: run_query(store, query.sparql if query else sparql, b, limits=limits,
+                                                     limit=100), args.repeat, slow=args.slow)
+                st.update(rows=len(page.rows), same=[tuple(r) for r in page.rows] == [tuple(r) for r in res.rows[:100]])
+                rec.query(name, "first100", st)
+        except Exception as exc:  # noqa: BLE001 - report and go on with the next query
+            rec.error(f"query {name}", exc)
+    st, res = measure(lambda: kg.query("ASK { }"), max(args.repeat, 5), slow=args.slow)
+    st.update(worker=res.worker)
+    rec.stage("worker_roundtrip", st)
+    st, _ = measure(lambda: engine.query("ASK { }"), max(args.repeat, 5), slow=args.slow)
+    rec.stage("engine_ask", st)
+    st, _ = measure(lambda: run_limited(lambda: None, 60), max(args.repeat, 5), slow=args.slow)
+    rec.stage("fork", st)
     rec.stage("queries", {"count": len(rec.data["queries"])})
 
 
@@ -603,7 +639,7 @@ def _map_10k(G: Any, H: Any, args: argparse.Namespace, rec: Recorder) -> None:
 
 
 WORKER_FUNCS = {"reason-rules": worker_reason, "reason-reasonable": worker_reason,
-                "oxigraph": worker_oxigraph, "prototype": worker_prototype, "memory": worker_memory,
+                "oxigraph": worker_oxigraph, "queries": worker_queries, "memory": worker_memory,
                 "rdflib": worker_rdflib, "shacl": worker_shacl, "network": worker_network}
 
 
@@ -880,49 +916,7 @@ def render_tables(results: list[dict[str, Any]]) -> str:
                      + f"{fmt(lib)} | {_peak(r, 'reason-rules')} | {fmt(old)} | {_peak(r, 'reason-reasonable')} | "
                      f"{ratio(old, lib)} | {same} | {fmt(get(r, 'memory', 'stages', 'reason'))} |")
 
-    for r in results:
-        lines += ["", f"### Queries at {r['size']} ({r['triples']:,} triples)", "",
-                  "Engine = `store.execute` in-process; sandboxed = `run_query` (forks a worker per query); "
-                  "inlined = prototype with the bound values written into the query; reused worker = prototype "
-                  "sandbox that forks once; memory = rdflib's engine "
-                  f"(each query capped at {r.get('memory_cap', '?'):g} s).",
-                  "",
-                  "| query | rows | oxigraph engine | sandboxed | prototype: inlined | prototype: reused worker | "
-                  "prototype: rewritten ³ | memory (rdflib) | rdflib ÷ oxigraph |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-        ox_q = get(r, "oxigraph", "queries") or {}
-        pr_q = get(r, "prototype", "queries") or {}
-        me_q = get(r, "memory", "queries") or {}
-        names = list(ox_q) or list(me_q)
-        for name in names:
-            o = ox_q.get(name, {})
-            eng = o.get("oxigraph")
-            mem = me_q.get(name, {}).get("memory")
-            rows = eng.get("rows", "–") if isinstance(eng, dict) else "–"
-            if isinstance(eng, dict) and eng.get("truncated"):
-                rows = f"{rows} (capped)"
-            tag = " †" if name in ANALYST_QUERIES else ""
-            rw = pr_q.get(name, {}).get("rewritten")
-            rw_text = "" if rw is None else fmt(rw) + ("" if rw.get("same_rows") else " (rows differ!)")
-            lines.append(f"| {name}{tag} | {rows} | {fmt(eng)} | {fmt(o.get('sandboxed'))} | "
-                         f"{fmt(pr_q.get(name, {}).get('inlined'))} | {fmt(pr_q.get(name, {}).get('worker'))} | "
-                         f"{rw_text} | {fmt(mem)} | {ratio(mem, eng)} |")
-        lines.append("")
-        lines.append("† analyst query (see `ANALYST_QUERIES` in `benchmarks/run.py`); the others are the named "
-                     "competency questions of `ontology/queries/` with their default parameters. "
-                     "³ the rewritten query in `benchmarks/tuned_queries/` (bindings inlined), or for "
-                     "find-by-label a search in a Python label index (`prototypes.LabelIndex`, built in "
-                     f"{fmt(get(r, 'prototype', 'stages', 'label_index_build'))}); checked to give the same rows.")
-
-    lines += ["", "### Sandbox, statistics", "",
-              "| size | bare fork per query (`run_limited(lambda: None)`) | prototype: reused worker round trip | "
-              "`kg.stats()` | prototype: `fast_stats` | named graphs |",
-              "|---|---:|---:|---:|---:|---:|"]
-    for r in results:
-        lines.append(f"| {r['size']} | {fmt(get(r, 'oxigraph', 'stages', 'fork'))} | "
-                     f"{fmt(get(r, 'prototype', 'stages', 'worker_roundtrip'))} | "
-                     f"{fmt(get(r, 'oxigraph', 'stages', 'stats'))} | {fmt(get(r, 'prototype', 'stages', 'stats'))} | "
-                     f"{r['graphs']:,} |")
+    lines += query_tables(results)
 
     lines += ["", "### Network and map", "",
               "| size | nodes | edges | projection | degree centrality | betweenness (k-sampled) | "
@@ -988,6 +982,58 @@ def render_tables(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def overhead(slow: Any, fast: Any) -> str:
+    """``slow`` ÷ ``fast`` with two decimals (how much the library adds to the engine)."""
+    if not (isinstance(slow, dict) and isinstance(fast, dict) and slow.get("p50") and fast.get("p50")):
+        return "–"
+    return f"{slow['p50'] / fast['p50']:.2f}×"
+
+
+def query_tables(results: list[dict[str, Any]]) -> list[str]:
+    """One table of every query per size (tipgraph, bare pyoxigraph, plain rdflib), then the sandbox."""
+    lines: list[str] = []
+    for r in results:
+        triples = f" ({r['triples']:,} triples)" if isinstance(r.get("triples"), int) else ""
+        lines += ["", f"### Queries at {r['size']}{triples}", "",
+                  "tipgraph = `kg.query` (the checks, the bindings, the reused sandbox worker, rows as rdflib "
+                  "terms); bare = pyoxigraph running the same text with the values written in, solutions read "
+                  "as pyoxigraph terms; substitutions = the bare engine given the values as `substitutions` (the "
+                  "library's path before); first 100 = `run_query(..., limit=100)`; memory = tipgraph's "
+                  "rdflib backend (its own SPARQL engine).",
+                  "",
+                  "| query | rows | tipgraph | bare pyoxigraph | tipgraph ÷ bare | substitutions (before) | "
+                  "first 100 rows | memory (rdflib) |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        q_q = get(r, "queries", "queries") or {}
+        me_q = get(r, "memory", "queries") or {}
+        for name in list(q_q) or list(me_q):
+            q = q_q.get(name, {})
+            tg, bare = q.get("tipgraph"), q.get("bare")
+            rows = tg.get("rows", "–") if isinstance(tg, dict) else "–"
+            if isinstance(bare, dict) and bare.get("truncated"):
+                rows = f"{rows} (capped)"
+            tag = " †" if name in ANALYST_QUERIES else ""
+            plan = q.get("plan", {})
+            sub = "" if plan.get("inlined", True) else " ⁴"
+            first = q.get("first100")
+            first_text = "" if first is None else fmt(first) + ("" if first.get("same") else " (rows differ!)")
+            lines.append(f"| {name}{tag}{sub} | {rows} | {fmt(tg)} | {fmt(bare)} | {overhead(tg, bare)} | "
+                         f"{fmt(q.get('bare_substitutions'))} | {first_text} | {fmt(me_q.get(name, {}).get('memory'))} |")
+        lines.append("")
+        lines.append("† analyst query (see `ANALYST_QUERIES` in `benchmarks/run.py`); the others are the named "
+                     "competency questions of `ontology/queries/` with their default parameters. "
+                     "⁴ values left as substitutions (see `tipgraph.sparql.inline`).")
+    lines += ["", "### Sandbox, statistics", "",
+              "| size | a fork per query (`run_limited(lambda: None)`, before) | reused worker: `kg.query(\"ASK { }\")` "
+              "| the engine alone: `ASK { }` | `kg.stats()` |",
+              "|---|---:|---:|---:|---:|"]
+    for r in results:
+        lines.append(f"| {r['size']} | {fmt(get(r, 'queries', 'stages', 'fork'))} | "
+                     f"{fmt(get(r, 'queries', 'stages', 'worker_roundtrip'))} | "
+                     f"{fmt(get(r, 'queries', 'stages', 'engine_ask'))} | {fmt(get(r, 'oxigraph', 'stages', 'stats'))} |")
+    return lines
+
+
 def update_readme(tables: str, readme: Path) -> None:
     text = readme.read_text(encoding="utf-8") if readme.exists() else ""
     block = f"{START_MARK}\n{tables}{END_MARK}"
@@ -1043,6 +1089,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", help=argparse.SUPPRESS)
     p.add_argument("--label", help=argparse.SUPPRESS)
     p.add_argument("--tmp", help=argparse.SUPPRESS)
+    p.add_argument("--store-dir", help="queries worker run by hand: read this store directory instead of --data")
     args = p.parse_args(argv)
 
     if args.worker:

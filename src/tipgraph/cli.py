@@ -344,7 +344,8 @@ def cmd_query(args: argparse.Namespace) -> int:
 
         where = "<stdin>" if args.query == "-" else args.query
         try:
-            result = run_query(kg.store, _read_query(args.query), bindings, limits=kg.limits)
+            result = run_query(kg.store, _read_query(args.query), bindings, limits=kg.limits, limit=args.limit,
+                               offset=args.offset)
         except BadInputError as exc:
             if exc.path != "<query>":
                 raise
@@ -353,9 +354,23 @@ def cmd_query(args: argparse.Namespace) -> int:
         return errors.EXIT_OK
     else:
         sparql = args.query
-    result = kg.query(sparql, bindings)
+    result = _page(kg, sparql, bindings, args.limit, args.offset)
     _print_result(words(result) if result.name else result, args.format, args.output)
     return errors.EXIT_OK
+
+
+def _page(kg: Any, sparql: str, bindings: dict[str, str], limit: int | None, offset: int) -> Any:
+    """``kg.query``, or one page of its rows (``--limit``/``--offset``)."""
+    if limit is None and not offset:
+        return kg.query(sparql, bindings)
+    from .query import bind_named, get_named_query, run_query
+
+    text = sparql.strip()
+    if text and not any(c.isspace() for c in text) and "{" not in text:
+        named = get_named_query(text)
+        return run_query(kg.store, named.sparql, bind_named(kg.store, named, bindings), limits=kg.limits,
+                         name=named.name, limit=limit, offset=offset)
+    return run_query(kg.store, sparql, bindings, limits=kg.limits, limit=limit, offset=offset)
 
 
 def _param_text(kg: Any, param: Any) -> str:
@@ -552,6 +567,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="table, csv, tsv, json, sparql-json, or xlsx (a workbook: needs -o; with --all one sheet "
                         "per question); csv and xlsx keep numbers and dates typed and never start a cell as a formula")
     p.add_argument("-o", "--output", type=path, metavar="FILE", help="write the answer to FILE instead of printing it")
+    p.add_argument("--limit", type=count(minimum=0), default=None, metavar="N",
+                   help="one page of a SELECT's rows: at most N, after --offset (the engine stops there)")
+    p.add_argument("--offset", type=count(minimum=0), default=0, metavar="M", help="skip the first M rows")
     _source_options(p)
     _limit_options(p)
 

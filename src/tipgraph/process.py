@@ -4,7 +4,9 @@ Both kinds of worker tipgraph starts go through here:
 
 * :func:`run_limited` forks a worker that runs a Python callable (a SPARQL query on the
   in-memory store; neither rdflib nor Oxigraph can cancel a running query from Python);
-* :func:`run_group` starts a command (the HermiT worker and its Java child).
+* :func:`run_group` starts a command (the HermiT worker and its Java child);
+* :func:`run_reused` keeps one forked worker per state of the data and sends it call after
+  call (SPARQL queries: a fork of a 1M-triple process costs 30 ms, a round trip well under one).
 
 Each child leads its own process group, which is killed as a whole when the deadline
 passes; the child is asked to die with its parent (Linux ``PR_SET_PDEATHSIG``), so a
@@ -33,6 +35,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -422,3 +425,185 @@ def _wait(conn: Any, pid: int, timeout: float) -> tuple[str, Any]:
     except EOFError:
         # Killed from outside, or aborted (an allocation failure in native code under the cap).
         return "died", None
+
+
+# ---------------------------------------------------------------------------
+# A reused worker
+# ---------------------------------------------------------------------------
+def _serve(conn: Any, fn: Callable[..., Any], memory_mb: int | None, confine: tuple[str, ...] | None) -> None:
+    """The loop of a reused worker: set up as :func:`_child` once, then answer ``fn(*args)`` per message."""
+    os.setpgid(0, 0)
+    die_with_parent()
+    limit_memory(memory_mb)
+    if memory_mb:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    if confine is not None:
+        confine_worker(roots=confine)
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        if msg is None:
+            return
+        _refused.clear()
+        try:
+            result = fn(*msg)
+            conn.send(("refused", _refusal()) if _refused else ("ok", result))
+        except TipgraphError as exc:
+            conn.send(("refused", _refusal(exc)) if _refused else ("error", exc))
+        except MemoryError:
+            conn.send(("memory", None))
+        except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
+            if confine is not None and (_refused or _network_refusal(exc)):
+                conn.send(("refused", _refusal(exc)))
+                continue
+            import traceback
+
+            conn.send(("bug", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=8)}"))
+
+
+class _Worker:
+    """One forked worker that answers ``fn(*args)`` again and again, from the state it was forked with."""
+
+    def __init__(self, fn: Callable[..., Any], memory_mb: int | None, roots: tuple[str, ...] | None) -> None:
+        ctx = mp.get_context("fork")
+        self.conn, child = ctx.Pipe(duplex=True)
+        self.memory_mb = memory_mb
+        self.proc = ctx.Process(target=_serve, args=(child, fn, memory_mb, roots), daemon=True)
+        self.proc.start()
+        child.close()
+        assert self.proc.pid is not None
+        self.pid: int = self.proc.pid
+        self.busy = threading.Lock()
+
+    def alive(self) -> bool:
+        try:
+            return os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
+        except ChildProcessError:
+            return False
+
+    def stop(self) -> None:
+        """Kill the worker's group and reap it."""
+        kill_group(self.pid, signal.SIGKILL)
+        self.conn.close()
+        self.proc.join(5)
+
+
+_pool: dict[Any, _Worker] = {}
+_pool_owner = 0
+_pool_lock = threading.RLock()
+#: Reused workers kept at a time (one per store, settings and state).
+POOL_SIZE = 4
+
+
+def _take(key: Any, fn: Callable[..., Any], memory_mb: int | None, confine: bool) -> _Worker | None:
+    """The idle worker for ``key`` (forked now if there is none); None while it is busy."""
+    with _pool_lock:
+        return _take_locked(key, fn, memory_mb, confine)
+
+
+def _take_locked(key: Any, fn: Callable[..., Any], memory_mb: int | None, confine: bool) -> _Worker | None:
+    global _pool_owner
+    if _pool_owner != os.getpid():  # a forked copy of this process: the workers are its parent's
+        _pool.clear()
+        _pool_owner = os.getpid()
+    worker = _pool.get(key)
+    if worker is not None and not worker.alive():  # e.g. killed, or its forking thread ended (PDEATHSIG)
+        _discard(key, worker)
+        worker = None
+    if worker is None:
+        same_data = [k for k in _pool if k[0][:1] == key[0][:1] and k != key]
+        for other in [k for k in same_data if _pool[k].busy.acquire(blocking=False)]:
+            _discard(other, _pool[other])  # the same store in an older state: of no more use
+        idle = [k for k in _pool if _pool[k].busy.acquire(blocking=False)]  # never one at work
+        for old in idle[:max(len(_pool) - POOL_SIZE + 1, 0)]:
+            _discard(old, _pool[old])
+        for k in idle:
+            if k in _pool:
+                _pool[k].busy.release()
+        worker = _pool[key] = _Worker(fn, memory_mb, read_roots() if confine else None)
+    if not worker.busy.acquire(blocking=False):
+        return None
+    return worker
+
+
+def _discard(key: Any, worker: _Worker) -> None:
+    with _pool_lock:
+        if _pool.get(key) is worker:
+            del _pool[key]
+    worker.stop()
+
+
+def worker_pid(key: Any) -> int | None:
+    """The pid of the reused worker kept for ``key`` (see :func:`run_reused`), if one is kept."""
+    worker = _pool.get(key) if _pool_owner == os.getpid() else None
+    return worker.pid if worker is not None and worker.alive() else None
+
+
+def stop_workers() -> None:
+    """Stop every reused worker of this process."""
+    if _pool_owner == os.getpid():
+        for key, worker in list(_pool.items()):
+            _discard(key, worker)
+
+
+def run_reused(fn: Callable[..., T], timeout: float | None, *, key: Any, args: tuple[Any, ...] = (),
+               memory_mb: int | None = None, confine: bool = False) -> tuple[T, int | None]:
+    """:func:`run_limited`, answered by a worker forked once and reused; the result and its pid.
+
+    ``key`` names the state the worker must see (for a store: its identity and
+    :attr:`~tipgraph.store.Store.version`): a new key forks a new worker, and the worker of
+    the older state of the same first item is stopped. Its first item identifies the data,
+    the rest its state. The worker is confined and limited as :func:`run_limited`'s
+    (network namespace, audit hook, ``RLIMIT_AS``, death with its parent); it is killed and
+    forgotten when a call runs past ``timeout``, runs out of memory, is refused or fails
+    with a bug, so the next call forks a fresh one. A worker busy with another thread's call
+    is not waited for: that call gets a worker of its own (:func:`run_limited`).
+
+    >>> run_reused(abs, 5, key=("doc", 1), args=(-3,))[0]
+    3
+    >>> a, b = run_reused(abs, 5, key=("doc", 1), args=(-4,))[1], run_reused(abs, 5, key=("doc", 1), args=(5,))[1]
+    >>> a == b
+    True
+    >>> stop_workers()
+    """
+    if timeout is None:
+        return fn(*args), None
+    if not (timeout > 0 and math.isfinite(timeout) and timeout <= MAX_TIMEOUT):
+        raise BadInputError("the time limit must be a positive number of seconds")
+    if sys.platform.startswith("linux"):
+        _libc()
+    full = (key, getattr(fn, "__qualname__", repr(fn)), memory_mb, confine)
+    worker = _take(full, fn, memory_mb, confine)
+    if worker is None:
+        return run_limited(fn, timeout, args=args, memory_mb=memory_mb, confine=confine), None
+    keep = False
+    status: str
+    payload: Any = None
+    try:
+        try:
+            worker.conn.send(args)
+        except (BrokenPipeError, OSError):
+            status, payload = "died", None
+        else:
+            status, payload = _wait(worker.conn, worker.pid, timeout)
+        keep = status in ("ok", "error")
+    finally:
+        worker.busy.release()
+        if not keep:
+            _discard(full, worker)
+    if status == "ok":
+        return payload, worker.pid
+    if status == "error":
+        raise payload
+    if status == "refused":
+        raise QueryRefusedError(payload)
+    code = worker.proc.exitcode
+    if status == "memory" or (status == "died" and memory_mb and code in (-signal.SIGABRT, -signal.SIGSEGV)):
+        raise WorkerMemoryError(memory_mb)
+    if status == "died":
+        raise InternalError(f"the query worker died without an answer (exit code {code})")
+    raise InternalError(payload)

@@ -168,7 +168,13 @@ def tokens(sparql: str) -> list[tuple[str, str, int]]:
     >>> [k for k, _, _ in tokens("SELECT ?x { <a> ex:b 'c' } # d")]
     ['word', 'var', 'lbrace', 'iri', 'pname', 'string', 'punct']
     """
-    return [(k, t, off) for k, t, off in _scan(sparql, READINGS[0]) if k not in ("ws", "comment")]
+    return list(_tokens(sparql))
+
+
+@lru_cache(maxsize=512)
+def _tokens(sparql: str) -> tuple[tuple[str, str, int], ...]:
+    """:func:`tokens`, kept for the texts seen last (named queries are read again and again)."""
+    return tuple((k, t, off) for k, t, off in _scan(sparql, READINGS[0]) if k not in ("ws", "comment"))
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:

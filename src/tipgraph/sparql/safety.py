@@ -74,6 +74,19 @@ def check_query(sparql: str, *, allow_network: bool = False) -> None:
     """
     if not isinstance(sparql, str) or not sparql.strip():
         raise BadInputError("the query is empty")
+    if (sparql, allow_network) in _PASSED:
+        return
+    _check(sparql, allow_network)
+    if len(_PASSED) >= 512:
+        _PASSED.clear()
+    _PASSED.add((sparql, allow_network))
+
+
+#: Texts that passed the check lately (the check reads each text six ways: named queries come often).
+_PASSED: set[tuple[str, bool]] = set()
+
+
+def _check(sparql: str, allow_network: bool) -> None:
     _refuse(sparql, sparqltext.findings(sparql, sparqltext.UPDATE_KEYWORDS),
             lambda word: f"{word} is SPARQL Update; tipgraph queries are read-only "
                          "(change the data files and rebuild instead)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import itertools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,8 @@ from rdflib.namespace import XSD
 from rdflib.term import Node
 
 Quad = tuple[Node, Node, Node, URIRef]
+#: A number for each store made in this process (``id()`` can be reused once a store is gone).
+_IDENTS = itertools.count(1)
 Triple = tuple[Node, Node, Node]
 
 #: Formats of the bulk paths (:meth:`Store.load`, :meth:`Store.dump`).
@@ -72,6 +75,9 @@ class Capabilities:
     persistent: bool = False
     #: queries may run in a forked worker of this process (the data lives in this process)
     forkable: bool = True
+    #: ``execute(..., inline=False)`` passes bound values as pre-bindings instead of writing them in
+    #: (for the queries that a backend's planner handles better that way)
+    inline_choice: bool = False
 
 
 @dataclass
@@ -117,9 +123,54 @@ class Store(abc.ABC):
 
     backend: ClassVar[str]
     capabilities: Capabilities = Capabilities()
+    #: Methods that change the data; each call moves :attr:`version` on (see ``__init_subclass__``).
+    WRITES: ClassVar[tuple[str, ...]] = ("add", "load", "drop_graph", "replace_graph", "apply", "save", "close",
+                                         "writing")
 
     def __init__(self) -> None:
         self.path: Path | None = None
+        self._version = 0
+        self._viewed = False
+        self._ident = next(_IDENTS)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Wrap each backend's writing methods so that :attr:`version` counts changes.
+
+        A reused query worker (:func:`tipgraph.process.run_reused`) answers from the state
+        it was forked with; the version tells the query layer when that state is out of date.
+        """
+        super().__init_subclass__(**kwargs)
+        for name in cls.WRITES:
+            method = cls.__dict__.get(name)
+            if method is not None and not getattr(method, "_counts_writes", False):
+                setattr(cls, name, _counting(method, context=name == "writing"))
+        view = cls.__dict__.get("dataset")
+        if isinstance(view, property) and view.fget is not None and not getattr(view.fget, "_counts_writes", False):
+            cls.dataset = property(_viewing(view.fget), doc=view.__doc__)  # type: ignore[method-assign, assignment]
+
+    @property
+    def version(self) -> int | None:
+        """A number that changes with every write through this interface; None once the rdflib
+        view (:attr:`dataset`) was handed out, since writes through it are not counted.
+
+        >>> from tipgraph.store import open_store
+        >>> s = open_store("oxigraph:")
+        >>> before = s.version
+        >>> s.load(b'<urn:s> <urn:p> <urn:o> <urn:g> .\\n')
+        >>> s.version != before
+        True
+        """
+        return None if self._viewed else self._version
+
+    @property
+    def state(self) -> tuple[int, int] | None:
+        """(this store, its :attr:`version`): what a reused query worker must have been forked with."""
+        version = self.version
+        return None if version is None else (getattr(self, "_ident", id(self)), version)
+
+    def changed(self) -> None:
+        """Say that the data changed by a path this interface does not see (direct engine access)."""
+        self._version += 1
 
     @property
     def location(self) -> str:
@@ -214,6 +265,47 @@ class Store(abc.ABC):
     def dataset(self) -> Any:
         """An :class:`rdflib.Dataset` view of the store (default graph = union), for ordinary rdflib code."""
         raise NotImplementedError(f"the {self.backend} backend has no rdflib view")
+
+
+def _counting(method: Any, *, context: bool) -> Any:
+    """``method`` that moves the store's version on before and after it runs."""
+    import functools
+
+    if context:  # a context manager: the change is made inside the block
+        @contextlib.contextmanager
+        def block(self: Store, *args: Any, **kwargs: Any) -> Iterator[None]:
+            self._version += 1
+            try:
+                with method(self, *args, **kwargs):
+                    yield
+            finally:
+                self._version += 1
+
+        wrapped: Any = functools.wraps(method)(block)
+    else:
+        @functools.wraps(method)
+        def wrapped(self: Store, *args: Any, **kwargs: Any) -> Any:
+            self._version += 1
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                self._version += 1
+
+    wrapped._counts_writes = True
+    return wrapped
+
+
+def _viewing(fget: Any) -> Any:
+    """The ``dataset`` getter that remembers the view was handed out (its writes are not counted)."""
+    import functools
+
+    @functools.wraps(fget)
+    def get(self: Store) -> Any:
+        self._viewed = True
+        return fget(self)
+
+    get._counts_writes = True  # type: ignore[attr-defined]
+    return get
 
 
 def _into_graph(ntriples: bytes, graph: str) -> bytes:

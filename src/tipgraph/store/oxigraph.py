@@ -28,6 +28,7 @@ from rdflib.term import Node
 
 from ..errors import BadInputError
 from ..namespace import PREFIXES
+from ..sparql.inline import inline_bindings
 from .base import Capabilities, Quad, RawResult, Store, collect, collect_triples
 from .persist import (WriteLock, backup_path, building_path, check_target, clean_logs, is_store, recover,
                       recover_if_idle, replace_directory)
@@ -45,6 +46,38 @@ _READ_ATTEMPTS = 10
 # ---------------------------------------------------------------------------
 # Term conversion, private to this backend
 # ---------------------------------------------------------------------------
+#: rdflib's constructors check every IRI and parse every literal again; terms that come from
+#: Oxigraph are valid already, so IRIs and plain or language-tagged strings are made directly
+#: (when rdflib's terms are laid out as this was written for; else by the constructors).
+_DIRECT = URIRef.__slots__ == () and Literal.__slots__ == ("_language", "_datatype", "_value", "_ill_typed")
+_XSD_STRING = str(XSD.string)
+
+
+def iri_term(value: str) -> URIRef:
+    """``URIRef(value)`` for an IRI an engine has validated already.
+
+    >>> iri_term("urn:x") == URIRef("urn:x") and type(iri_term("urn:x")) is URIRef
+    True
+    """
+    return str.__new__(URIRef, value) if _DIRECT else URIRef(value)
+
+
+def text_term(value: str, lang: str | None = None) -> Literal:
+    """``Literal(value, lang=lang)`` for a string literal an engine has read already.
+
+    >>> text_term("x", "en") == Literal("x", lang="en"), text_term("x") == Literal("x")
+    (True, True)
+    """
+    if not _DIRECT:
+        return Literal(value, lang=lang)
+    lit = str.__new__(Literal, value)
+    lit._language = lang
+    lit._datatype = None
+    lit._value = value
+    lit._ill_typed = None
+    return lit
+
+
 def from_ox(term: Any) -> Node | None:
     """A pyoxigraph term in rdflib; ``xsd:string`` literals become plain literals.
 
@@ -54,16 +87,16 @@ def from_ox(term: Any) -> Node | None:
     if term is None or isinstance(term, ox.DefaultGraph):
         return None
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        return iri_term(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if isinstance(term, ox.Literal):
         if term.language:
-            return Literal(term.value, lang=term.language)
+            return text_term(term.value, term.language)
         dt = term.datatype.value
-        if dt == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(dt))
+        if dt == _XSD_STRING:
+            return text_term(term.value)
+        return Literal(term.value, datatype=iri_term(dt))
     raise TypeError(f"cannot convert {term!r}")
 
 
@@ -151,7 +184,7 @@ class OxigraphStore(Store):
     """
 
     backend = "oxigraph"
-    capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True)
+    capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, inline_choice=True)
 
     def __init__(self, path: str | Path | None = None) -> None:
         super().__init__()
@@ -163,7 +196,8 @@ class OxigraphStore(Store):
         self._seen: tuple[int, int] | None = None
         if path is not None:
             self.path = Path(path)
-            self.capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, persistent=True)
+            self.capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, persistent=True,
+                                             inline_choice=True)
             self._lock = WriteLock(self.path)
             if self.path.exists() and not is_store(self.path):
                 raise BadInputError("this folder is not a tipgraph store; build one with 'tipgraph build --store "
@@ -279,7 +313,8 @@ class OxigraphStore(Store):
         with lock:
             recover(target)
             self.path, self._lock = target, lock
-            self.capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, persistent=True)
+            self.capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, persistent=True,
+                                             inline_choice=True)
             self._commit()
 
     def _change(self, change: Callable[[ox.Store], None]) -> None:
@@ -387,10 +422,27 @@ class OxigraphStore(Store):
         data: bytes = res.serialize(format=ox.QueryResultsFormat.TSV) or b""
         return [line.split(b"\t", 1)[0] for line in data.split(b"\n")[1:] if line]
 
-    def execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None) -> RawResult:
-        subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+    def execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None, *,
+                inline: bool = True) -> RawResult:
+        """Run a query; bound values are written into it as constants where that keeps its meaning.
+
+        Oxigraph plans a query before it applies ``substitutions``, so a bound programme still
+        plans for all programmes; written in (:func:`tipgraph.sparql.inline.inline_bindings`)
+        the planner starts from it. Where a constant could mean something else, or the engine
+        refuses the written query (a literal where only an IRI may stand), the values go as
+        substitutions, as before (``inline=False``: always, to compare the two).
+        """
+        res: Any = None
+        inlined = inline_bindings(sparql, bindings) if bindings and inline else None
+        if inlined is not None:
+            try:
+                res = self._ox.query(inlined, use_default_graph_as_union=True, prefixes=PREFIXES)
+            except SyntaxError:
+                res = None
         try:
-            res = self._ox.query(sparql, use_default_graph_as_union=True, substitutions=subs, prefixes=PREFIXES)
+            if res is None:
+                subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+                res = self._ox.query(sparql, use_default_graph_as_union=True, substitutions=subs, prefixes=PREFIXES)
         except (SyntaxError, ValueError) as exc:
             mapped = _query_error(exc)
             if mapped is None:

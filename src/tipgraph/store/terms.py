@@ -41,3 +41,41 @@ def nquads(quads: Iterable[tuple[Node, Node, Node, Node]]) -> bytes:
     b'<urn:s> <urn:p> "a \\\\"b\\\\"" <urn:g> .\\n'
     """
     return "".join(f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n" for s, p, o, g in quads).encode("utf-8")
+
+
+_LANG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
+#: What a SPARQL string literal may not hold as written (ECHAR escapes), and how it is written instead.
+_ECHAR = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_NEEDS_ECHAR = re.compile(r'[\\"\n\r\t\b\f]')
+
+
+def sparql_term(term: Node) -> str:
+    r"""An IRI or a literal written as a SPARQL constant, for a query the engine plans with it.
+
+    The IRI is validated (:func:`iri_ref`); a literal's text is escaped with SPARQL's ECHAR
+    escapes, so a backslash is written ``\\`` and can never start a ``\u`` escape, and a
+    quote or a line break can never end the string. Blank nodes raise ``ValueError`` (a
+    ``_:b`` label in a query would be a variable, not that node).
+
+    >>> from rdflib import Literal, URIRef
+    >>> sparql_term(Literal('say "hi"\n', lang="en"))
+    '"say \\"hi\\"\\n"@en'
+    >>> sparql_term(Literal("5", datatype=URIRef("http://www.w3.org/2001/XMLSchema#integer")))
+    '"5"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    """
+    from rdflib import Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return iri_ref(str(term))
+    if not isinstance(term, Literal):
+        raise ValueError(f"cannot write {type(term).__name__} {term!r} as a SPARQL constant")
+    text = str(term)
+    text.encode("utf-8")  # a lone surrogate is no text the engine can read: UnicodeEncodeError (a ValueError)
+    body = '"' + _NEEDS_ECHAR.sub(lambda m: _ECHAR[m.group()], text) + '"'
+    if term.language:
+        if not _LANG.fullmatch(term.language):
+            raise ValueError(f"not a language tag: {term.language!r}")
+        return f"{body}@{term.language}"
+    if term.datatype is not None:
+        return f"{body}^^{iri_ref(str(term.datatype))}"
+    return body
