@@ -90,8 +90,9 @@ _IMPL_ACTIVE = re.compile(r"\b(?:is|are|has been|have been|was|were)?\s*(?:curre
                           r"(?:implementing|implements|responsible for implementing|delivering)\s+")
 _IMPL_PASSIVE = re.compile(r"\b(?:implemented|delivered|facilitated|executed|managed)\s+(?:jointly\s+)?by\s+")
 _PARTNER = re.compile(r"\bin\s+(?:close\s+)?partnership\s+with\s+|\b(?:with|and)\s+(?:its\s+)?partners?\s+")
-_FRAMEWORK = re.compile(r"\b(?:within the framework of|under the umbrella of|as part of|formed part of|forms part of|"
-                        r"is part of|under|sits within|falls under)\s+(?:the\s+)?")
+_FRAMEWORK = re.compile(r"\b(?:within the framework of|under the umbrella of|as part of|"
+                        r"(?:formed|forms|is|are|was|were)\s+(?:a\s+)?part of|under|sits within|falls under)\s+"
+                        r"(?:the\s+)?")
 _GEO_ACROSS = re.compile(r"\b(?:across|covering|covers|spanning|throughout)\s+(?:the\s+)?|\b(?:in)\s+(?=[A-Z])")
 _GEO_INCLUDING = re.compile(r"\b(?:including|such as|notably|among them|for example|e\.g\.,?)\s+(?:the\s+)?")
 _GEO_VERB = re.compile(r"\b(?:implement\w*|works?|operates?|active|covers?|runs?|work|focus\w*|addresses|targets?|"
@@ -531,7 +532,7 @@ def _sentence_subject(ctx: _Ctx, s: int, e: int, upto: int, events: list[int]) -
         if re.search(r"(?i)project|programme|initiative", seg[max(0, rel[-1].start() - 30):rel[-1].start()]):
             return "programme", _current_programme(ctx, s + rel[-1].start())
     last_prog = _prev_mention(ctx, upto, _PROG, upto - s)
-    if last_prog is not None and re.match(r"^(?:\s*\([^)]*\))?\s*,?\s*(?:[^.;]*?\b(?:implemented|funded|run|managed)"
+    if last_prog is not None and re.match(r"^\)?(?:\s*\([^)]*\))?\s*,?\s*(?:[^.;]*?\b(?:implemented|funded|run|managed)"
                                           r"\s+by\s+[^,;.]*)?$", ctx.text[last_prog.end:upto]):
         return "programme", last_prog  # "X (ACR), implemented by A with funding from B"
     first_prog = next((m for m in ctx.mentions if m.kind == "programme" and s <= m.start < upto), None)
