@@ -622,7 +622,8 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
         # framework
         for t in _FRAMEWORK.finditer(seg):
             target = _next_mention(ctx, s + t.end(), _PROG + _ORG, 30)
-            if target is not None and target.kind == "organisation" and target.entity not in ctx.dialogues:
+            if target is not None and target.kind == "organisation" and target.entity not in ctx.dialogues and \
+                    target.proposed_class != TG.IntergovernmentalDialogue:
                 target = _next_mention(ctx, s + t.end(), _PROG, 30)
             if target is None or target.end > e:
                 continue
@@ -633,14 +634,14 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
             prog = _prev_mention(ctx, s + t.start() + 1, _PROG, 25)
             if prog is not None and prog.start >= s and prog.label != target.label and word != "under":
                 ctx.add("withinFrameworkOf", prog, target, (s, e), "framework.within")
-            elif ev_all:
+                continue
+            skind, sprog = _sentence_subject(ctx, s, s + t.start(), s + t.start(), per[i] if in_body else [])
+            if skind == "programme" and sprog is not None and sprog.label != target.label and word != "under":
+                ctx.add("withinFrameworkOf", sprog, target, (s, e), "framework.within")
+            elif ev_all and target.kind == "programme":
                 # a dialogue or process is an organisation: an event held within one gets no programme
-                for x in ev_all if target.kind == "programme" else ():
+                for x in ev_all:
                     ctx.add("underProgramme", x, target, (s, e), "framework.event-under")
-            else:
-                skind, sprog = _sentence_subject(ctx, s, s + t.start(), s + t.start(), [])
-                if skind == "programme" and sprog is not None and sprog.label != target.label and word != "under":
-                    ctx.add("withinFrameworkOf", sprog, target, (s, e), "framework.within")
         # a programme followed by its component in brackets: "GLO.ACT (PROTECT)"
         for m in [m for m in ctx.mentions if m.kind == "programme" and s <= m.start < e]:
             inner = re.match(r"\s*\(\s*", text[m.end:m.end + 4])
