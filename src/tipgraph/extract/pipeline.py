@@ -920,6 +920,7 @@ def _contact_block(ctx: _Ctx) -> None:
 def extract(release: Release, index: EntityIndex) -> Extraction:
     """Read one release into mentions and candidate facts (pure; nothing is written anywhere)."""
     warnings: list[str] = []
+    release = replace(release)  # the dateline may give the release date: fill it in on a copy, not the caller's
     if release.language and release.language != "en":
         warnings.append(f"the release is written in another language ({release.language}), not English: "
                         "no facts were read from it")
