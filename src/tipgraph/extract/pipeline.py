@@ -102,7 +102,7 @@ _SPEECH = re.compile(r"\b(?:remarks|speakers|speaker|speech|statement|address|pr
                      r"emphasi[sz]ed|highlighted|underlined|underscored|reminded|recalled|explained|urged|called|"
                      r"thanked|welcomed|opened|closed|presented|delivered|spoke|addressed|told|added|reiterated|"
                      r"pointed out|briefed|praised|expressed|commended|acknowledged|affirmed|announced|walked|"
-                     r"warned|observed|described|outlined|encouraged|concluded|read)\b", re.I)
+                     r"warned|observed|described|outlined|encouraged|concluded|read|asked)\b", re.I)
 _DISCUSS = re.compile(r"\b(?:discuss\w*|covered|review\w*|present\w*|launch\w*|validat\w*|adopt\w*|focus\w*|"
                       r"implementation|"
                       r"draft\w*|endors\w*|examin\w*|consult\w*|introduc\w*|worked through|tested|finali[sz]\w*|"

@@ -68,6 +68,7 @@ _ORG_HEADS = {
     "society": TG.CivilSocietyOrganisation, "trust": TG.CivilSocietyOrganisation,
     "organization": TG.CivilSocietyOrganisation, "organisation": TG.CivilSocietyOrganisation,
     "union": TG.CivilSocietyOrganisation, "chamber": TG.CivilSocietyOrganisation,
+    "fund": TG.CivilSocietyOrganisation, "international": TG.CivilSocietyOrganisation,
 }
 # Heads that name an organisation only with a name before or after them ("the Ministry" alone is none).
 _LAW = frozenset(["police", "investigation", "border", "security", "gendarmerie", "customs", "migration", "prosecutor"])
@@ -409,7 +410,10 @@ def _org_names(text: str) -> list[Found]:
             if words[head].lower() in ("office", "service", "agency", "centre", "center") and any(
                     w.lower() in _LAW for w in words[piece[0]:head]):
                 cls = TG.LawEnforcementAgency
-            if "international" in low and words[head].lower() in ("organization", "organisation"):
+            if words[head].lower() == "international" and (head != piece[-1] or head == piece[0]):
+                continue  # "International" names a body only at the end: "Winrock International"
+            if ("international" in low and words[head].lower() in ("organization", "organisation")) or \
+                    low.startswith("united nations"):
                 cls = TG.IntergovernmentalOrganisation
             if words[head].lower() in ("department", "directorate") and \
                     low.startswith(("department of", "directorate general")):
