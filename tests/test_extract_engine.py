@@ -25,9 +25,11 @@ def kg() -> KnowledgeGraph:
 def test_extract_is_pure_and_repeatable(kg: KnowledgeGraph) -> None:
     idx = EntityIndex.from_store(kg.store)
     before = kg.store.count()
-    text = ("Islamabad, Pakistan – On 11 October 2024, UNODC, under the EU-funded PROTECT initiative, organized a "
+    text = ("Islamabad, Pakistan – 11 October 2024 – UNODC, under the EU-funded PROTECT initiative, organized a "
             "workshop in collaboration with the Ministry of Interior.")
-    a = extract(Release("a.txt", text), idx)
+    given = Release("a.txt", text)
+    a = extract(given, idx)
+    assert given.published == "" and a.release.published == "2024-10-11", "the dateline dates a copy"
     b = extract(Release("a.txt", text), idx)
     assert kg.store.count() == before
     assert a.version == EXTRACTOR_VERSION and a.candidates

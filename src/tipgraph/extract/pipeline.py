@@ -90,8 +90,9 @@ _IMPL_ACTIVE = re.compile(r"\b(?:is|are|has been|have been|was|were)?\s*(?:curre
                           r"(?:implementing|implements|responsible for implementing|delivering)\s+")
 _IMPL_PASSIVE = re.compile(r"\b(?:implemented|delivered|facilitated|executed|managed)\s+(?:jointly\s+)?by\s+")
 _PARTNER = re.compile(r"\bin\s+(?:close\s+)?partnership\s+with\s+|\b(?:with|and)\s+(?:its\s+)?partners?\s+")
-_FRAMEWORK = re.compile(r"\b(?:within the framework of|under the umbrella of|as part of|formed part of|forms part of|"
-                        r"is part of|under|sits within|falls under)\s+(?:the\s+)?")
+_FRAMEWORK = re.compile(r"\b(?:within the framework of|under the umbrella of|as part of|"
+                        r"(?:formed|forms|is|are|was|were)\s+(?:a\s+)?part of|under|sits within|falls under)\s+"
+                        r"(?:the\s+)?")
 _GEO_ACROSS = re.compile(r"\b(?:across|covering|covers|spanning|throughout)\s+(?:the\s+)?|\b(?:in)\s+(?=[A-Z])")
 _GEO_INCLUDING = re.compile(r"\b(?:including|such as|notably|among them|for example|e\.g\.,?)\s+(?:the\s+)?")
 _GEO_VERB = re.compile(r"\b(?:implement\w*|works?|operates?|active|covers?|runs?|work|focus\w*|addresses|targets?|"
@@ -101,7 +102,7 @@ _SPEECH = re.compile(r"\b(?:remarks|speakers|speaker|speech|statement|address|pr
                      r"emphasi[sz]ed|highlighted|underlined|underscored|reminded|recalled|explained|urged|called|"
                      r"thanked|welcomed|opened|closed|presented|delivered|spoke|addressed|told|added|reiterated|"
                      r"pointed out|briefed|praised|expressed|commended|acknowledged|affirmed|announced|walked|"
-                     r"warned|observed|described|outlined|encouraged|concluded|read)\b", re.I)
+                     r"warned|observed|described|outlined|encouraged|concluded|read|asked)\b", re.I)
 _DISCUSS = re.compile(r"\b(?:discuss\w*|covered|review\w*|present\w*|launch\w*|validat\w*|adopt\w*|focus\w*|"
                       r"implementation|"
                       r"draft\w*|endors\w*|examin\w*|consult\w*|introduc\w*|worked through|tested|finali[sz]\w*|"
@@ -531,7 +532,7 @@ def _sentence_subject(ctx: _Ctx, s: int, e: int, upto: int, events: list[int]) -
         if re.search(r"(?i)project|programme|initiative", seg[max(0, rel[-1].start() - 30):rel[-1].start()]):
             return "programme", _current_programme(ctx, s + rel[-1].start())
     last_prog = _prev_mention(ctx, upto, _PROG, upto - s)
-    if last_prog is not None and re.match(r"^(?:\s*\([^)]*\))?\s*,?\s*(?:[^.;]*?\b(?:implemented|funded|run|managed)"
+    if last_prog is not None and re.match(r"^\)?(?:\s*\([^)]*\))?\s*,?\s*(?:[^.;]*?\b(?:implemented|funded|run|managed)"
                                           r"\s+by\s+[^,;.]*)?$", ctx.text[last_prog.end:upto]):
         return "programme", last_prog  # "X (ACR), implemented by A with funding from B"
     first_prog = next((m for m in ctx.mentions if m.kind == "programme" and s <= m.start < upto), None)
@@ -621,7 +622,8 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
         # framework
         for t in _FRAMEWORK.finditer(seg):
             target = _next_mention(ctx, s + t.end(), _PROG + _ORG, 30)
-            if target is not None and target.kind == "organisation" and target.entity not in ctx.dialogues:
+            if target is not None and target.kind == "organisation" and target.entity not in ctx.dialogues and \
+                    target.proposed_class != TG.IntergovernmentalDialogue:
                 target = _next_mention(ctx, s + t.end(), _PROG, 30)
             if target is None or target.end > e:
                 continue
@@ -632,14 +634,14 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
             prog = _prev_mention(ctx, s + t.start() + 1, _PROG, 25)
             if prog is not None and prog.start >= s and prog.label != target.label and word != "under":
                 ctx.add("withinFrameworkOf", prog, target, (s, e), "framework.within")
-            elif ev_all:
+                continue
+            skind, sprog = _sentence_subject(ctx, s, s + t.start(), s + t.start(), per[i] if in_body else [])
+            if skind == "programme" and sprog is not None and sprog.label != target.label and word != "under":
+                ctx.add("withinFrameworkOf", sprog, target, (s, e), "framework.within")
+            elif ev_all and target.kind == "programme":
                 # a dialogue or process is an organisation: an event held within one gets no programme
-                for x in ev_all if target.kind == "programme" else ():
+                for x in ev_all:
                     ctx.add("underProgramme", x, target, (s, e), "framework.event-under")
-            else:
-                skind, sprog = _sentence_subject(ctx, s, s + t.start(), s + t.start(), [])
-                if skind == "programme" and sprog is not None and sprog.label != target.label and word != "under":
-                    ctx.add("withinFrameworkOf", sprog, target, (s, e), "framework.within")
         # a programme followed by its component in brackets: "GLO.ACT (PROTECT)"
         for m in [m for m in ctx.mentions if m.kind == "programme" and s <= m.start < e]:
             inner = re.match(r"\s*\(\s*", text[m.end:m.end + 4])
@@ -918,6 +920,7 @@ def _contact_block(ctx: _Ctx) -> None:
 def extract(release: Release, index: EntityIndex) -> Extraction:
     """Read one release into mentions and candidate facts (pure; nothing is written anywhere)."""
     warnings: list[str] = []
+    release = replace(release)  # the dateline may give the release date: fill it in on a copy, not the caller's
     if release.language and release.language != "en":
         warnings.append(f"the release is written in another language ({release.language}), not English: "
                         "no facts were read from it")

@@ -68,6 +68,7 @@ _ORG_HEADS = {
     "society": TG.CivilSocietyOrganisation, "trust": TG.CivilSocietyOrganisation,
     "organization": TG.CivilSocietyOrganisation, "organisation": TG.CivilSocietyOrganisation,
     "union": TG.CivilSocietyOrganisation, "chamber": TG.CivilSocietyOrganisation,
+    "fund": TG.CivilSocietyOrganisation, "international": TG.CivilSocietyOrganisation,
 }
 # Heads that name an organisation only with a name before or after them ("the Ministry" alone is none).
 _LAW = frozenset(["police", "investigation", "border", "security", "gendarmerie", "customs", "migration", "prosecutor"])
@@ -105,7 +106,8 @@ _NOT_NAME = frozenset([
     "information", "contact", "please", "email", "tel", "phone", "fax", "website", "press", "release", "project",
     "programme", "initiative", "director", "minister"
 ])
-_POST_LEAD = _POST_WORDS | {"general", "joint", "mission", "labour"}
+_POST_LEAD = _POST_WORDS | {"general", "joint", "mission", "labour", "additional", "permanent", "special"}
+_POST_UNITS = frozenset(["mission", "office", "unit", "section", "division", "department", "delegation", "programme"])
 _COMMON = frozenset([
     "the", "a", "an", "this", "that", "these", "those", "its", "their", "our", "both", "each", "all", "several",
     "some", "many", "most", "representatives", "officials", "participants", "trainers", "officers", "staff",
@@ -359,6 +361,11 @@ def _org_names(text: str) -> list[Found]:
                 piece = piece[lead + 1:]
                 while piece and words[piece[0]].lower() in ("the",):
                     piece = piece[1:]
+                # "Chief of Mission of the IOM", "Head of Unit of the UNDP": the post names a unit in general
+                if len(piece) > 2 and words[piece[0]].lower() in _POST_UNITS and words[piece[1]].lower() == "of":
+                    piece = piece[2:]
+                    while piece and words[piece[0]].lower() in ("the",):
+                        piece = piece[1:]
                 hs = [k for k in piece if k in heads]
                 if not piece or not hs:
                     continue
@@ -383,7 +390,9 @@ def _org_names(text: str) -> list[Found]:
             pm = re.match(r"^(.*?)['’]s\s+", name)
             if pm and pm.end() < len(name):
                 remainder = name[pm.end():].split()
-                if any(_head_of(w) for w in remainder) and len(remainder) >= 2:
+                owner_words = pm.group(1).split()
+                owned = any(_head_of(w) for w in owner_words) or pm.group(1).isupper()
+                if any(_head_of(w) for w in remainder) and len(remainder) >= 2 and owned:
                     owner = pm.group(1)
                     if any(_head_of(w) and w[0].isupper() for w in owner.split()[1:]):
                         # "United States Department of State's Office to Monitor …": the owner is a body too
@@ -392,7 +401,7 @@ def _org_names(text: str) -> list[Found]:
                                            score=0.8, priority=1))
                     s += pm.end()
                     name = text[s:e]
-                elif " and " in pm.group(1):
+                elif " and " in pm.group(1) and not any(_head_of(w) for w in remainder):
                     e = s + pm.group(1).rindex(" and ")
                     name = text[s:e]
                     if not any(_head_of(w) for w in name.split()):
@@ -401,7 +410,10 @@ def _org_names(text: str) -> list[Found]:
             if words[head].lower() in ("office", "service", "agency", "centre", "center") and any(
                     w.lower() in _LAW for w in words[piece[0]:head]):
                 cls = TG.LawEnforcementAgency
-            if "international" in low and words[head].lower() in ("organization", "organisation"):
+            if words[head].lower() == "international" and (head != piece[-1] or head == piece[0]):
+                continue  # "International" names a body only at the end: "Winrock International"
+            if ("international" in low and words[head].lower() in ("organization", "organisation")) or \
+                    low.startswith("united nations"):
                 cls = TG.IntergovernmentalOrganisation
             if words[head].lower() in ("department", "directorate") and \
                     low.startswith(("department of", "directorate general")):
