@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from . import loading as _load
 from . import reason as _reason
-from .errors import BadInputError, NotConformingError
+from .errors import BadInputError, InternalError, NotConformingError
 from .export import format_for, serialise
 from .files import atomic_write
 from .namespace import TG, shorten
@@ -121,6 +121,20 @@ class AddReport:
             lines.append("the data would conform" if self.validation.conforms else
                          "the data would NOT conform:\n" + self.validation.text())
         return "\n".join(lines)
+
+
+@dataclass
+class GraphChange:
+    """What :meth:`KnowledgeGraph.change_graphs` did: triples added and removed per named graph."""
+
+    added: dict[str, int]
+    removed: dict[str, int]
+    validation: ValidationResult | None
+
+    @property
+    def changed(self) -> bool:
+        """Whether any graph changed."""
+        return any(self.added.values()) or any(self.removed.values())
 
 
 @dataclass
@@ -272,6 +286,58 @@ class KnowledgeGraph:
                              "STR(tg:))) } ORDER BY ?k LIMIT 1", {"e": iri}, limits=Limits(timeout=None)).rows
             kinds[iri] = str(rows[0][0]) if rows else "entity"
         return [(shorten(i), labels.get(i, ""), kinds[i]) for i in iris]
+
+    # --- graphs tipgraph writes itself (the extract workflow) -------------------
+    def change_graphs(self, quads: Iterable[Quad] = (), *, drop: Iterable[str] = (), reason: bool = True,
+                      validate: bool = True, owl: bool = False, owl_timeout: float = 120.0) -> GraphChange:
+        """Drop named graphs and add quads as one checked change: all or nothing.
+
+        The same checks as :meth:`add_files` (the shapes and curation checks over everything
+        the store holds, then the inferences refreshed in the same commit); data that would not
+        conform is refused with :class:`NotConformingError` and the store keeps exactly what it
+        held. A change that changes nothing writes nothing. Blank nodes are refused (the
+        workflow names everything it writes).
+
+        >>> kg = load(backend="memory")
+        >>> kg.change_graphs(drop=["urn:nothing"]).changed
+        False
+        """
+        incoming = [(s, p, o, URIRef(str(g))) for s, p, o, g in quads]
+        if any(_has_blank(q) for q in incoming):
+            raise InternalError("change_graphs takes named nodes only")
+        dropped = set(drop)
+        touched = sorted({str(q[3]) for q in incoming} | dropped)
+        before = {g: set(self.store.quads(g)) for g in touched}
+        after: dict[str, set[Quad]] = {g: set() if g in dropped else set(before[g]) for g in touched}
+        for q in incoming:
+            after[str(q[3])].add(q)
+        changed = [g for g in touched if after[g] != before[g]]
+        change = GraphChange({g: len(after[g] - before[g]) for g in changed},
+                             {g: len(before[g] - after[g]) for g in changed}, None)
+        if not changed:
+            return change
+        inferred_before = set(self.store.quads(INFERRED_GRAPH))
+        try:
+            with self.store.writing():
+                try:
+                    for g in changed:
+                        self.store.replace_graph(g, ntriples(q[:3] for q in after[g]))
+                    if validate:
+                        change.validation = self.validate(owl=owl, owl_timeout=owl_timeout)
+                        if not change.validation.conforms:
+                            raise _UndoError
+                    if reason and INFERRED_GRAPH in self.store.graphs():
+                        self.reason()
+                except BaseException:
+                    for g in changed:  # in memory too: the store holds exactly what it held before
+                        self.store.replace_graph(g, ntriples(q[:3] for q in before[g]))
+                    self.store.replace_graph(INFERRED_GRAPH, ntriples(q[:3] for q in inferred_before))
+                    raise
+        except _UndoError:
+            assert change.validation is not None
+            raise NotConformingError("nothing was changed: the data would not conform:\n"
+                                     + change.validation.text(), report=change.validation) from None
+        return change
 
     # --- querying --------------------------------------------------------------
     def named_queries(self) -> list[NamedQuery]:
