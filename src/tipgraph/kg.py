@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
@@ -121,6 +121,20 @@ class AddReport:
             lines.append("the data would conform" if self.validation.conforms else
                          "the data would NOT conform:\n" + self.validation.text())
         return "\n".join(lines)
+
+
+def _nquads(quads: Iterable[Quad]) -> bytes:
+    """Quads as N-Quads (literals escaped line by line: rdflib's n3() writes long strings in Turtle's triple quotes)."""
+    def term(t: Node) -> str:
+        if isinstance(t, Literal):
+            text = (str(t).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+                    .replace("\r", "\\r"))
+            if t.language:
+                return f'"{text}"@{t.language}'
+            return f'"{text}"^^{iri_ref(str(t.datatype))}' if t.datatype else f'"{text}"'
+        return iri_ref(str(t))
+
+    return "".join(f"{term(s)} {term(p)} {term(o)} {term(g)} .\n" for s, p, o, g in quads).encode("utf-8")
 
 
 @dataclass
@@ -320,8 +334,7 @@ class KnowledgeGraph:
         try:
             with self.store.writing():
                 try:
-                    for g in changed:
-                        self.store.replace_graph(g, ntriples(q[:3] for q in after[g]))
+                    self.store.apply(drop=changed, nquads=_nquads([q for g in changed for q in after[g]]))
                     if validate:
                         change.validation = self.validate(owl=owl, owl_timeout=owl_timeout)
                         if not change.validation.conforms:
@@ -329,9 +342,9 @@ class KnowledgeGraph:
                     if reason and INFERRED_GRAPH in self.store.graphs():
                         self.reason()
                 except BaseException:
-                    for g in changed:  # in memory too: the store holds exactly what it held before
-                        self.store.replace_graph(g, ntriples(q[:3] for q in before[g]))
-                    self.store.replace_graph(INFERRED_GRAPH, ntriples(q[:3] for q in inferred_before))
+                    # in memory too: the store holds exactly what it held before
+                    self.store.apply(drop=[*changed, INFERRED_GRAPH],
+                                     nquads=_nquads([q for g in changed for q in before[g]] + sorted(inferred_before)))
                     raise
         except _UndoError:
             assert change.validation is not None

@@ -175,23 +175,27 @@ def extract_to_store(kg: KnowledgeGraph, paths: Iterable[str | Path], *, url: st
     ``progress(done, total, path)`` is called after each file. ``url`` belongs to one
     release, so it is refused for several.
     """
-    from .index import EntityIndex
-    from .pipeline import extract
     from .text import read_release
 
     files = release_files(paths)
     if url is not None and len(files) > 1:
         raise BadInputError(f"--url names one release, but {len(files)} files were given: extract them one at a time")
-    index = EntityIndex.from_store(kg.store)
-    extractions = []
-    for i, f in enumerate(files, 1):
+    releases = []
+    for f in files:  # every file is checked before anything is extracted or written
         release = read_release(f, url=url, published=published, publisher=publisher)
         if release.language != "en":
             raise BadInputError(f"the release is written in {release.language!r}, not English; tipgraph's extractor "
                                 "reads English releases only, so nothing was read from it", path=str(f))
+        releases.append(release)
+    from .index import EntityIndex
+    from .pipeline import extract
+
+    index = EntityIndex.from_store(kg.store)
+    extractions = []
+    for i, release in enumerate(releases, 1):
         extractions.append(extract(release, index))
         if progress is not None:
-            progress(i, len(files), str(f))
+            progress(i, len(releases), release.path)
     return add_extractions(kg, extractions)
 
 
@@ -411,8 +415,15 @@ class CandidateRow:
         return out
 
 
-def sources(store: Store) -> list[str]:
+def _as_store(store: Store | KnowledgeGraph) -> Store:
+    """The store itself, also when given the knowledge graph around it."""
+    inner = getattr(store, "store", None)
+    return inner if isinstance(inner, Store) else store  # type: ignore[return-value]
+
+
+def sources(store: Store | KnowledgeGraph) -> list[str]:
     """The ids of the extracted sources the store holds candidates of, sorted."""
+    store = _as_store(store)
     prefix = str(TGD[_GRAPH_PREFIX])
     return sorted("src-" + g[len(prefix):-len(_CANDIDATES_SUFFIX)] for g in store.graphs()
                   if g.startswith(prefix) and g.endswith(_CANDIDATES_SUFFIX))
@@ -433,8 +444,10 @@ def _source_name(store: Store, source: str) -> str:
                            "'tipgraph review' lists them" if len(known) > 20 or not known else "")
 
 
-def candidates(store: Store, *, source: str | None = None, status: str | None = None) -> list[CandidateRow]:
+def candidates(store: Store | KnowledgeGraph, *, source: str | None = None,
+               status: str | None = None) -> list[CandidateRow]:
     """The candidates in the store (of one source, of one status), sorted by source and position."""
+    store = _as_store(store)
     if status is not None and status not in STATUSES:
         raise UnknownNameError("review status", status, list(STATUSES))
     srcs = [_source_name(store, source)] if source is not None else sources(store)
@@ -762,7 +775,7 @@ def _paragraph(text: str, start: int, end: int) -> tuple[int, int]:
     return a, len(text) if b < 0 else b
 
 
-def review_page(store: Store, *, source: str | None = None, status: str | None = None) -> str:
+def review_page(store: Store | KnowledgeGraph, *, source: str | None = None, status: str | None = None) -> str:
     """An offline HTML page of the candidates, each evidence span highlighted in its paragraph.
 
     Every string is escaped; the page loads nothing (a Content-Security-Policy allows only its
@@ -770,6 +783,7 @@ def review_page(store: Store, *, source: str | None = None, status: str | None =
     """
     from ..maps.assets import asset, csp_hash
 
+    store = _as_store(store)
     rows = candidates(store, source=source, status=status)
     texts: dict[str, str] = {}
     titles: dict[str, str] = {}
