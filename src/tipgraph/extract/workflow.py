@@ -679,6 +679,13 @@ def _facts_quads(store: Store, src: str, rows: list[CandidateRow], report: Inges
             seen_new.add(x)
             report.new_entities.append((shorten(x), lab, str(cls)))
 
+    # An event of this release becomes a record only with its place and its day (the shapes ask for both).
+    new_events = {x for x in proposed if isinstance(x, URIRef) and str(x).rsplit("/", 1)[-1].startswith("evt-")}
+    placed = {r.subject for r in rows if r.relation == "heldIn" and r.object is not None and not r.negated}
+    dated = {r.subject for r in rows if r.relation == "startDate" and isinstance(r.object, Literal)
+             and r.object.datatype == XSD.date and not r.negated}
+    incomplete = new_events - (placed & dated)
+
     add(g, RDF.type, PROV.Bundle)
     add(g, RDF.type, PROV.Entity)
     add(g, SKOS.prefLabel, Literal(f"facts read from {label(s_iri)}", lang="en"))
@@ -690,6 +697,11 @@ def _facts_quads(store: Store, src: str, rows: list[CandidateRow], report: Inges
             report.skipped.append((r.id, "negated or ambiguous"))
             continue
         subj, obj = r.subject, r.object
+        lacking = [x for x in (subj, obj) if x in incomplete]
+        if lacking:
+            report.skipped.append((r.id, f"the event {label(lacking[0])!r} needs an accepted place (heldIn) and day "
+                                         "(startDate) before its facts can be ingested"))
+            continue
         if r.relation in _ROLES:
             role, words = _ROLES[r.relation]
             eng = TGD["eng-x" + _digest(src, str(subj), str(obj), str(role), n=10)]
