@@ -69,7 +69,8 @@ def seed_candidates(store: Path, *, url: str | None = "https://www.example.org/o
     city = Mention("Osh", o, o + 3, "city", "Osh", proposed_class=TG.City)
     d = t.index("9 March 2025")
     day = Value("9 March 2025", d, d + 12, "2025-03-09", "date", "day")
-    cands = [Candidate("startDate", event, day, (d, d + 12), "date.dateline", 0.9),Candidate("funds", eu, protect, (i, j + 7), "funding.eu-funded", 0.95),
+    cands = [Candidate("startDate", event, day, (d, d + 12), "date.dateline", 0.9),
+             Candidate("funds", eu, protect, (i, j + 7), "funding.eu-funded", 0.95),
              Candidate("participantCount", event, count, (k, n + 11), "count.for-n", 0.85),
              Candidate("heldIn", event, city, (k, o + 3), "event.in-city", 0.85),
              Candidate("underProgramme", event, protect, (j, k + 18), "event.project-held", 0.4)]
