@@ -245,6 +245,8 @@ def test_ingest_writes_the_ontology_patterns_in_the_sources_graph(store: Path) -
                                                               "Ministry of Labour"}
     # the evidence text never leaves the candidates graph
     assert not any(isinstance(o, Literal) and "EU-funded" in str(o) for _, _, o in facts)
+    # and the whole store, review material included, conforms (tipgraph validate sees it all)
+    assert kg.validate(owl=False).conforms
 
 
 def test_ingest_twice_and_extract_again_change_nothing(store: Path) -> None:

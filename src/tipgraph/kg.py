@@ -303,14 +303,16 @@ class KnowledgeGraph:
 
     # --- graphs tipgraph writes itself (the extract workflow) -------------------
     def change_graphs(self, quads: Iterable[Quad] = (), *, drop: Iterable[str] = (), reason: bool = True,
-                      validate: bool = True, owl: bool = False, owl_timeout: float = 120.0) -> GraphChange:
+                      validate: bool = True, owl: bool = False, owl_timeout: float = 120.0,
+                      unchecked: Iterable[str] = ()) -> GraphChange:
         """Drop named graphs and add quads as one checked change: all or nothing.
 
         The same checks as :meth:`add_files` (the shapes and curation checks over everything
         the store holds, then the inferences refreshed in the same commit); data that would not
         conform is refused with :class:`NotConformingError` and the store keeps exactly what it
         held. A change that changes nothing writes nothing. Blank nodes are refused (the
-        workflow names everything it writes).
+        workflow names everything it writes). ``unchecked`` names graphs left out of the
+        validation (review material that is not data, such as candidate facts).
 
         >>> kg = load(backend="memory")
         >>> kg.change_graphs(drop=["urn:nothing"]).changed
@@ -336,7 +338,7 @@ class KnowledgeGraph:
                 try:
                     self.store.apply(drop=changed, nquads=_nquads([q for g in changed for q in after[g]]))
                     if validate:
-                        change.validation = self.validate(owl=owl, owl_timeout=owl_timeout)
+                        change.validation = self._validate_without(set(unchecked), owl=owl, owl_timeout=owl_timeout)
                         if not change.validation.conforms:
                             raise _UndoError
                     if reason and INFERRED_GRAPH in self.store.graphs():
@@ -351,6 +353,20 @@ class KnowledgeGraph:
             raise NotConformingError("nothing was changed: the data would not conform:\n"
                                      + change.validation.text(), report=change.validation) from None
         return change
+
+    def _validate_without(self, skip: set[str], *, owl: bool, owl_timeout: float) -> ValidationResult:
+        """:meth:`validate` over the asserted graphs except ``skip``."""
+        if not skip:
+            return self.validate(owl=owl, owl_timeout=owl_timeout)
+        from .validate import check_consistency, validate_shacl
+
+        data = Graph()
+        for g in self.store.graphs():
+            if g not in skip and g not in (ONTOLOGY_GRAPH, INFERRED_GRAPH):
+                for s, p, o, _ in self.store.quads(g):
+                    data.add((s, p, o))
+        shacl = validate_shacl(data, ontology=self.ontology_graph(), sources=self.sources)
+        return ValidationResult(shacl, check_consistency(data, timeout=owl_timeout) if owl else None)
 
     # --- querying --------------------------------------------------------------
     def named_queries(self) -> list[NamedQuery]:

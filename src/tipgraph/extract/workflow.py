@@ -73,6 +73,7 @@ _DIRECT = ("withinFrameworkOf", "partOf", "heldIn", "organisedBy", "coOrganisedB
            "femaleParticipantCount", "gaveRemarksAt", "discusses", "startDate", "endDate")
 _GRAPH_PREFIX = "graph-src-"
 _CANDIDATES_SUFFIX = "-candidates"
+_DECISIONS_SUFFIX = "-decisions"
 
 
 # --- names ---------------------------------------------------------------------------
@@ -92,6 +93,11 @@ def candidates_graph(source: str) -> URIRef:
     'tgd:graph-src-0123456789ab-candidates'
     """
     return TGD[f"graph-{source}{_CANDIDATES_SUFFIX}"]
+
+
+def decisions_graph(source: str) -> URIRef:
+    """The named graph holding the review decisions on a source's candidates (``tg:reviewStatus``)."""
+    return TGD[f"graph-{source}{_DECISIONS_SUFFIX}"]
 
 
 def facts_graph(source: str) -> URIRef:
@@ -208,9 +214,7 @@ def add_extractions(kg: KnowledgeGraph, extractions: Sequence[Extraction]) -> li
     by_source: dict[str, list[Extraction]] = defaultdict(list)
     for ex in extractions:
         by_source[source_id(ex.release)].append(ex)
-    present = set(sources(kg.store))
-    known = {row.id: row.status for src in by_source if src in present
-             for row in candidates(kg.store, source=src)}
+    known = _candidate_ids(kg.store, by_source)
     quads: list[Quad] = []
     reports = []
     for src, exs in by_source.items():
@@ -218,12 +222,24 @@ def add_extractions(kg: KnowledgeGraph, extractions: Sequence[Extraction]) -> li
         q, rep = _extraction_quads(kg, ex, src, known)
         quads += q
         reports += [rep] * len(exs)
-    kg.change_graphs(quads, drop=[str(candidates_graph(s)) for s in by_source])
+    # Review material, not data: the shapes hold for it by construction and the checks of the data skip it.
+    kg.change_graphs(quads, drop=[str(candidates_graph(s)) for s in by_source], validate=False)
     return reports
 
 
+def _candidate_ids(store: Store, srcs: Iterable[str]) -> set[str]:
+    """The ids of the candidates the store holds for these sources."""
+    from ..store.terms import iri_ref
+
+    values = " ".join(iri_ref(str(TGD[s])) for s in srcs)
+    if not values:
+        return set()
+    rows = store.execute(f"SELECT ?c WHERE {{ VALUES ?src {{ {values} }} ?c tg:candidateOf ?src }}", {}, None).rows
+    return {str(r[0]).rsplit("/", 1)[-1] for r in rows if r[0] is not None}
+
+
 def _extraction_quads(kg: KnowledgeGraph, ex: Extraction, src: str,
-                      known: dict[str, str]) -> tuple[list[Quad], ExtractReport]:
+                      known: set[str]) -> tuple[list[Quad], ExtractReport]:
     rel = ex.release
     g = candidates_graph(src)
     s = TGD[src]
@@ -318,14 +334,13 @@ def _extraction_quads(kg: KnowledgeGraph, ex: Extraction, src: str,
         add(c, TG.extractionRule, Literal(cand.rule))
         add(c, TG.extractorVersion, Literal(ex.version))
         add(c, TG.confidence, Literal(_decimal(cand.confidence), datatype=XSD.decimal))
-        add(c, TG.reviewStatus, Literal(known.get(cid, "pending")))
         if cand.detail:
             add(c, TG.candidateDetail, Literal(cand.detail))
         if cand.negated:
             add(c, TG.negated, Literal(True))
         if _flags_of(cand):
             flagged += 1
-    report = ExtractReport(rel.path, src, len(ids), len(ids - set(known)), flagged, rel.language, title,
+    report = ExtractReport(rel.path, src, len(ids), len(ids - known), flagged, rel.language, title,
                            list(ex.warnings), missing)
     return out, report
 
@@ -429,6 +444,13 @@ def sources(store: Store | KnowledgeGraph) -> list[str]:
                   if g.startswith(prefix) and g.endswith(_CANDIDATES_SUFFIX))
 
 
+def review_graphs(store: Store | KnowledgeGraph) -> list[str]:
+    """The graphs of review material (candidates and decisions): not data, left out of the data's checks."""
+    store = _as_store(store)
+    prefix = str(TGD[_GRAPH_PREFIX])
+    return [g for g in store.graphs() if g.startswith(prefix) and g.endswith((_CANDIDATES_SUFFIX, _DECISIONS_SUFFIX))]
+
+
 def _source_name(store: Store, source: str) -> str:
     """A source id from an id, a prefixed name, an IRI or the file it was read from."""
     text = source.strip()
@@ -436,12 +458,48 @@ def _source_name(store: Store, source: str) -> str:
     for form in (text, text.rsplit("/", 1)[-1], text.split(":", 1)[-1]):
         if form in known:
             return form
-    for src in known:  # the file name it was read from
-        for _, p, o, _ in store.quads(str(candidates_graph(src))):
-            if p == TG.readFrom and str(o) == Path(text).name:
-                return src
+    rows = store.execute("SELECT ?s ?f WHERE { ?s tg:readFrom ?f }", {}, None).rows
+    for s, f in rows:  # the file name it was read from
+        if str(f) == Path(text).name and str(s).rsplit("/", 1)[-1] in known:
+            return str(s).rsplit("/", 1)[-1]
     raise UnknownNameError("extracted source", source, known[:20],
                            "'tipgraph review' lists them" if len(known) > 20 or not known else "")
+
+
+def _values(var: str, srcs: Iterable[str] | None) -> str:
+    from ..store.terms import iri_ref
+
+    if srcs is None:
+        return ""
+    return f"VALUES ?{var} {{ {' '.join(iri_ref(str(TGD[s])) for s in srcs)} }}"
+
+
+_CANDIDATES_QUERY = """
+SELECT ?c ?src ?rel ?s ?o ?conf ?start ?end ?ev ?rule ?ver ?st ?ot ?detail ?neg ?status WHERE {
+  $values
+  ?c tg:candidateOf ?src ; tg:candidateRelation ?rel ; tg:confidence ?conf ;
+     tg:evidenceStart ?start ; tg:evidenceEnd ?end .
+  OPTIONAL { ?c rdf:subject ?s } OPTIONAL { ?c rdf:object ?o } OPTIONAL { ?c tg:evidenceText ?ev }
+  OPTIONAL { ?c tg:extractionRule ?rule } OPTIONAL { ?c tg:extractorVersion ?ver }
+  OPTIONAL { ?c tg:subjectText ?st } OPTIONAL { ?c tg:objectText ?ot }
+  OPTIONAL { ?c tg:candidateDetail ?detail } OPTIONAL { ?c tg:negated ?neg }
+  OPTIONAL { ?c tg:reviewStatus ?status }
+}"""
+_ALTERNATIVES_QUERY = """
+SELECT ?c ?p ?a WHERE {
+  $values ?c tg:candidateOf ?src . VALUES ?p { tg:subjectAlternative tg:objectAlternative } ?c ?p ?a
+}
+"""
+_PROPOSALS_QUERY = "SELECT ?e ?cls ?l WHERE { ?e tg:proposedLabel ?l . OPTIONAL { ?e tg:proposedClass ?cls } }"
+
+
+def _proposals(store: Store) -> dict[Node, tuple[URIRef, str]]:
+    """Every proposed entity: its proposed class and label."""
+    out: dict[Node, tuple[URIRef, str]] = {}
+    for e, cls, lab in store.execute(_PROPOSALS_QUERY, {}, None).rows:
+        if e is not None and lab is not None:
+            out[e] = (cls if isinstance(cls, URIRef) else TG.Organisation, str(lab))
+    return out
 
 
 def candidates(store: Store | KnowledgeGraph, *, source: str | None = None,
@@ -450,80 +508,55 @@ def candidates(store: Store | KnowledgeGraph, *, source: str | None = None,
     store = _as_store(store)
     if status is not None and status not in STATUSES:
         raise UnknownNameError("review status", status, list(STATUSES))
-    srcs = [_source_name(store, source)] if source is not None else sources(store)
+    srcs = [_source_name(store, source)] if source is not None else None
+    values = _values("src", srcs)
+    found = store.execute(_CANDIDATES_QUERY.replace("$values", values), {}, None).rows
+    alternatives: dict[Node, dict[Node, list[URIRef]]] = defaultdict(lambda: defaultdict(list))
+    for c, p, a in store.execute(_ALTERNATIVES_QUERY.replace("$values", values), {}, None).rows:
+        if isinstance(a, URIRef) and p is not None and c is not None:
+            alternatives[c][p].append(a)
+    proposals = _proposals(store)
+    labels = _labels(store, {x for row in found for x in (row[3], row[4]) if isinstance(x, URIRef)}
+                     | {a for alts in alternatives.values() for xs in alts.values() for a in xs})
     rows: list[CandidateRow] = []
-    proposals: dict[Node, str] = {}
-    raw: list[tuple[str, dict[Node, dict[Node, list[Node]]]]] = []
-    for src in srcs:
-        by_subject: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
-        for s, p, o, _ in store.quads(str(candidates_graph(src))):
-            by_subject[s][p].append(o)
-            if p == TG.proposedLabel:
-                proposals[s] = str(o)
-        raw.append((src, by_subject))
-    ends = {o for _, bs in raw for props in bs.values() if RDF.Statement in props.get(RDF.type, ())
-            for p in (RDF.subject, RDF.object, TG.subjectAlternative, TG.objectAlternative)
-            for o in props.get(p, ()) if isinstance(o, URIRef)}
-    labels = _labels(store, ends)
-    for src, by_subject in raw:
-        for c, props in by_subject.items():
-            if RDF.Statement not in props.get(RDF.type, ()):
-                continue
+    for c, src, rel, subj, obj, conf, start, end, ev, rule, ver, st, ot, detail, neg, decided in found:
+        state = str(decided) if decided is not None else "pending"
+        if status is not None and state != status:
+            continue
 
-            def one(p: Node, props: dict[Node, list[Node]] = props) -> Node | None:
-                values = props.get(p, [])
-                return values[0] if values else None
+        def label(x: Node | None) -> str:
+            if x is None:
+                return ""
+            if isinstance(x, Literal):
+                return str(x)
+            return labels.get(x) or (proposals[x][1] if x in proposals else shorten(x))
 
-            st = str(one(TG.reviewStatus))
-            if status is not None and st != status:
-                continue
-            subj, obj = one(RDF.subject), one(RDF.object)
-            new = tuple(sorted(x for x in (subj, obj) if isinstance(x, URIRef) and x in proposals
-                               and x not in labels))
-
-            def label(x: Node | None) -> str:
-                if x is None:
-                    return ""
-                if isinstance(x, Literal):
-                    return str(x)
-                return labels.get(x) or proposals.get(x) or shorten(x)
-
-            rows.append(CandidateRow(
-                id=str(c).rsplit("/", 1)[-1], source=src, status=st, relation=str(one(TG.candidateRelation)),
-                subject=subj if isinstance(subj, URIRef) else None, subject_label=label(subj),
-                subject_text=str(one(TG.subjectText) or ""), object=obj, object_label=label(obj),
-                object_text=str(one(TG.objectText) or ""), confidence=float(str(one(TG.confidence))),
-                evidence=(int(str(one(TG.evidenceStart))), int(str(one(TG.evidenceEnd)))),
-                evidence_text=str(one(TG.evidenceText) or ""), rule=str(one(TG.extractionRule) or ""),
-                version=str(one(TG.extractorVersion) or ""), detail=str(one(TG.candidateDetail) or ""),
-                negated=str(one(TG.negated)).lower() == "true",
-                new=new,
-                subject_alternatives=tuple(sorted(x for x in props.get(TG.subjectAlternative, [])
-                                                  if isinstance(x, URIRef))),
-                object_alternatives=tuple(sorted(x for x in props.get(TG.objectAlternative, [])
-                                                 if isinstance(x, URIRef)))))
+        new = tuple(sorted(x for x in (subj, obj) if isinstance(x, URIRef) and x in proposals and x not in labels))
+        alts = alternatives.get(c, {}) if c is not None else {}
+        rows.append(CandidateRow(
+            id=str(c).rsplit("/", 1)[-1], source=str(src).rsplit("/", 1)[-1], status=state, relation=str(rel),
+            subject=subj if isinstance(subj, URIRef) else None, subject_label=label(subj),
+            subject_text=str(st or ""), object=obj, object_label=label(obj), object_text=str(ot or ""),
+            confidence=float(str(conf)), evidence=(int(str(start)), int(str(end))), evidence_text=str(ev or ""),
+            rule=str(rule or ""), version=str(ver or ""), detail=str(detail or ""),
+            negated=str(neg).lower() == "true", new=new,
+            subject_alternatives=tuple(sorted(alts.get(TG.subjectAlternative, []))),
+            object_alternatives=tuple(sorted(alts.get(TG.objectAlternative, [])))))
     rows.sort(key=lambda r: (r.source, r.evidence, r.relation, r.id))
     return rows
 
 
-def _labels(store: Store, iris: Iterable[Node], *, exclude: URIRef | None = None) -> dict[Node, str]:
-    """The skos:prefLabel of each IRI that has one (outside the graph ``exclude``)."""
+def _labels(store: Store, iris: Iterable[Node]) -> dict[Node, str]:
+    """The skos:prefLabel of each IRI that has one."""
     from ..store.terms import iri_ref
 
     wanted = sorted({str(i) for i in iris})
     if not wanted:
         return {}
     values = " ".join(iri_ref(i) for i in wanted)
-    where = f"GRAPH ?g {{ ?e skos:prefLabel ?l }} FILTER(?g != {iri_ref(str(exclude))})" if exclude else \
-        "?e skos:prefLabel ?l"
     res = store.execute(f"SELECT ?e (MIN(STR(?l)) AS ?label) WHERE {{ VALUES ?e {{ {values} }} "
-                        f"{where} }} GROUP BY ?e", {}, None)
+                        "?e skos:prefLabel ?l } GROUP BY ?e", {}, None)
     return {row[0]: str(row[1]) for row in res.rows if row[0] is not None and row[1] is not None}
-
-
-def _source_quads(store: Store, src: str) -> list[Quad]:
-    g = candidates_graph(src)
-    return [(s, p, o, g) for s, p, o, _ in store.quads(str(g))]
 
 
 # --- review decisions -------------------------------------------------------------------------
@@ -531,9 +564,11 @@ def decide(kg: KnowledgeGraph, *, ids: Iterable[str] = (), threshold: float | No
            source: str | None = None) -> int:
     """Accept (or reject) candidates by id, or every pending unflagged one at or above ``threshold``.
 
-    A threshold never accepts a flagged candidate (ambiguous, new entity, low confidence,
+    With ``accept=False`` a threshold rejects the pending unflagged candidates below it. A
+    threshold never decides a flagged candidate (ambiguous, new entity, low confidence,
     negated): those are decided one by one, by id. An ambiguous or negated candidate cannot
-    be accepted at all (resolve the name in the graph and extract again). Returns how many
+    be accepted at all (resolve the name in the graph and extract again). Decisions live in
+    their own graph per source, so extracting a release again keeps them. Returns how many
     candidates changed status.
     """
     wanted = [i.strip() for i in ids]
@@ -563,16 +598,15 @@ def decide(kg: KnowledgeGraph, *, ids: Iterable[str] = (), threshold: float | No
     changed = {i: st for i, st in chosen.items() if by_id[i].status != st}
     if not changed:
         return 0
-    quads: list[Quad] = []
     graphs = sorted({by_id[i].source for i in changed})
-    for src in graphs:
-        for s, p, o, g in _source_quads(kg.store, src):
-            cid = str(s).rsplit("/", 1)[-1]
-            if p == TG.reviewStatus and cid in changed:
-                o = Literal(changed[cid])
-            quads.append((s, p, o, g))
-    # A status is review material only: nothing to re-check or re-derive.
-    kg.change_graphs(quads, drop=[str(candidates_graph(s)) for s in graphs], validate=False, reason=False)
+    quads: list[Quad] = []
+    for r in rows:
+        if r.source in graphs:
+            state = changed.get(r.id, r.status)
+            if state != "pending":
+                quads.append((TGD[r.id], TG.reviewStatus, Literal(state), decisions_graph(r.source)))
+    # A decision is review material only: nothing to re-check or re-derive.
+    kg.change_graphs(quads, drop=[str(decisions_graph(s)) for s in graphs], validate=False, reason=False)
     return len(changed)
 
 
@@ -608,55 +642,59 @@ class IngestReport:
 def ingest(kg: KnowledgeGraph, *, source: str | None = None) -> IngestReport:
     """Turn accepted candidates into facts in their source's graph, through the checked change.
 
-    The source's graph is rewritten from its accepted candidates, so ingesting twice changes
-    nothing, and rejecting a candidate then ingesting again takes its fact out. Data that
-    would not conform is refused (:class:`~tipgraph.errors.NotConformingError`), the store
-    unchanged. A source needs its web address and publication date first.
+    The source's graph is rewritten from its accepted candidates, with the source's catalogue
+    entry, so ingesting twice changes nothing and rejecting a candidate then ingesting again
+    takes its fact out. Data that would not conform is refused
+    (:class:`~tipgraph.errors.NotConformingError`), the store unchanged. A source needs its web
+    address and publication date first.
     """
-    srcs = [_source_name(kg.store, source)] if source is not None else sources(kg.store)
-    quads: list[Quad] = []
+    store = kg.store
+    srcs = [_source_name(store, source)] if source is not None else sources(store)
+    accepted: dict[str, list[CandidateRow]] = defaultdict(list)
+    for r in candidates(store, source=source, status="accepted"):
+        accepted[r.source].append(r)
+    present = set(store.graphs())
+    catalogue: dict[str, list[tuple[Node, Node]]] = defaultdict(list)
+    query = "SELECT ?s ?p ?o WHERE { $values ?s tg:readFrom ?f ; ?p ?o . FILTER(?p != tg:releaseText) }"
+    for s, p, o in store.execute(query.replace("$values", _values("s", srcs if source is not None else None)),
+                                 {}, None).rows:
+        if s is not None and p is not None and o is not None:
+            catalogue[str(s).rsplit("/", 1)[-1]].append((p, o))
+    proposals = _proposals(store)
+    labels = _labels(store, {x for rows in accepted.values() for r in rows for x in (r.subject, r.object)
+                             if isinstance(x, URIRef)})
     report = IngestReport([], [], [], [], 0, 0)
+    quads: list[Quad] = []
     drop: list[str] = []
-    seen_new: set[URIRef] = set()
+    seen_new: set[Node] = set()
     for src in srcs:
-        rows = [r for r in candidates(kg.store, source=src) if r.status == "accepted"]
-        has_facts = kg.store.count(str(facts_graph(src))) > 0
-        if not rows and not has_facts:
+        rows = accepted.get(src, [])
+        if not rows and str(facts_graph(src)) not in present:
             continue
         drop.append(str(facts_graph(src)))
+        report.sources.append(src)
         if not rows:
-            report.sources.append(src)
             continue
-        catalogue = {(p, o) for s, p, o, _ in _source_quads(kg.store, src) if s == TGD[src]}
-        if (RDF.type, TG.PressRelease) not in catalogue:
-            name = next((str(o) for p, o in catalogue if p == TG.readFrom), src)
+        entry = catalogue.get(src, [])
+        if (RDF.type, TG.PressRelease) not in entry:
+            name = next((str(o) for p, o in entry if p == TG.readFrom), src)
             raise BadInputError(f"source {src} has no web address or no full publication date, which every source "
                                 "needs: extract it again with --url URL --published YYYY-MM-DD (its review "
                                 "decisions are kept)", path=name)
-        q = _facts_quads(kg.store, src, rows, report, seen_new)
-        quads += q
-        report.sources.append(src)
+        quads += _facts_quads(src, rows, entry, proposals, labels, report, seen_new)
     if not drop:
         return report
-    change = kg.change_graphs(quads, drop=drop)
+    change = kg.change_graphs(quads, drop=drop, unchecked=review_graphs(store))
     report.added, report.removed = sum(change.added.values()), sum(change.removed.values())
     return report
 
 
-def _facts_quads(store: Store, src: str, rows: list[CandidateRow], report: IngestReport,
-                 seen_new: set[URIRef]) -> list[Quad]:
+def _facts_quads(src: str, rows: list[CandidateRow], entry: list[tuple[Node, Node]],
+                 proposed: dict[Node, tuple[URIRef, str]], labels: dict[Node, str], report: IngestReport,
+                 seen_new: set[Node]) -> list[Quad]:
     g = facts_graph(src)
     s_iri = TGD[src]
     out: list[Quad] = []
-    review = _source_quads(store, src)
-    proposed: dict[Node, tuple[URIRef, str]] = {}
-    for s, p, o, _ in review:
-        if p == TG.proposedClass and isinstance(o, URIRef):
-            proposed[s] = (o, proposed.get(s, (o, ""))[1])
-        elif p == TG.proposedLabel:
-            proposed[s] = (proposed.get(s, (TG.Organisation, ""))[0], str(o))
-    labels = _labels(store, {x for r in rows for x in (r.subject, r.object) if isinstance(x, URIRef)},
-                     exclude=g)
 
     def add(a: Node, p: Node, b: Node) -> None:
         out.append((a, p, b, g))
@@ -665,7 +703,8 @@ def _facts_quads(store: Store, src: str, rows: list[CandidateRow], report: Inges
         return labels.get(x) or (proposed[x][1] if x in proposed else shorten(x))
 
     def define(x: Node) -> None:
-        if x not in proposed or x in labels:
+        # Every source that names a new entity defines it, so retracting one source leaves it to the others.
+        if x not in proposed:
             return
         cls, lab = proposed[x]
         add(x, RDF.type, cls)
@@ -675,20 +714,24 @@ def _facts_quads(store: Store, src: str, rows: list[CandidateRow], report: Inges
             if c is not None:
                 add(x, TG.iso3166Alpha2, Literal(c.alpha2))
                 add(x, TG.iso3166Alpha3, Literal(c.alpha3))
-        if isinstance(x, URIRef) and x not in seen_new and not str(x).rsplit("/", 1)[-1].startswith("evt-"):
+        if x not in labels and x not in seen_new and not str(x).rsplit("/", 1)[-1].startswith("evt-"):
             seen_new.add(x)
             report.new_entities.append((shorten(x), lab, str(cls)))
 
     # An event of this release becomes a record only with its place and its day (the shapes ask for both).
-    new_events = {x for x in proposed if isinstance(x, URIRef) and str(x).rsplit("/", 1)[-1].startswith("evt-")}
+    ends = {x for r in rows for x in (r.subject, r.object) if isinstance(x, URIRef)}
+    new_events = {x for x in ends if x in proposed and str(x).rsplit("/", 1)[-1].startswith("evt-")}
     placed = {r.subject for r in rows if r.relation == "heldIn" and r.object is not None and not r.negated}
     dated = {r.subject for r in rows if r.relation == "startDate" and isinstance(r.object, Literal)
              and r.object.datatype == XSD.date and not r.negated}
     incomplete = new_events - (placed & dated)
 
+    for p, o in entry:  # the catalogue entry travels with the facts (the release's text stays behind)
+        if p != TG.readFrom:
+            add(s_iri, p, o)
     add(g, RDF.type, PROV.Bundle)
     add(g, RDF.type, PROV.Entity)
-    add(g, SKOS.prefLabel, Literal(f"facts read from {label(s_iri)}", lang="en"))
+    add(g, SKOS.prefLabel, Literal(f"facts read from {src}", lang="en"))
     add(g, PROV.wasDerivedFrom, s_iri)
     engagements: dict[URIRef, list[URIRef]] = defaultdict(list)  # programme -> its engagements from here
     later: list[CandidateRow] = []
@@ -771,11 +814,12 @@ class RetractReport:
 
 
 def retract(kg: KnowledgeGraph, source: str) -> RetractReport:
-    """Remove a source, its candidates, its facts and what was inferred from them (one checked change)."""
+    """Remove a source, its candidates, decisions and facts, and what was inferred from them (one checked change)."""
     src = _source_name(kg.store, source)
-    n_candidates = len(candidates(kg.store, source=src))
+    n_candidates = len(_candidate_ids(kg.store, [src]))
     n_facts = kg.store.count(str(facts_graph(src)))
-    change = kg.change_graphs(drop=[str(candidates_graph(src)), str(facts_graph(src))])
+    mine = [str(candidates_graph(src)), str(decisions_graph(src)), str(facts_graph(src))]
+    change = kg.change_graphs(drop=mine, unchecked=review_graphs(kg.store))
     return RetractReport(src, n_candidates, n_facts, sum(change.removed.values()))
 
 
@@ -799,12 +843,14 @@ def review_page(store: Store | KnowledgeGraph, *, source: str | None = None, sta
     rows = candidates(store, source=source, status=status)
     texts: dict[str, str] = {}
     titles: dict[str, str] = {}
-    for src in sorted({r.source for r in rows}):
-        for s, p, o, _ in _source_quads(store, src):
-            if s == TGD[src] and p == TG.releaseText:
-                texts[src] = str(o)
-            elif s == TGD[src] and p == SKOS.prefLabel:
-                titles[src] = str(o)
+    shown = sorted({r.source for r in rows})
+    if shown:
+        query = "SELECT ?s ?t ?l WHERE { $values ?s tg:releaseText ?t . OPTIONAL { ?s skos:prefLabel ?l } }"
+        for s, t, lab in store.execute(query.replace("$values", _values("s", shown)), {}, None).rows:
+            key = str(s).rsplit("/", 1)[-1]
+            texts[key] = str(t)
+            if lab is not None:
+                titles[key] = str(lab)
     esc = html.escape
     parts: list[str] = []
     for src in sorted({r.source for r in rows}):

@@ -140,7 +140,7 @@ class TG(DefinedNamespace):
     proposedLabel: URIRef  # proposed label: The name the extractor proposes for an entity a release names and the graph does not hold yet; it becomes the skos:prefLabel when a candidate naming it is
     readFrom: URIRef  # read from: The name of the file an extracted release was read from.
     releaseText: URIRef  # release text: The main text of an extracted release, which the candidates' evidence offsets point into (kept in the user's store only).
-    reviewStatus: URIRef  # review status: What a reviewer decided about the candidate: "pending", "accepted" or "rejected". Only accepted candidates are ingested.
+    reviewStatus: URIRef  # review status: What a reviewer decided about the candidate: "accepted" or "rejected" (a candidate without a decision is pending). Decisions sit in the graph tgd:graph-<sour
     sourceUrl: URIRef  # source URL: The web address where the source document was read, as an xsd:anyURI literal; a document printed inside another carries the address of the page it was read on.
     startDate: URIRef  # start date: The day an event, engagement or programme began.
     subjectText: URIRef  # subject text: How the release names the candidate's subject.
