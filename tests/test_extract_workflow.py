@@ -299,10 +299,11 @@ def test_ingest_that_would_not_conform_is_refused_with_the_store_unchanged(store
     wf.add_extractions(kg, [ex])
     accept_all(kg)
     before = dump(store)
-    with pytest.raises(NotConformingError):
+    bad = by_relation(wf.candidates(open_kg(store)))["organisedBy"]
+    with pytest.raises(NotConformingError) as err:
         wf.ingest(open_kg(store))
     assert dump(store) == before
-    bad = by_relation(wf.candidates(open_kg(store)))["organisedBy"]
+    assert str(err.value).rstrip().splitlines()[-1].startswith(f"the candidates behind these facts: {bad.id};")
     wf.decide(open_kg(store), ids=[bad.id], accept=False)
     assert wf.ingest(open_kg(store)).added > 0  # positive control: without it the rest conforms
 

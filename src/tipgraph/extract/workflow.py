@@ -39,7 +39,7 @@ from rdflib.term import Node
 
 from ..countries import country as _country
 from ..countries import normalise
-from ..errors import BadInputError, UnknownNameError
+from ..errors import BadInputError, NotConformingError, UnknownNameError
 from ..namespace import TG, TGD, shorten
 from ..store import Quad, Store
 from .candidates import RELATIONS, Candidate, Extraction, Mention, Release, Value
@@ -667,6 +667,7 @@ def ingest(kg: KnowledgeGraph, *, source: str | None = None) -> IngestReport:
     quads: list[Quad] = []
     drop: list[str] = []
     seen_new: set[Node] = set()
+    origin: dict[tuple[str, str], set[str]] = defaultdict(set)  # (node, property) -> the candidates stating it
     for src in srcs:
         rows = accepted.get(src, [])
         if not rows and str(facts_graph(src)) not in present:
@@ -681,23 +682,36 @@ def ingest(kg: KnowledgeGraph, *, source: str | None = None) -> IngestReport:
             raise BadInputError(f"source {src} has no web address or no full publication date, which every source "
                                 "needs: extract it again with --url URL --published YYYY-MM-DD (its review "
                                 "decisions are kept)", path=name)
-        quads += _facts_quads(src, rows, entry, proposals, labels, report, seen_new)
+        quads += _facts_quads(src, rows, entry, proposals, labels, report, seen_new, origin)
     if not drop:
         return report
-    change = kg.change_graphs(quads, drop=drop, unchecked=review_graphs(store))
+    try:
+        change = kg.change_graphs(quads, drop=drop, unchecked=review_graphs(store))
+    except NotConformingError as exc:
+        shacl = getattr(exc.report, "shacl", None)
+        behind = sorted({c for v in getattr(shacl, "violations", []) for (node, prop), ids in origin.items()
+                         if node == v.focus_node and (v.path is None or v.path == prop) for c in ids})
+        if not behind:
+            raise
+        raise NotConformingError(f"{exc}\n\nthe candidates behind these facts: {' '.join(behind)}; reject them "
+                                 "(tipgraph review --reject ID ...) or correct the graph, then ingest again",
+                                 report=exc.report) from None
     report.added, report.removed = sum(change.added.values()), sum(change.removed.values())
     return report
 
 
 def _facts_quads(src: str, rows: list[CandidateRow], entry: list[tuple[Node, Node]],
                  proposed: dict[Node, tuple[URIRef, str]], labels: dict[Node, str], report: IngestReport,
-                 seen_new: set[Node]) -> list[Quad]:
+                 seen_new: set[Node], origin: dict[tuple[str, str], set[str]]) -> list[Quad]:
     g = facts_graph(src)
     s_iri = TGD[src]
     out: list[Quad] = []
+    current: list[str] = []  # the candidate whose facts are being written
 
     def add(a: Node, p: Node, b: Node) -> None:
         out.append((a, p, b, g))
+        if current:
+            origin[(str(a), shorten(p))].add(current[0])
 
     def label(x: Node) -> str:
         return labels.get(x) or (proposed[x][1] if x in proposed else shorten(x))
@@ -740,6 +754,7 @@ def _facts_quads(src: str, rows: list[CandidateRow], entry: list[tuple[Node, Nod
             report.skipped.append((r.id, "negated or ambiguous"))
             continue
         subj, obj = r.subject, r.object
+        current[:] = [r.id]
         lacking = [x for x in (subj, obj) if x in incomplete]
         if lacking:
             report.skipped.append((r.id, f"the event {label(lacking[0])!r} needs an accepted place (heldIn) and day "
@@ -789,6 +804,7 @@ def _facts_quads(src: str, rows: list[CandidateRow], entry: list[tuple[Node, Nod
             report.skipped.append((r.id, f"{r.relation} needs an engagement of {label(r.subject)}: accept who "
                                          "funds or implements it in this source"))
             continue
+        current[:] = [r.id]
         define(r.object)
         prop = TG.engagementCountry if r.relation == "operatesIn" else TG.mentionsCountry
         for eng in engs:
