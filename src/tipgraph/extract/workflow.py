@@ -479,18 +479,22 @@ SELECT ?c ?src ?rel ?s ?o ?conf ?start ?end ?ev ?rule ?ver ?st ?ot ?detail ?neg 
   $values
   ?c tg:candidateOf ?src ; tg:candidateRelation ?rel ; tg:confidence ?conf ;
      tg:evidenceStart ?start ; tg:evidenceEnd ?end .
-  OPTIONAL { ?c rdf:subject ?s } OPTIONAL { ?c rdf:object ?o } OPTIONAL { ?c tg:evidenceText ?ev }
-  OPTIONAL { ?c tg:extractionRule ?rule } OPTIONAL { ?c tg:extractorVersion ?ver }
-  OPTIONAL { ?c tg:subjectText ?st } OPTIONAL { ?c tg:objectText ?ot }
+  OPTIONAL { ?c rdf:subject ?s } OPTIONAL { ?c rdf:object ?o }
   OPTIONAL { ?c tg:candidateDetail ?detail } OPTIONAL { ?c tg:negated ?neg }
+  $text
   OPTIONAL { ?c tg:reviewStatus ?status }
 }"""
+_TEXT_COLUMNS = """OPTIONAL { ?c tg:evidenceText ?ev }
+  OPTIONAL { ?c tg:extractionRule ?rule } OPTIONAL { ?c tg:extractorVersion ?ver }
+  OPTIONAL { ?c tg:subjectText ?st } OPTIONAL { ?c tg:objectText ?ot }"""
 _ALTERNATIVES_QUERY = """
 SELECT ?c ?p ?a WHERE {
   $values ?c tg:candidateOf ?src . VALUES ?p { tg:subjectAlternative tg:objectAlternative } ?c ?p ?a
 }
 """
-_PROPOSALS_QUERY = "SELECT ?e ?cls ?l WHERE { ?e tg:proposedLabel ?l . OPTIONAL { ?e tg:proposedClass ?cls } }"
+# Within one graph at a time: a body proposed by many releases would otherwise join across all of them.
+_PROPOSALS_QUERY = ("SELECT DISTINCT ?e ?cls ?l WHERE { GRAPH ?g { ?e tg:proposedLabel ?l . "
+                    "OPTIONAL { ?e tg:proposedClass ?cls } } }")
 
 
 def _proposals(store: Store) -> dict[Node, tuple[URIRef, str]]:
@@ -505,12 +509,17 @@ def _proposals(store: Store) -> dict[Node, tuple[URIRef, str]]:
 def candidates(store: Store | KnowledgeGraph, *, source: str | None = None,
                status: str | None = None) -> list[CandidateRow]:
     """The candidates in the store (of one source, of one status), sorted by source and position."""
-    store = _as_store(store)
+    return _candidates(_as_store(store), source=source, status=status, text=True)
+
+
+def _candidates(store: Store, *, source: str | None, status: str | None, text: bool) -> list[CandidateRow]:
+    """:func:`candidates`; without ``text`` the evidence, rule and version are left empty (decisions need none)."""
     if status is not None and status not in STATUSES:
         raise UnknownNameError("review status", status, list(STATUSES))
     srcs = [_source_name(store, source)] if source is not None else None
     values = _values("src", srcs)
-    found = store.execute(_CANDIDATES_QUERY.replace("$values", values), {}, None).rows
+    query = _CANDIDATES_QUERY.replace("$values", values).replace("$text", _TEXT_COLUMNS if text else "")
+    found = store.execute(query, {}, None).rows
     alternatives: dict[Node, dict[Node, list[URIRef]]] = defaultdict(lambda: defaultdict(list))
     for c, p, a in store.execute(_ALTERNATIVES_QUERY.replace("$values", values), {}, None).rows:
         if isinstance(a, URIRef) and p is not None and c is not None:
@@ -574,7 +583,7 @@ def decide(kg: KnowledgeGraph, *, ids: Iterable[str] = (), threshold: float | No
     wanted = [i.strip() for i in ids]
     if threshold is not None and not 0 <= threshold <= 1:
         raise BadInputError(f"a confidence threshold is between 0 and 1, not {threshold}")
-    rows = candidates(kg.store, source=source)
+    rows = _candidates(kg.store, source=source, status=None, text=False)
     by_id = {r.id: r for r in rows}
     for i in wanted:
         if i not in by_id:
@@ -651,7 +660,7 @@ def ingest(kg: KnowledgeGraph, *, source: str | None = None) -> IngestReport:
     store = kg.store
     srcs = [_source_name(store, source)] if source is not None else sources(store)
     accepted: dict[str, list[CandidateRow]] = defaultdict(list)
-    for r in candidates(store, source=source, status="accepted"):
+    for r in _candidates(store, source=source, status="accepted", text=False):
         accepted[r.source].append(r)
     present = set(store.graphs())
     catalogue: dict[str, list[tuple[Node, Node]]] = defaultdict(list)
