@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from . import loading as _load
 from . import reason as _reason
-from .errors import BadInputError, NotConformingError
+from .errors import BadInputError, InternalError, NotConformingError
 from .export import format_for, serialise
 from .files import atomic_write
 from .namespace import TG, shorten
@@ -121,6 +121,34 @@ class AddReport:
             lines.append("the data would conform" if self.validation.conforms else
                          "the data would NOT conform:\n" + self.validation.text())
         return "\n".join(lines)
+
+
+def _nquads(quads: Iterable[Quad]) -> bytes:
+    """Quads as N-Quads (literals escaped line by line: rdflib's n3() writes long strings in Turtle's triple quotes)."""
+    def term(t: Node) -> str:
+        if isinstance(t, Literal):
+            text = (str(t).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+                    .replace("\r", "\\r"))
+            if t.language:
+                return f'"{text}"@{t.language}'
+            return f'"{text}"^^{iri_ref(str(t.datatype))}' if t.datatype else f'"{text}"'
+        return iri_ref(str(t))
+
+    return "".join(f"{term(s)} {term(p)} {term(o)} {term(g)} .\n" for s, p, o, g in quads).encode("utf-8")
+
+
+@dataclass
+class GraphChange:
+    """What :meth:`KnowledgeGraph.change_graphs` did: triples added and removed per named graph."""
+
+    added: dict[str, int]
+    removed: dict[str, int]
+    validation: ValidationResult | None
+
+    @property
+    def changed(self) -> bool:
+        """Whether any graph changed."""
+        return any(self.added.values()) or any(self.removed.values())
 
 
 @dataclass
@@ -272,6 +300,73 @@ class KnowledgeGraph:
                              "STR(tg:))) } ORDER BY ?k LIMIT 1", {"e": iri}, limits=Limits(timeout=None)).rows
             kinds[iri] = str(rows[0][0]) if rows else "entity"
         return [(shorten(i), labels.get(i, ""), kinds[i]) for i in iris]
+
+    # --- graphs tipgraph writes itself (the extract workflow) -------------------
+    def change_graphs(self, quads: Iterable[Quad] = (), *, drop: Iterable[str] = (), reason: bool = True,
+                      validate: bool = True, owl: bool = False, owl_timeout: float = 120.0,
+                      unchecked: Iterable[str] = ()) -> GraphChange:
+        """Drop named graphs and add quads as one checked change: all or nothing.
+
+        The same checks as :meth:`add_files` (the shapes and curation checks over everything
+        the store holds, then the inferences refreshed in the same commit); data that would not
+        conform is refused with :class:`NotConformingError` and the store keeps exactly what it
+        held. A change that changes nothing writes nothing. Blank nodes are refused (the
+        workflow names everything it writes). ``unchecked`` names graphs left out of the
+        validation (review material that is not data, such as candidate facts).
+
+        >>> kg = load(backend="memory")
+        >>> kg.change_graphs(drop=["urn:nothing"]).changed
+        False
+        """
+        incoming = [(s, p, o, URIRef(str(g))) for s, p, o, g in quads]
+        if any(_has_blank(q) for q in incoming):
+            raise InternalError("change_graphs takes named nodes only")
+        dropped = set(drop)
+        touched = sorted({str(q[3]) for q in incoming} | dropped)
+        before = {g: set(self.store.quads(g)) for g in touched}
+        after: dict[str, set[Quad]] = {g: set() if g in dropped else set(before[g]) for g in touched}
+        for q in incoming:
+            after[str(q[3])].add(q)
+        changed = [g for g in touched if after[g] != before[g]]
+        change = GraphChange({g: len(after[g] - before[g]) for g in changed},
+                             {g: len(before[g] - after[g]) for g in changed}, None)
+        if not changed:
+            return change
+        inferred_before = set(self.store.quads(INFERRED_GRAPH))
+        try:
+            with self.store.writing():
+                try:
+                    self.store.apply(drop=changed, nquads=_nquads([q for g in changed for q in after[g]]))
+                    if validate:
+                        change.validation = self._validate_without(set(unchecked), owl=owl, owl_timeout=owl_timeout)
+                        if not change.validation.conforms:
+                            raise _UndoError
+                    if reason and INFERRED_GRAPH in self.store.graphs():
+                        self.reason()
+                except BaseException:
+                    # in memory too: the store holds exactly what it held before
+                    self.store.apply(drop=[*changed, INFERRED_GRAPH],
+                                     nquads=_nquads([q for g in changed for q in before[g]] + sorted(inferred_before)))
+                    raise
+        except _UndoError:
+            assert change.validation is not None
+            raise NotConformingError("nothing was changed: the data would not conform:\n"
+                                     + change.validation.text(), report=change.validation) from None
+        return change
+
+    def _validate_without(self, skip: set[str], *, owl: bool, owl_timeout: float) -> ValidationResult:
+        """:meth:`validate` over the asserted graphs except ``skip``."""
+        if not skip:
+            return self.validate(owl=owl, owl_timeout=owl_timeout)
+        from .validate import check_consistency, validate_shacl
+
+        data = Graph()
+        for g in self.store.graphs():
+            if g not in skip and g not in (ONTOLOGY_GRAPH, INFERRED_GRAPH):
+                for s, p, o, _ in self.store.quads(g):
+                    data.add((s, p, o))
+        shacl = validate_shacl(data, ontology=self.ontology_graph(), sources=self.sources)
+        return ValidationResult(shacl, check_consistency(data, timeout=owl_timeout) if owl else None)
 
     # --- querying --------------------------------------------------------------
     def named_queries(self) -> list[NamedQuery]:

@@ -60,6 +60,7 @@ class TG(DefinedNamespace):
     attendedBy: URIRef  # attended by: The event had the organisation, person or post-holder among its participants.
     broaderFocus: URIRef  # broader focus: A place outside the engagement's main countries whose challenges the work also addresses.
     broaderRegionalFocus: URIRef  # broader regional focus: The programme also addresses challenges in the place, beyond its main countries.
+    candidateOf: URIRef  # candidate of: The source document the candidate fact was read from.
     coOrganisedBy: URIRef  # co-organised by: The event is convened jointly by the organisation or person together with other organisers; each co-organiser is also an organiser.
     contactFor: URIRef  # contact for: The person is named as a point of contact for the programme.
     discusses: URIRef  # discusses: The event gave time to the document, ranking or topic.
@@ -89,6 +90,7 @@ class TG(DefinedNamespace):
     locatedIn: URIRef  # located in: The subject lies within the place, directly or through intermediate places.
     memberOf: URIRef  # member of: The person works for the organisation; derived from the posts they hold, and from the unit upwards: someone in a section is a member of the branch and of the organis
     mentionsCountry: URIRef  # mentions country: A country the source names as an example within a broader focus region ("the wider region, among them A, B and C"). The named countries are some of the
+    objectAlternative: URIRef  # object alternative: An entity of the graph the candidate's object may name: the name fits several, so none is chosen.
     operatesIn: URIRef  # operates in: Some organisation does the programme's work in the place; derived from the programme's engagements and those of its parts.
     organisedBy: URIRef  # organised by: The event is convened by the organisation or person.
     organises: URIRef  # organises: The organisation or person convenes the event.
@@ -100,6 +102,7 @@ class TG(DefinedNamespace):
     postIn: URIRef  # post in organisation: The organisation or unit that the post belongs to.
     presentedAt: URIRef  # presented at: The participant gave a presentation at the event.
     programmeEngagement: URIRef  # programme engagement: Links a programme to each engagement of an organisation in it.
+    proposedClass: URIRef  # proposed class: The kind the extractor proposes for an entity a release names and the graph does not hold yet.
     publishedBy: URIRef  # published by: The organisation that issued the document (for a source document, its publisher in the sense of dcterms:publisher, given as the organisation's entity).
     rankedCountry: URIRef  # ranked country: The country that the ranking assesses.
     rankingReport: URIRef  # ranking report: The report that makes the ranking.
@@ -112,20 +115,36 @@ class TG(DefinedNamespace):
     siteIn: URIRef  # site in: The city or place where a physical facility receives people.
     subEventOf: URIRef  # sub-event of: The event is a session within a larger event.
     subOrganisationOf: URIRef  # sub-organisation of: The organisation is a unit or agency within the other, directly or through intermediate units.
+    subjectAlternative: URIRef  # subject alternative: An entity of the graph the candidate's subject may name: the name fits several, so none is chosen.
     underProgramme: URIRef  # under programme: The event or facility is organised or established as part of the programme.
     withinFrameworkOf: URIRef  # within the framework of: The programme is run as a component of a larger programme.
 
     # Datatype properties
+    candidateDetail: URIRef  # candidate detail: What else the candidate states, such as the title of the post for holdsPostIn.
+    candidateRelation: URIRef  # candidate relation: The extractor's name for what the candidate states (funds, heldIn, holdsPostIn ...), as the scorer and the gold files name it.
+    confidence: URIRef  # confidence: How sure the extractor is of the candidate, from 0 to 1; below the review threshold it is flagged and never accepted by threshold.
     dateRetrieved: URIRef  # date retrieved: The day a curator read the source at its URL; its publication date is dcterms:issued.
     endDate: URIRef  # end date: The day an event, engagement or programme ended; the same as the start for a one-day event.
+    evidenceEnd: URIRef  # evidence end: The character offset in the release's main text just after the evidence of the candidate.
+    evidenceStart: URIRef  # evidence start: The character offset in the release's main text where the evidence of the candidate begins.
+    evidenceText: URIRef  # evidence text: The span of the release the candidate was read from, as it stands in the text (kept in the user's store only).
+    extractionRule: URIRef  # extraction rule: The rule of the extractor that proposed the candidate, such as funding.eu-funded.
+    extractorVersion: URIRef  # extractor version: The version of the extractor that proposed the candidate.
     femaleParticipantCount: URIRef  # female participant count: How many of the counted participants were women; never more than the participant count.
     hadVirtualParticipants: URIRef  # had virtual participants: True when some people joined the event online, beyond those counted on site.
     iso3166Alpha2: URIRef  # ISO 3166-1 alpha-2 code: The country's two-letter ISO 3166-1 code.
     iso3166Alpha3: URIRef  # ISO 3166-1 alpha-3 code: The country's three-letter ISO 3166-1 code.
+    negated: URIRef  # negated: The release states that the fact does not hold; such a candidate is shown and never ingested.
+    objectText: URIRef  # object text: How the release names or writes the candidate's object.
     participantCount: URIRef  # participant count: How many people the source says took part in the event.
+    proposedLabel: URIRef  # proposed label: The name the extractor proposes for an entity a release names and the graph does not hold yet; it becomes the skos:prefLabel when a candidate naming it is
     rankingYear: URIRef  # ranking year: The year whose edition of the report gives the ranking (the report's year, not the period it covers).
+    readFrom: URIRef  # read from: The name of the file an extracted release was read from.
+    releaseText: URIRef  # release text: The main text of an extracted release, which the candidates' evidence offsets point into (kept in the user's store only).
+    reviewStatus: URIRef  # review status: What a reviewer decided about the candidate: "accepted" or "rejected" (a candidate without a decision is pending). Decisions sit in the graph tgd:graph-<sour
     sourceUrl: URIRef  # source URL: The web address where the source document was read, as an xsd:anyURI literal; a document printed inside another carries the address of the page it was read on.
     startDate: URIRef  # start date: The day an event, engagement or programme began.
+    subjectText: URIRef  # subject text: How the release names the candidate's subject.
     tier: URIRef  # tier: The tier or grade a ranking gives, as the report writes it.
     tierLevel: URIRef  # tier level: The tier as an ordinal, 1 best: in the U.S. Trafficking in Persons Report Tier 1 is 1, Tier 2 is 2, the Tier 2 Watch List 3 and Tier 3 4, so that a country's tier
 
