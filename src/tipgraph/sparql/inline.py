@@ -4,7 +4,7 @@ Oxigraph applies ``substitutions`` (pre-bound variables) after it has planned a 
 a query bound to one programme still plans for all of them: 879 ms at 1M triples for
 ``implementers-of-programme``, against 7 ms with the programme written into the text.
 :func:`inline_bindings` writes each value in as a constant (by the term serialiser
-:func:`tipgraph.store.terms.sparql_term`, which validates IRIs and escapes literals) and
+:func:`tipgraph.namespace.terms.sparql_term`, which validates IRIs and escapes literals) and
 binds the variable to it at the end of the WHERE group, so that the projection, ORDER BY
 and GROUP BY still see it.
 
@@ -38,7 +38,7 @@ from functools import lru_cache
 from rdflib import BNode
 from rdflib.term import Node
 
-from ..store.terms import sparql_term
+from ..namespace.terms import sparql_term
 from . import lexical as sparqltext
 
 __all__ = ["inline_bindings", "sliced"]
