@@ -177,3 +177,70 @@ def test_closed_hierarchies_reach_every_ancestor() -> None:
     for a, b in reason._closed([("x", "y"), ("y", "z"), ("w", "y")]):
         by_subject[a].add(b)
     assert by_subject == {"x": {"y", "z"}, "y": {"z"}, "w": {"y", "z"}}
+
+
+# --- the load guard ---------------------------------------------------------------
+_TRICKY = {
+    "object-lists.ttl": b"@prefix : <urn:x:> .\n:s :p :,:,:,: ; :q 1.5, 2.0e0, .3e1 ; :r :o .\n",
+    "nested-blank-nodes.ttl": b"@prefix : <urn:x:> .\n:s :p [ :q [ :r [ :t :u ] ] ] .\n[ :p :o ] .\n[] :p :o .\n",
+    "strings.ttl": (b'@prefix : <urn:x:> .\n:s :p "a (b) .", \'c ( d\', """e\n( f""", \'\'\'g ) (\'\'\' .\n'
+                    b"# a comment with ( and . and ,\n:s :q <urn:x:a(b)> .\n"),
+    "graphs.trig": b"@prefix : <urn:x:> .\n:g { :s :p :o } { :a :b :c } GRAPH :h { :d :e :f . :d :e :g }\n",
+    "rdf12.ttl": (b"@prefix : <urn:x:> .\n:s :p :o ~ :r {| :q :z ; :q2 :z2 |} .\n"
+                  b"<< :a :b :c >> :d :e .\n:s :p :o2 ~ .\n"),
+    "semicolons.ttl": b"@prefix : <urn:x:> .\n:s :p :o ;;; :q :o2 ; .\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_TRICKY))
+def test_the_byte_bound_never_undercounts(name: str, tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    from tipgraph.loading import FORMATS, _triples_bound
+
+    path = tmp_path / name
+    path.write_bytes(_TRICKY[name])
+    made = sum(1 for _ in ox.parse(path=str(path), format=FORMATS[path.suffix]))
+    bound = _triples_bound(path, path.stat().st_size)
+    assert made > 0 and bound is not None  # none of these has a collection
+    assert bound >= made, (bound, made)
+
+
+@pytest.mark.parametrize("text", [b"<urn:s> <urn:p> (1 2) .\n", b"<urn:s> <urn:p> ( ) .\n",
+                                  b'<urn:s> <urn:p> """x""" , ("y") .\n',
+                                  b'<urn:s> <urn:p> "a\\"(" , ( 1 ) .\n', b"<urn:s> <urn:p> (\r1) .\n"])
+def test_a_possible_collection_is_counted_by_the_parser(text: bytes, tmp_path: Path) -> None:
+    from tipgraph.loading import _triples_bound
+
+    path = tmp_path / "c.ttl"
+    path.write_bytes(text)
+    assert _triples_bound(path, len(text)) is None
+
+
+def test_object_lists_over_the_limit_are_still_refused(tmp_path: Path) -> None:
+    from tipgraph.errors import InputLimitError
+
+    path = tmp_path / "object-list.ttl"
+    path.write_bytes(b"@prefix : <urn:x:> .\n:s :p :" + b",:" * 200_000 + b" .\n")  # 512 triples per KiB
+    with pytest.raises(InputLimitError, match="more than 100,007 triples"):
+        load_default(open_store("oxigraph"), data=[path])
+
+
+def test_a_high_bound_falls_back_to_the_count_and_loads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tipgraph import loading
+
+    path = tmp_path / "dots.ttl"
+    path.write_bytes(b"# " + b"." * 300_000 + b"\n<urn:s> <urn:p> <urn:o> .\n")  # bound 300k, one triple
+    counted = []
+    real = loading._parse
+    monkeypatch.setattr(loading, "_parse", lambda *a: counted.append(1) or real(*a))
+    assert load_default(open_store("oxigraph"), data=[path])["data"] == 1
+    assert counted  # the bound proved nothing, so the parser counted
+
+
+def test_ordinary_data_is_bounded_without_counting(landscape_10k: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tipgraph import loading
+
+    monkeypatch.setattr(loading, "_parse", lambda *a: pytest.fail("counted with the parser"))
+    counts = load_default(open_store("oxigraph"), data=[landscape_10k])
+    assert counts["data"] > 9000
