@@ -196,3 +196,29 @@ def test_export_refuses_unknown_formats(G, tmp_path: Path) -> None:
     with pytest.raises(UnknownNameError, match="network export format"):
         A.export_graph(G, tmp_path / "x.pdf")
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("k", [None, 1, 7, 40, 120])
+def test_fast_betweenness_equals_networkx_with_the_same_sample(k: int | None) -> None:
+    pytest.importorskip("igraph")
+    H = nx.gnm_random_graph(120, 260, seed=3)
+    H.add_edges_from([(200, 201), (201, 202)])  # a second component, and nodes on no shortest path
+    H = nx.relabel_nodes(H, {n: f"n{n}" for n in H})
+    expected = nx.betweenness_centrality(H, k=k, seed=measures.SEED)
+    got = measures.betweenness_centrality(H, k=k, seed=measures.SEED)
+    assert got.keys() == expected.keys()
+    for v, value in expected.items():
+        assert got[v] == pytest.approx(value, rel=1e-9, abs=1e-12, nan_ok=True), v
+    assert max(expected.values()) > 0.01  # positive control: the scores are not all zero
+    if k is not None and k < 40:  # another sample gives other numbers: the sample itself is matched
+        other = nx.betweenness_centrality(H, k=k, seed=measures.SEED + 1)
+        assert any(abs(other[v] - got[v]) > 1e-6 for v in H)
+
+
+def test_fast_betweenness_on_the_seed_graph_equals_networkx(G) -> None:
+    pytest.importorskip("igraph")
+    H = A.simple_view(G)
+    for k in (None, 25):
+        expected = nx.betweenness_centrality(H, k=k, seed=measures.SEED)
+        got = measures.betweenness_centrality(H, k=k, seed=measures.SEED)
+        assert got == pytest.approx(expected, rel=1e-9, abs=1e-12)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -153,6 +154,68 @@ def _parse(path: Path, fmt: ox.RdfFormat, size: int, limits: InputLimits) -> Ite
                 f"triples per KiB; deeply nested collections or lists do this); refused to protect memory: "
                 f"check the file, or raise the limit with {MAX_TRIPLES_ENV}=N (0 = no limit)", path=str(path))
         yield quad
+
+
+# What can hide a "(" that starts no collection: string literals (long ones first), IRIs, comments.
+_NOT_SYNTAX = re.compile(
+    rb'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    rb"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    rb'|"(?:[^"\\\n\r]|\\.)*"'
+    rb"|'(?:[^'\\\n\r]|\\.)*'"
+    rb'|<[^<>"{}|^`\\\x00-\x20]*>'
+    rb"|#[^\n\r]*")
+#: Bytes at least one of which follows every object a Turtle or TriG file states (and every
+#: reifier and annotation of RDF 1.2): a file cannot make more triples than it has of them,
+#: unless it has collections, which make two triples per item.
+_AFTER_OBJECTS = b",;.]}{|~"  # and "<<"
+_NOT_AFTER_OBJECTS = bytes(sorted(set(range(256)) - set(_AFTER_OBJECTS)))
+#: Files up to this size are bounded by a byte scan in memory; larger ones are counted.
+_SCAN_BYTES = 256 * 1024 * 1024
+
+
+def _triples_bound(path: Path, size: int) -> int | None:
+    """An upper bound on the triples a Turtle or TriG file makes, from a scan of its bytes,
+    or None when it may hold a collection (then only parsing can tell).
+
+    Every object is followed by one of :data:`_AFTER_OBJECTS` (counted everywhere, strings
+    and comments too, so the bound only errs upwards); a ``(`` outside strings, IRIs and
+    comments may start a collection. Much faster than counting with the parser, and within
+    a few percent of the count on real data.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     f = Path(d) / "x.ttl"
+    ...     _ = f.write_bytes(b'<urn:s> <urn:p> "a (b)", "c" ; <urn:q> [ <urn:r> 1 ] .')
+    ...     g = Path(d) / "y.ttl"
+    ...     _ = g.write_bytes(b"<urn:s> <urn:p> (1 2) .")
+    ...     _triples_bound(f, f.stat().st_size), _triples_bound(g, g.stat().st_size)
+    (5, None)
+    """
+    if size > _SCAN_BYTES:
+        return None
+    data = path.read_bytes()
+    if b"(" in data:
+        # Without long strings or CR nothing that hides a "(" spans lines: look at those lines only.
+        multiline = b'"""' in data or b"'''" in data or b"\r" in data
+        parts = [data] if multiline else _lines_with_parenthesis(data)
+        if any(b"(" in _NOT_SYNTAX.sub(b" ", part) for part in parts):
+            return None
+    return len(data.translate(None, _NOT_AFTER_OBJECTS)) + data.count(b"<<") + 1
+
+
+def _lines_with_parenthesis(data: bytes) -> Iterator[bytes]:
+    """Each line of ``data`` (lines end with LF only) that holds a ``(``, once.
+
+    >>> list(_lines_with_parenthesis(b"a\\nb(c(\\nd\\ne(f"))
+    [b'b(c(', b'e(f']
+    """
+    i = data.find(b"(")
+    while i != -1:
+        start = data.rfind(b"\n", 0, i) + 1
+        end = data.find(b"\n", i)
+        end = len(data) if end == -1 else end
+        yield data[start:end]
+        i = data.find(b"(", end)
 
 
 def _reason(exc: BaseException) -> str:
@@ -284,9 +347,14 @@ def _bulk_load(store: Store, files: list[Path]) -> dict[str, int]:
         ox_fmt = FORMATS[path.suffix.lower()]
         with _parse_errors(path):
             if ox_fmt not in _LINE_FORMATS and limits.triples_per_kib is not None and not _packaged(path):
-                # The bulk loader cannot be stopped part way: count first, holding nothing.
-                for _ in _parse(path, ox_fmt, size, limits):
-                    pass
+                # The bulk loader cannot be stopped part way: bound the triples first, from the
+                # bytes, and count them with the parser (holding nothing) only when that bound
+                # is no proof.
+                bound = _triples_bound(path, size)
+                cap = limits.max_triples(size)
+                if bound is None or cap is None or bound > cap:
+                    for _ in _parse(path, ox_fmt, size, limits):
+                        pass
             before = store.count()
             store.load(path, format=fmt, graph=graph or file_graph(path), base_iri=path.resolve().as_uri())
         counts[part] = counts.get(part, 0) + store.count() - before

@@ -179,6 +179,11 @@ def materialise(store: Store, *, engine: str | None = None) -> ReasonReport:
 
 
 _RDF_TYPE = str(RDF.type)
+#: The rules that only add class memberships (see :func:`_materialise_rules`).
+_TYPE_RULES = frozenset({"prp-dom", "prp-rng", "cax-sco"})
+#: Rules whose one run already adds everything their own output implies (closed hierarchies,
+#: inverses of inverses, whole transitive paths): what they add never makes them run again.
+_COMPLETE_IN_ONE_RUN = ("prp-spo1", "prp-inv", "prp-symp", "prp-trp ", "cax-sco")
 _SKIP_TYPE_IRIS = ", ".join(f"<{t}>" for t in sorted(_SKIP_TYPES))
 
 
@@ -202,11 +207,14 @@ def owl_rl_rules(ontology: Graph) -> list[Rule]:
     object_props = set(typed(OWL.ObjectProperty))
     inverse = pairs(OWL.inverseOf)
     inverse = sorted(set(inverse) | {(b, a) for a, b in inverse})
-    sub = [(a, b) for a, b in pairs(RDFS.subPropertyOf) if URIRef(b) not in _SKIP_PREDICATES]
+    # The hierarchies are closed here, so that one run of a rule reaches every super-property
+    # and super-class (fewer rounds to the fixpoint; the same facts in the end). Domains and
+    # ranges stay direct: the super-classes follow in the same round, from cax-sco.
+    sub = _closed([(a, b) for a, b in pairs(RDFS.subPropertyOf) if URIRef(b) not in _SKIP_PREDICATES])
     symmetric = [(p, p) for p in typed(OWL.SymmetricProperty)]
+    subclass = _closed([(c, d) for c, d in pairs(RDFS.subClassOf) if URIRef(d) not in _SKIP_TYPES])
     domain = pairs(RDFS.domain)
     rng = [(p, c) for p, c in pairs(RDFS.range) if p in object_props]
-    subclass = pairs(RDFS.subClassOf)
     rules: list[Rule] = []
 
     def add(name: str, desc: str, sparql: str, reads: set[str], writes: set[str]) -> None:
@@ -245,6 +253,28 @@ def owl_rl_rules(ontology: Graph) -> list[Rule]:
     return rules
 
 
+def _closed(edges: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The transitive closure of ``edges`` (pairs ``(a, b)``: a below b), without ``(a, a)``.
+
+    >>> _closed([("a", "b"), ("b", "c")])
+    [('a', 'b'), ('a', 'c'), ('b', 'c')]
+    """
+    up: dict[str, set[str]] = {}
+    for a, b in edges:
+        up.setdefault(a, set()).add(b)
+    out = set()
+    for start in up:
+        seen: set[str] = set()
+        todo = list(up[start])
+        while todo:
+            x = todo.pop()
+            if x not in seen:
+                seen.add(x)
+                todo.extend(up.get(x, ()))
+        out |= {(start, x) for x in seen if x != start}
+    return sorted(out)
+
+
 _INDIVIDUALS = f"""
 SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{ONTOLOGY_GRAPH}> && ?g != <{INFERRED_GRAPH}>) }}
 """
@@ -265,22 +295,34 @@ def _materialise_rules(store: Store) -> ReasonReport:
     # Inverse, chained and shortcut facts first, types last: fewer passes to the fixpoint.
     order = {"prp-spo1": 0, "prp-inv": 1, "prp-symp": 2, "prp-dom": 8, "prp-rng": 8, "cax-sco": 9}
     rules.sort(key=lambda r: order.get(r.name, 5 if r.name.startswith(("chain:", "rule:")) else 3))
+    # Two strata: the rules that write relations sweep to their fixpoint first, then the type
+    # rules (which read nearly every triple) sweep once; again while either left work for the
+    # other. A rule runs again only when facts of a predicate it reads were added after it ran.
+    strata = [[i for i, r in enumerate(rules) if r.name not in _TYPE_RULES],
+              [i for i, r in enumerate(rules) if r.name in _TYPE_RULES]]
     dirty = [True] * len(rules)
     runs = 0
     while any(dirty):
-        for i, rule in enumerate(rules):
-            if not dirty[i]:
-                continue
-            dirty[i] = False
-            runs += 1
-            data = store.construct_ntriples(rule.sparql)
-            lines = [line for line in data.splitlines(keepends=True) if line[:line.find(b" ")] in individuals]
-            if not lines:
-                continue
-            store.load(b"".join(lines), format="ntriples", graph=INFERRED_GRAPH)
-            for j, other in enumerate(rules):
-                if other.reads & rule.writes:
-                    dirty[j] = True
+        for stratum in strata:
+            while any(dirty[i] for i in stratum):
+                for i in stratum:
+                    if not dirty[i]:
+                        continue
+                    dirty[i] = False
+                    runs += 1
+                    rule = rules[i]
+                    data = store.construct_ntriples(rule.sparql)
+                    lines = [line for line in data.splitlines(keepends=True)
+                             if line[:line.find(b" ")] in individuals]
+                    if not lines:
+                        continue
+                    store.load(b"".join(lines), format="ntriples", graph=INFERRED_GRAPH)
+                    written = {p[1:-1].decode() for p in {line.split(b" ", 2)[1] for line in lines}}
+                    for j, other in enumerate(rules):
+                        if other.reads & written and not (j == i and rule.name.startswith(_COMPLETE_IN_ONE_RUN)):
+                            dirty[j] = True
+                if stratum is strata[1]:
+                    break  # the type rules sweep once; the relations come first again if they must
     by_pred = {_short(p): int(str(n)) for p, n in store.execute(_BY_PREDICATE, {}, None).rows}
     return ReasonReport(asserted=asserted, inferred=sum(by_pred.values()), seconds=time.perf_counter() - started,
                         rounds=runs, engine="SPARQL rules compiled from the ontology", by_predicate=by_pred,

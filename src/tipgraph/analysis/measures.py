@@ -11,6 +11,8 @@ relations and directions.
 
 from __future__ import annotations
 
+import math
+import random
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,7 +21,7 @@ import networkx as nx
 from .graph import label
 
 __all__ = ["EXACT_BETWEENNESS_LIMIT", "SEED", "Broker", "Community", "Ranked", "articulation_cut_offs",
-           "betweenness", "bridges", "brokers", "communities", "ranked"]
+           "betweenness", "betweenness_centrality", "bridges", "brokers", "communities", "ranked"]
 
 #: Above this many nodes betweenness is estimated from a sample of source nodes.
 EXACT_BETWEENNESS_LIMIT = 2_000
@@ -84,8 +86,48 @@ def betweenness(H: nx.Graph) -> tuple[dict[str, float], int | None]:
     n = H.number_of_nodes()
     if n > EXACT_BETWEENNESS_LIMIT:
         sampled = min(500, n)
-        return nx.betweenness_centrality(H, k=sampled, seed=SEED), sampled
-    return (nx.betweenness_centrality(H) if n else {}), None
+        return betweenness_centrality(H, k=sampled, seed=SEED), sampled
+    return (betweenness_centrality(H) if n else {}), None
+
+
+def betweenness_centrality(H: nx.Graph, k: int | None = None, seed: int = SEED) -> dict[str, float]:
+    """:func:`networkx.betweenness_centrality` of the simple undirected view (normalised, endpoints
+    left out), computed by igraph when it is installed.
+
+    The sources are the same ``k`` nodes networkx samples with the same ``seed``
+    (``random.Random(seed).sample(list(H), k)``), and the scores are rescaled the way networkx
+    rescales them, so both give the same numbers up to rounding; igraph runs the shortest-path
+    searches in C (at 1M triples: seconds instead of minutes).
+
+    >>> scores = betweenness_centrality(nx.path_graph(4))
+    >>> [round(scores[v], 3) for v in range(4)]
+    [0.0, 0.667, 0.667, 0.0]
+    """
+    try:
+        import igraph
+    except ImportError:  # the core install has networkx only
+        return nx.betweenness_centrality(H, k=k, seed=seed)
+    nodes = list(H)
+    n = len(nodes)
+    if k == n:
+        k = None  # networkx computes every source then, whatever the seed
+    sources = None if k is None else random.Random(seed).sample(nodes, k)
+    index = {v: i for i, v in enumerate(nodes)}
+    g = igraph.Graph(n=n, edges=[(index[u], index[v]) for u, v in H.edges() if u != v], directed=False)
+    raw = g.betweenness(directed=False, sources=None if sources is None else [index[s] for s in sources])
+    # igraph counts each unordered pair once where networkx sums both orders before rescaling.
+    N = n - 1
+    if N < 2:
+        return dict.fromkeys(nodes, 0.0)
+    k_source = N if sources is None else len(sources)
+    if sources is None:
+        scale = 2 / (k_source * (N - 1))
+        return {v: raw[i] * scale for i, v in enumerate(nodes)}
+    # A sampled source is never its own target, so it is scaled by one source fewer (as networkx does).
+    in_sample = set(sources)
+    scale_source = 2 / ((k_source - 1) * (N - 1)) if k_source > 1 else math.nan
+    scale_other = 2 / (k_source * (N - 1))
+    return {v: raw[i] * (scale_source if v in in_sample else scale_other) for i, v in enumerate(nodes)}
 
 
 def communities(H: nx.Graph, degree: dict[str, float], top: int) -> tuple[list[Community], float]:

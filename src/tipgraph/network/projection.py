@@ -18,7 +18,6 @@ from typing import Any
 import networkx as nx
 from rdflib import URIRef
 from rdflib.namespace import RDFS, SKOS
-from rdflib.term import Node
 
 from ..namespace import TG
 from ..query import shorten
@@ -27,7 +26,7 @@ from ..store import Store
 from . import pruning
 from .lookup import resolve_relation, schema_default_relations
 from .pruning import Fact, is_inferred
-from .schema import GROUPS, ROLE_EDGES, Schema, best_label, local_name, rows
+from .schema import GROUPS, ROLE_EDGES, Schema, best_text, local_name, string_rows
 
 __all__ = ["project"]
 
@@ -50,7 +49,7 @@ SELECT DISTINCT ?s ?t WHERE {{
 """
 
 _LABELS_QUERY = """
-SELECT DISTINCT ?s ?p ?l WHERE {
+SELECT DISTINCT ?s ?p ?l (LANG(?l) AS ?lang) WHERE {
   VALUES ?p { skos:prefLabel skos:altLabel rdfs:label }
   ?s ?p ?l .
 }
@@ -161,22 +160,22 @@ class _Names:
     """Labels, aliases and provenance of everything in the store, read once."""
 
     def __init__(self, store: Store) -> None:
-        self.labels: dict[tuple[str, str], list[Node]] = defaultdict(list)
+        self.labels: dict[tuple[str, str], list[tuple[str, str | None]]] = defaultdict(list)
         self.aliases: dict[str, set[str]] = defaultdict(set)
-        for s, p, lit in rows(store, _LABELS_QUERY):
-            if str(p) == _ALT_LABEL:
+        for s, p, lit, lang in string_rows(store, _LABELS_QUERY):
+            if p == _ALT_LABEL:
                 self.aliases[str(s)].add(str(lit))
             elif lit is not None:
-                self.labels[(str(s), str(p))].append(lit)
+                self.labels[(str(s), str(p))].append((lit, lang))
         self.derived: dict[str, set[str]] = defaultdict(set)   # entity or graph -> documents
-        for s, src in rows(store, _DERIVED_QUERY):
+        for s, src in string_rows(store, _DERIVED_QUERY):
             self.derived[str(s)].add(str(src))
         # Graphs that describe where other graphs come from are catalogues, not sources;
         # neither are the graphs of shared entities.
         self.catalogues: set[str] = set()
         self.shared: set[str] = set()
         refs: dict[str, dict[str, str]] = defaultdict(dict)   # source document -> url / issued
-        for kind, a, b in rows(store, _CATALOGUE_QUERY):
+        for kind, a, b in string_rows(store, _CATALOGUE_QUERY):
             if str(kind) == "catalogue":
                 self.catalogues.add(str(a))
             elif str(kind) == "shared":
@@ -190,8 +189,8 @@ class _Names:
 
     def label_of(self, iri: str) -> str:
         """The preferred label, else rdfs:label, else the local name."""
-        return (best_label(self.labels.get((iri, _PREF_LABEL), []))
-                or best_label(self.labels.get((iri, _LABEL), []))
+        return (best_text(self.labels.get((iri, _PREF_LABEL), []))
+                or best_text(self.labels.get((iri, _LABEL), []))
                 or local_name(iri))
 
     def graph_sources(self, graph: str) -> list[str]:
@@ -217,7 +216,7 @@ class _Names:
 # --- nodes ----------------------------------------------------------------------
 def _read_types(store: Store) -> dict[str, set[str]]:
     types: dict[str, set[str]] = defaultdict(set)
-    for s, t in rows(store, _TYPES_QUERY):
+    for s, t in string_rows(store, _TYPES_QUERY):
         types[str(s)].add(str(t))
     return types
 
@@ -237,7 +236,7 @@ def _add_nodes(G: nx.MultiDiGraph, types: dict[str, set[str]], schema: Schema, n
     for iri, tset in sorted(types.items()):  # sorted: same graph, same analysis, every run
         best = [t for t in tset if not any(t in schema.ancestors(u) for u in tset if u != t)]
         cls = min(best, key=lambda t: (-len(schema.ancestors(t)), t))
-        ancestors = schema.ancestors(cls) | {cls}
+        ancestors = {cls, *schema.ancestors(cls)}
         group = next((g for g, c in GROUPS if str(TG[c]) in ancestors), "other")
         if group == "engagement":
             engagements.add(iri)
@@ -257,7 +256,7 @@ def _add_nodes(G: nx.MultiDiGraph, types: dict[str, set[str]], schema: Schema, n
 def _add_node_sources(G: nx.MultiDiGraph, store: Store, names: _Names) -> None:
     """A node's sources: those of every graph that mentions it, and the documents it is derived from."""
     node_graphs: dict[str, set[str]] = defaultdict(set)
-    for s, g in rows(store, _MENTION_GRAPHS_QUERY):
+    for s, g in string_rows(store, _MENTION_GRAPHS_QUERY):
         node_graphs[str(s)].add(str(g))
     for iri, data in G.nodes(data=True):
         srcs = {lab for g in node_graphs.get(iri, ()) for lab in names.graph_sources(g)}
@@ -284,7 +283,7 @@ def _read_facts(store: Store, selection: _Selection, nodes: set[str], engagement
     if not values:
         return out
     canonical = selection.canonical
-    for s, p, o, g in rows(store, _EDGES_QUERY % values):
+    for s, p, o, g in string_rows(store, _EDGES_QUERY % values):
         ss, sp, so, sg = str(s), str(p), str(o), str(g)
         if sg == INFERRED_GRAPH and not include_inferred:
             continue

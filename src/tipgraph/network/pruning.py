@@ -74,13 +74,20 @@ def _drop_transitive_shortcuts(facts: dict[Fact, set[str]], schema: Schema) -> N
 def _drop_shown_chains(facts: dict[Fact, set[str]], schema: Schema) -> None:
     """Inferred facts of a property chain whose two steps are both shown."""
     shown = _index(schema, facts)
+    backwards: dict[str, dict[str, set[str]]] = {}   # relation -> object -> subjects, built when first needed
 
     def step(s: str, prop: str) -> set[str]:
         if prop in shown:
             return set(shown[prop].get(s, ()))
         inv = schema.inverse.get(prop)
-        if inv in shown:
-            return {x for x, objs in shown[inv].items() if s in objs}
+        if inv is not None and inv in shown:
+            if inv not in backwards:
+                index: dict[str, set[str]] = defaultdict(set)
+                for x, objs in shown[inv].items():
+                    for y in objs:
+                        index[y].add(x)
+                backwards[inv] = index
+            return set(backwards[inv].get(s, ()))
         return set()
 
     for p, q1, q2 in schema.chains:

@@ -17,10 +17,10 @@ from rdflib import Literal
 from rdflib.namespace import OWL
 from rdflib.term import Node
 
-from ..namespace import TG
+from ..namespace import PREFIXES, TG
 from ..store import Store
 
-__all__ = ["GROUPS", "ROLE_EDGES", "TG_IRI", "Schema", "best_label", "local_name", "rows"]
+__all__ = ["GROUPS", "ROLE_EDGES", "TG_IRI", "Schema", "best_label", "best_text", "local_name", "rows", "string_rows"]
 
 #: The ontology's namespace IRI as a string (node and relation keys are plain strings).
 TG_IRI = str(TG)
@@ -78,6 +78,34 @@ def rows(store: Store, sparql: str) -> list[tuple[Node | None, ...]]:
     return store.execute(sparql, {}, None).rows
 
 
+def string_rows(store: Store, sparql: str) -> list[tuple[str | None, ...]]:
+    """Every row of one of our own SELECT queries as plain strings (the lexical form of a literal).
+
+    On Oxigraph the values never become rdflib terms (building and validating them took most
+    of the projection's time); elsewhere they are read through :meth:`Store.execute`.
+
+    >>> from tipgraph.store import open_store
+    >>> s = open_store("oxigraph"); s.load(b'<urn:s> <urn:p> "o"@en <urn:g> .\\n')
+    >>> string_rows(s, "SELECT ?s ?o (LANG(?o) AS ?l) ?none WHERE { ?s ?p ?o }")
+    [('urn:s', 'o', 'en', None)]
+    """
+    engine = getattr(store, "_ox", None)  # the Store interface has no string rows yet
+    if store.backend == "oxigraph" and engine is not None:
+        res = engine.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+        return [tuple(None if v is None else v.value for v in sol) for sol in res]
+    return [tuple(None if v is None else str(v) for v in row) for row in rows(store, sparql)]
+
+
+def best_text(values: Iterable[tuple[str, str | None]]) -> str | None:
+    """:func:`best_label` of ``(text, language)`` pairs (language None or "" when untagged).
+
+    >>> best_text([("Pakistán", "es"), ("Pakistan", "en")])
+    'Pakistan'
+    """
+    ranked = [(0 if not lang or lang == "en" or lang.startswith("en-") else 1, text) for text, lang in values]
+    return min(ranked)[1] if ranked else None
+
+
 def best_label(values: Iterable[Node]) -> str | None:
     """English or untagged first, then any language; shortest wins ties for stability.
 
@@ -104,6 +132,8 @@ class Schema:
         self.transitive: set[str] = set()
         self.superclasses: dict[str, set[str]] = defaultdict(set)
         self.chains: list[tuple[str, str, str]] = []  # (p, q1, q2): p <- q1 o q2
+        self._ancestors: dict[str, frozenset[str]] = {}   # closures, computed once each
+        self._supers: dict[str, frozenset[str]] = {}
         labels: dict[str, list[Node]] = defaultdict(list)
         for row_kind, a, b, c in rows(store, _SCHEMA_QUERY):
             kind, sa = str(row_kind), str(a)
@@ -130,13 +160,17 @@ class Schema:
             if p in self.inverse_side and self.inverse[p] in self.inverse_side:
                 self.inverse_side.discard(min(p, self.inverse[p]))
 
-    def ancestors(self, cls: str) -> set[str]:
+    def ancestors(self, cls: str) -> frozenset[str]:
         """The class's superclasses, transitively (not the class itself)."""
-        return _closure(self.superclasses, cls)
+        if cls not in self._ancestors:
+            self._ancestors[cls] = frozenset(_closure(self.superclasses, cls))
+        return self._ancestors[cls]
 
-    def super_properties(self, prop: str) -> set[str]:
+    def super_properties(self, prop: str) -> frozenset[str]:
         """The property's super-properties, transitively (not the property itself)."""
-        return _closure(self.parents, prop)
+        if prop not in self._supers:
+            self._supers[prop] = frozenset(_closure(self.parents, prop))
+        return self._supers[prop]
 
     def tg_properties(self) -> dict[str, str]:
         """The object properties of the ``tg:`` namespace, by local name -> IRI."""
