@@ -380,3 +380,41 @@ def test_cli_import_into_a_store(tmp_path: Path, run_cli) -> None:
         refused = run_cli("import", "iati", str(bad), "--store", str(store))
         assert refused.returncode == 4 and words in refused.stderr, refused.stderr
     assert export() == full
+
+
+# ---------------------------------------------------------------------------
+# The shapes of the new terms
+# ---------------------------------------------------------------------------
+FLOW = """@prefix tg: <https://w3id.org/tipgraph/ontology#> . @prefix tgd: <https://w3id.org/tipgraph/id/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+tgd:graph-test-flow {{ tgd:flw-testtesttt a tg:FundingFlow ; skos:prefLabel "a test flow"@en ;
+  tg:flowKind "disbursement" ; tg:flowProgramme tgd:prg-0002 ; tg:flowDate "2024-01-01"^^xsd:date ; {body} .
+  tgd:shr-testtesttt a tg:RecipientShare ; skos:prefLabel "a test share"@en ; {share} . }}
+"""
+GOOD_FLOW = dict(body='tg:amount "10.5"^^xsd:decimal ; tg:currency "EUR" ; tg:flowProvider tgd:org-0002',
+                 share='tg:sharePlace tgd:plc-0003 ; tg:sharePercentage "40.0"^^xsd:decimal')
+
+
+@pytest.mark.parametrize(("body", "share", "words"), [
+    ('tg:amount "10.5"^^xsd:decimal ; tg:flowProvider tgd:org-0002', GOOD_FLOW["share"], "tg:currency"),
+    ('tg:amount "ten" ; tg:currency "EUR"', GOOD_FLOW["share"], "tg:amount"),
+    ('tg:amount "10.5"^^xsd:decimal ; tg:currency "euro"', GOOD_FLOW["share"], "ISO 4217"),
+    ('tg:amount "10.5"^^xsd:decimal ; tg:currency "EUR" ; tg:flowProvider tgd:plc-0003', GOOD_FLOW["share"],
+     "tg:flowProvider"),
+    (GOOD_FLOW["body"], 'tg:sharePlace tgd:plc-0003 ; tg:sharePercentage "140.0"^^xsd:decimal', "0 to 100"),
+    (GOOD_FLOW["body"], 'tg:sharePercentage "40.0"^^xsd:decimal', "tg:sharePlace"),
+])
+def test_flow_and_share_shapes(tmp_path: Path, fresh: tipgraph.KnowledgeGraph, body: str, share: str,
+                               words: str) -> None:
+    from tipgraph.errors import NotConformingError
+
+    good = tmp_path / "good.trig"
+    good.write_text(FLOW.format(**GOOD_FLOW), encoding="utf-8")
+    assert fresh.add_files([good], dry_run=True).validation.conforms  # positive control
+    bad = tmp_path / "bad.trig"
+    bad.write_text(FLOW.format(body=body, share=share), encoding="utf-8")
+    before = dump(fresh)
+    with pytest.raises(NotConformingError) as err:
+        fresh.add_files([bad])
+    assert words in str(err.value)
+    assert dump(fresh) == before
