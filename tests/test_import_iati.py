@@ -422,3 +422,29 @@ def test_flow_and_share_shapes(tmp_path: Path, fresh: tipgraph.KnowledgeGraph, b
         fresh.add_files([bad])
     assert words in str(err.value)
     assert dump(fresh) == before
+
+
+def test_implementer_from_the_receiver_of_disbursements(fresh: tipgraph.KnowledgeGraph) -> None:
+    """The donor's own activity names only itself; the receiver of its disbursement implements it, noted.
+    Its disbursement also links to the parent activity it pays into (receiver-activity-id)."""
+    donor = activity_iri("GB-GOV-1-300123")
+    kg = fresh
+    import_iati(kg, [PARENT, CHILD])
+    import_iati(kg, [FIXTURES / "donor-only.xml"])
+    got = rows(kg, "SELECT ?o ?note WHERE { ?e tg:engagedProgramme ?p ; tg:engagementRole tg:ImplementingRole ; "
+                   "tg:engagedOrganisation ?o ; skos:note ?note }", p=donor)
+    assert [o for o, _ in got] == [UNODC] and "disbursements" in next(n for _, n in got)
+    assert kg.query("ASK { ?f tg:flowProgramme ?d ; tg:receiverProgramme ?p ; tg:flowProvider ?fcdo }",
+                    d=donor, p=P, fcdo=FCDO).boolean
+    # and the parent's incoming funds, read before this file, now point at the donor's activity
+    assert kg.query("ASK { ?f tg:flowProgramme ?p ; tg:providerProgramme ?d }", p=P, d=donor).boolean
+
+
+def test_an_activity_nobody_implements_is_refused(fresh: tipgraph.KnowledgeGraph) -> None:
+    from tipgraph.errors import NotConformingError
+
+    before = dump(fresh)
+    with pytest.raises(NotConformingError, match="implementing engagement"):
+        import_iati(fresh, [FIXTURES / "bad" / "no-implementer.xml"])
+    assert dump(fresh) == before
+    assert import_iati(fresh, [FIXTURES / "donor-only.xml"]).added is not None  # positive control

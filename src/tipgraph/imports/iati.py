@@ -603,12 +603,17 @@ class _FileReader:
                 self.add(prog, TG.relatedActivityId, Literal(other))
                 if self.resolvable(other):
                     self.add(prog, TG.relatedProgramme, activity_iri(other))
-        flows = self.money(act, ident, prog, title, reporting)
-        if "1" not in roles:  # no funder named: the providers of incoming funds are the funders
-            roles["1"] = [o for o in flows if o is not None]
-            derived = True
-        else:
-            derived = False
+        incoming, outgoing = self.money(act, ident, prog, title, reporting)
+        # An activity that names no funder (or no implementer) gets them from its transactions: the
+        # providers of its incoming funds, the receivers of its disbursements and commitments; noted.
+        derived: dict[str, str] = {}
+        if "1" not in roles and any(incoming):
+            roles["1"] = [o for o in incoming if o is not None]
+            derived["1"] = "The activity names no funding organisation; this one provides its incoming funds."
+        if "4" not in roles and any(outgoing):
+            roles["4"] = [o for o in outgoing if o is not None]
+            derived["4"] = ("The activity names no implementing organisation; this one receives its "
+                            "disbursements or commitments.")
         for role, orgs in sorted(roles.items()):
             for org in dict.fromkeys(orgs):
                 eng = TGD[_hashed("eng", ident, role, str(org))]
@@ -620,9 +625,8 @@ class _FileReader:
                 self.add(eng, TG.engagedProgramme, prog)
                 self.add(eng, TG.engagementRole, _ROLES[role])
                 self.add(eng, PROV.wasDerivedFrom, g.source)
-                if role == "1" and derived:
-                    self.add(eng, SKOS.note, Literal("The activity names no funding organisation; this one provides "
-                                                     "its incoming funds.", lang="en"))
+                if role in derived:
+                    self.add(eng, SKOS.note, Literal(derived[role], lang="en"))
                 if role == "4":
                     for place in dict.fromkeys(places):
                         self.add(eng, TG.engagementCountry, place)
@@ -666,11 +670,14 @@ class _FileReader:
         self.add(s, p, o)
         self.summary.relations += 1
 
-    def money(self, act: Any, ident: str, prog: URIRef, title: str, reporting: URIRef | None) -> list[URIRef | None]:
-        """Budgets and transactions as funding flows; returns the providers of incoming funds."""
+    def money(self, act: Any, ident: str, prog: URIRef, title: str,
+              reporting: URIRef | None) -> tuple[list[URIRef | None], list[URIRef | None]]:
+        """Budgets and transactions as funding flows; returns the providers of incoming funds and the
+        receivers of disbursements and outgoing commitments."""
         p = self.problems
         default_currency = (act.get("default-currency") or "").strip() or None
         incoming: list[URIRef | None] = []
+        outgoing: list[URIRef | None] = []
         for n, el in enumerate(_children(act, "budget"), 1):
             btype = _code(el, "type", "BudgetType", p, default="1")
             bstatus = _code(el, "status", "BudgetStatus", p, default="1")
@@ -727,8 +734,10 @@ class _FileReader:
                 self.add(flow, TG.flowCountry, self.country(c))
             if ttype in {"1", "11"}:
                 incoming.append(ends["provider"])
+            if ttype in {"2", "3"} and ends["receiver"] != reporting:
+                outgoing.append(ends["receiver"])
             self.flow_label(flow, kind, value_el, default_currency, ends["provider"], ends["receiver"], str(day), title)
-        return incoming
+        return incoming, outgoing
 
     def flow(self, ident: str, what: str, n: int, value_el: Any, default_currency: str | None, prog: URIRef,
              kind: str) -> URIRef | None:
