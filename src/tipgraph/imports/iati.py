@@ -321,8 +321,9 @@ class _Known:
     country: dict[str, URIRef] = field(default_factory=dict)
     defined: set[URIRef] = field(default_factory=set)
     programmes: dict[str, URIRef] = field(default_factory=dict)
-    open_relations: list[tuple[URIRef, URIRef, str]] = field(default_factory=list)
-    open_flows: list[tuple[URIRef, URIRef, str]] = field(default_factory=list)
+    #: activity id -> (programme, relation property) of the references made to it, and likewise for flows
+    open_relations: dict[str, list[tuple[URIRef, URIRef]]] = field(default_factory=dict)
+    open_flows: dict[str, list[tuple[URIRef, URIRef]]] = field(default_factory=dict)
     stated: set[tuple[Node, Node, Node]] = field(default_factory=set)
 
     @classmethod
@@ -351,10 +352,10 @@ class _Known:
         for prog, rel, ident in rows("SELECT ?p ?r ?id WHERE { ?p ?r ?id . VALUES ?r { tg:parentActivityId "
                                      "tg:childActivityId tg:siblingActivityId tg:coFundedActivityId "
                                      "tg:thirdPartyActivityId } }"):
-            k.open_relations.append((prog, rel, str(ident)))
+            k.open_relations.setdefault(str(ident), []).append((prog, rel))
         for flow, prop, ident in rows("SELECT ?f ?r ?id WHERE { ?f ?r ?id . VALUES ?r { tg:providerActivityId "
                                       "tg:receiverActivityId } }"):
-            k.open_flows.append((flow, prop, str(ident)))
+            k.open_flows.setdefault(str(ident), []).append((flow, prop))
         for s, p, o in rows("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } VALUES ?p { tg:withinFrameworkOf "
                             "tg:siblingOf tg:coFundedWith tg:thirdPartyReportOf tg:providerProgramme "
                             "tg:receiverProgramme } }"):
@@ -647,13 +648,12 @@ class _FileReader:
                 g.waiting += 1
         # References in the store waiting for this activity (made by files read before it), unless the
         # store states the relation already: a re-import then adds nothing.
-        for other_prog, rel, wanted in self.known.open_relations:
-            if wanted == ident:
-                kind = next(k for k, v in _RELATION_IDS.items() if v == rel)
-                self.relation(other_prog, kind, prog, waiting=True)
-        for flow, prop, wanted in self.known.open_flows:
+        for other_prog, rel in self.known.open_relations.get(ident, []):
+            kind = next(k for k, v in _RELATION_IDS.items() if v == rel)
+            self.relation(other_prog, kind, prog, waiting=True)
+        for flow, prop in self.known.open_flows.get(ident, []):
             link = TG.providerProgramme if prop == TG.providerActivityId else TG.receiverProgramme
-            if wanted == ident and (flow, link, prog) not in self.known.stated:
+            if (flow, link, prog) not in self.known.stated:
                 self.add(flow, link, prog)
 
     def resolvable(self, ident: str) -> bool:
