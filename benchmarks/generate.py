@@ -420,6 +420,9 @@ _EVENT_TOPICS = ["victim identification", "joint investigations", "financial inv
                  "protection of child victims", "data collection", "cross-border case handling"]
 _SESSION_TOPICS = ["Opening session", "Joint review of the national action plan", "Panel on case law",
                    "Group work on referral", "Closing session", "Presentation of findings", "Field visit debrief"]
+#: Ids given to particular entities by name (see where they are used), never by the counter.
+_RESERVED = {"tgd:doc-0002"}
+
 _TIERS = ["Tier 1", "Tier 2", "Tier 2 Watch List", "Tier 3"]
 
 _ROLES = {"funding": "tg:FundingRole", "accountable": "tg:AccountableRole", "extending": "tg:ExtendingRole",
@@ -550,11 +553,16 @@ class _Landscape:
         self.triples = 0
         self.graphs = 0
         self.counters: dict[str, int] = {}
+        self.partners = {}
         self.sources_block = Block()
 
     # --- identifiers -----------------------------------------------------
+    partners: dict[int, set[tuple[str, str]]]
+
     def new(self, kind: str) -> str:
         n = self.counters.get(kind, 0) + 1
+        if f"tgd:{kind}-{n:04d}" in _RESERVED:  # given out by name, where a named query's default needs it
+            n += 1
         self.counters[kind] = n
         return f"tgd:{kind}-{n:04d}"
 
@@ -841,27 +849,41 @@ class _Landscape:
                                         f"of migrants ({r.randint(2000, 2023)})")),
                   ("tg:appliesTo", country), ("tg:addresses", self.themes[:2]))
         self.flush(graph, b)
-        # Annual reports that rank countries, published by a donor agency.
+        # An annual report that ranks countries, published by a donor agency: one report, an
+        # edition (a source) per year, each ranking with its year, tier and tier level. The seed's
+        # report is tgd:doc-0002, the ranking questions' default: the report takes that id here too.
         self.reports: list[str] = []
-        years = max(1, min(12, self.target // 80_000))
+        years = max(2, min(12, self.target // 80_000))
         ranked = max(30, min(len(COUNTRIES), self.target // 300))
         publisher = self.donors[0]
+        report = "tgd:doc-0002"
+        self.reports.append(report)
+        label = "Annual Report on Trafficking in Persons"
+        countries = list(self.country_zipf.items[:ranked])
+        if "tgd:plc-0003" in self.country_name and "tgd:plc-0003" not in countries:
+            countries.append("tgd:plc-0003")  # the ranking questions' default country
+        levels = {tier: i + 1 for i, tier in enumerate(_TIERS)}
+        first = True
         for i in range(years):
             year = 2024 - years + 1 + i
-            report = self.new("doc")
-            self.reports.append(report)
-            label = f"Annual Report on Trafficking in Persons {year}"
-            rsrc, rgraph = self.source("tg:SourceDocument", label, issued=_dt.date(year, 6, 25),
+            rsrc, rgraph = self.source("tg:SourceDocument", f"{label} {year}", issued=_dt.date(year, 6, 25),
                                        publisher=publisher)
             b = Block()
-            b.add(report, ("a", "tg:Report"), ("skos:prefLabel", en(label)), ("skos:altLabel", en("TIP Report")),
-                  ("tg:publishedBy", publisher), ("tg:addresses", self.themes[0]))
-            for country in self.country_zipf.items[:ranked]:
+            if first:
+                b.add(report, ("a", "tg:Report"), ("skos:prefLabel", en(label)), ("skos:altLabel", en("TIP Report")),
+                      ("tg:publishedBy", publisher), ("tg:addresses", self.themes[0]))
+                first = False
+            for country in countries:
                 rank = self.new("rnk")
+                tier = r.choice(_TIERS) if r.random() < 0.9 else None
+                if country == "tgd:plc-0003":  # defaults answer: Tier 2 Watch List in the last year, worse before
+                    tier = "Tier 2 Watch List" if year == 2024 else "Tier 2" if year == 2023 else tier
                 b.add(rank, ("a", "tg:Ranking"),
-                      ("skos:prefLabel", en(f"{self.country_name[country]} in the {label}")),
+                      ("skos:prefLabel", en(f"{self.country_name[country]} in the {label} {year}")),
                       ("tg:rankingReport", report), ("tg:rankedCountry", country),
-                      ("tg:tier", plain(r.choice(_TIERS)) if r.random() < 0.9 else None))
+                      ("tg:rankingYear", f'"{year}"^^xsd:gYear'),
+                      ("tg:tier", plain(tier) if tier else None),
+                      ("tg:tierLevel", f'"{levels[tier]}"^^xsd:integer' if tier else None))
             self.flush(rgraph, b)
 
     # --- programme families ------------------------------------------------
@@ -929,6 +951,7 @@ class _Landscape:
                     implementers = [self.igos[0], self.igos[1]]
                 else:
                     implementers = self.implementer_zipf.sample(r, 1 + min(3, int(r.paretovariate(1.5)) - 1))
+                partners = self.partners.setdefault(id(b), set())  # a fact is stated once per graph
                 for k, imp in enumerate(implementers):
                     where = countries if k == 0 else (r.sample(countries, r.randint(1, len(countries)))
                                                        if not first else countries)
@@ -936,7 +959,8 @@ class _Landscape:
                                     p_start, p_end, label_of=label)
                     for c in where:
                         g = self.gov.get(c)
-                        if g and r.random() < 0.3:
+                        if g and r.random() < 0.3 and (g["government"][0], imp) not in partners:
+                            partners.add((g["government"][0], imp))
                             b.add(g["government"][0], ("tg:partnerOf", imp))
                 if r.random() < 0.15:
                     self.engagement(b, src, r.choice(self.igos[:4]), prog, "extending", [], None, p_start, p_end,

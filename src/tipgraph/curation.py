@@ -27,7 +27,7 @@ from .store import Store
 KINDS = {
     "org": "organisation", "prg": "programme", "eng": "engagement", "plc": "place", "evt": "event",
     "per": "person", "pst": "post", "doc": "document", "fac": "facility", "thm": "theme", "rnk": "ranking",
-    "src": "source document", "flw": "funding flow",
+    "src": "source document", "flw": "funding flow", "shr": "recipient share",
 }
 #: Characters after the kind: lower-case letters and digits without look-alikes (no 0/o, 1/l/i).
 ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
