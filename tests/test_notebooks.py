@@ -24,7 +24,7 @@ from nbclient.exceptions import CellControlSignal, CellExecutionError
 # At module level, not the conftest ``repo`` fixture: the parametrize list below needs it at collection.
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 EXPECTED = ["01-tour", "02-country-profile-pakistan", "03-network-analysis", "04-writing-sparql",
-            "05-press-release-to-map"]
+            "05-press-release-to-map", "06-importing-structured-data"]
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
 CELL_TIMEOUT = 120
 KERNEL = "python3"
