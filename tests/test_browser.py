@@ -157,7 +157,7 @@ def test_seed_map_draws_every_node_and_edge_and_shows_tooltips(seed, browser: An
         details = m.page.inner_text("#tg-details")
         assert "ICMPD" in details and seed.icmpd in details and "implements →" in details
         # every source comes with its date, and a link to read it (http(s) only, no opener)
-        assert "(2024-10-11)" in hover(m.page, node_id(m.page, seed.workshop))
+        assert "(UNODC, 2024-10-11)" in hover(m.page, node_id(m.page, seed.workshop))
         pos = m.page.evaluate("id => tipgraphMap.domPosition(id)", node_id(m.page, seed.workshop))
         m.page.mouse.click(pos["x"], pos["y"])
         links = m.page.evaluate("[...document.querySelectorAll('#tg-details a.tg-source')]"
