@@ -750,7 +750,7 @@ def _event_rules(ctx: _Ctx, i: int, s: int, e: int, ev: Mention | None, evs: lis
         if rec is not None and rec.end <= e:
             for x in targets:
                 ctx.add("attendedBy", x, rec, (s, e), "event.recipient")
-    # unnamed post holders: "the Assistant Director (US Division) of the Ministry of Foreign Affairs highlighted"
+    # unnamed post holders: "the Deputy Head (Legal Unit) of the Ministry of Justice stressed", a post without a name
     for t in re.finditer(r"\b(?:the|a|an)\s+(?:(?:[A-Z][\w\-]*)\s+){0,3}(?:Director|Minister|Secretary|Head|Chief|"
                          r"Officer|Commissioner|Chairperson|Chair|Representative|Coordinator|Ambassador)"
                          r"(?:\s+General)?\s*(?:\([^)]{0,40}\)\s*)?(?:of|at|from)\s+(?:the\s+)?", seg):
