@@ -462,9 +462,16 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+(?:['\u2019][a-z]+)?", text.casefold().replace("\u2019", "'"))
 
 
+_REPO = Path(__file__).resolve().parents[1]
+#: Besides the data and the ontology: the code, its comments and the prose we ship.
+_WRITTEN = ("src/**/*.py", "src/**/*.html", "src/**/*.js", "benchmarks/**/*.py", "benchmarks/**/*.txt",
+            "benchmarks/**/*.html", "benchmarks/**/*.md", "notebooks/*.ipynb", "docs/*.md", "*.md", "data/*.md")
+
+
 def _checked_files() -> list[Path]:
     answers = sorted((resources.data_dir() / "answers").glob("*.json"))
-    return list(resources.data_files()) + answers + sorted(resources.ontology_dir().glob("*.ttl"))
+    written = sorted({f for pattern in _WRITTEN for f in _REPO.glob(pattern) if f.is_file()})
+    return list(resources.data_files()) + answers + sorted(resources.ontology_dir().glob("*.ttl")) + written
 
 
 def _on_ci() -> bool:
