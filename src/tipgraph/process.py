@@ -329,19 +329,21 @@ def _refusal(exc: BaseException | None = None) -> str:
 # ---------------------------------------------------------------------------
 # Forked Python workers
 # ---------------------------------------------------------------------------
-def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int | None,
-           confine: tuple[str, ...] | None = None) -> None:
-    os.setpgid(0, 0)
-    die_with_parent()
+def _prepare(memory_mb: int | None, confine: tuple[str, ...] | None) -> None:
+    """Limits and confinement of a worker, in that order."""
+    limit_memory(memory_mb)  # first: it reads /proc, which the confinement then closes
+    if memory_mb:  # an engine that runs out aborts with a message of its own: the parent says why
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+    if confine is not None:
+        confine_worker(roots=confine)
+
+
+def _answer(conn: Any, work: Callable[[], Any], confine: tuple[str, ...] | None) -> None:
+    """Run ``work`` and send the parent its result, or why there is none."""
     try:
-        limit_memory(memory_mb)  # first: it reads /proc, which the confinement then closes
-        if memory_mb:  # an engine that runs out aborts with a message of its own: the parent says why
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, 2)
-            os.close(devnull)
-        if confine is not None:
-            confine_worker(roots=confine)
-        result = fn(*args)
+        result = work()
         # A refusal that the code swallowed (rdflib's SERVICE SILENT) still fails the query.
         conn.send(("refused", _refusal()) if _refused else ("ok", result))
     except TipgraphError as exc:
@@ -355,6 +357,19 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: 
         import traceback
 
         conn.send(("bug", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=8)}"))
+
+
+def _child(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...], memory_mb: int | None,
+           confine: tuple[str, ...] | None = None) -> None:
+    os.setpgid(0, 0)
+    die_with_parent()
+
+    def work() -> Any:
+        _prepare(memory_mb, confine)
+        return fn(*args)
+
+    try:
+        _answer(conn, work, confine)
     finally:
         conn.close()
 
@@ -434,13 +449,7 @@ def _serve(conn: Any, fn: Callable[..., Any], memory_mb: int | None, confine: tu
     """The loop of a reused worker: set up as :func:`_child` once, then answer ``fn(*args)`` per message."""
     os.setpgid(0, 0)
     die_with_parent()
-    limit_memory(memory_mb)
-    if memory_mb:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 2)
-        os.close(devnull)
-    if confine is not None:
-        confine_worker(roots=confine)
+    _prepare(memory_mb, confine)
     while True:
         try:
             msg = conn.recv()
@@ -449,20 +458,7 @@ def _serve(conn: Any, fn: Callable[..., Any], memory_mb: int | None, confine: tu
         if msg is None:
             return
         _refused.clear()
-        try:
-            result = fn(*msg)
-            conn.send(("refused", _refusal()) if _refused else ("ok", result))
-        except TipgraphError as exc:
-            conn.send(("refused", _refusal(exc)) if _refused else ("error", exc))
-        except MemoryError:
-            conn.send(("memory", None))
-        except BaseException as exc:  # noqa: BLE001 - everything must reach the parent
-            if confine is not None and (_refused or _network_refusal(exc)):
-                conn.send(("refused", _refusal(exc)))
-                continue
-            import traceback
-
-            conn.send(("bug", f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=8)}"))
+        _answer(conn, functools.partial(fn, *msg), confine)
 
 
 class _Worker:
