@@ -526,7 +526,7 @@ def test_an_ambiguous_mention_is_resolved_by_hand_and_ingested(store: Path) -> N
 
 
 def test_resolving_to_an_entity_of_the_wrong_kind_is_refused_naming_both_kinds(store: Path) -> None:
-    src, row = ambiguous(store)
+    _, row = ambiguous(store)
     before = dump(store)
     with pytest.raises(BadInputError) as err:
         wf.decide(open_kg(store), resolve={row.id: "Pakistan"})
