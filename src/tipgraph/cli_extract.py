@@ -150,7 +150,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from .extract.workflow import ingest
 
     kg = _open_store(args)
-    print(ingest(kg, source=args.source, strict=args.strict).text())
+    report = ingest(kg, source=args.source, strict=args.strict)
+    print(report.text())
+    if report.refused:  # still a success (exit 0): what did fit landed, the rest is recorded for review
+        print(f"tipgraph ingest: {len(report.refused)} accepted candidate(s) refused at ingest and left out "
+              "(listed above; --strict makes this exit 3 with nothing changed)", file=sys.stderr)
     return 0
 
 
