@@ -439,7 +439,7 @@ def test_a_shape_violation_is_traced_to_its_candidate_left_out_and_the_rest_land
 # --- dates with their precision ------------------------------------------------------------
 def test_month_and_year_dates_are_stored_as_days_with_their_precision(store: Path) -> None:
     kg = open_kg(store)
-    protect = osh().candidates[0].object
+    protect = Mention("PROTECT", 0, 7, "programme", "PROTECT", entity=TGD["prg-0002"])
     y0, y1 = Value("2019", 0, 4, "2019", "date", "year"), Value("2023", 5, 9, "2023", "date", "year")
     wf.add_extractions(kg, [with_extra(Candidate("startDate", protect, y0, (0, 9), "period.years", 0.9),
                                        Candidate("endDate", protect, y1, (0, 9), "period.years", 0.9))])
