@@ -248,6 +248,80 @@ def test_ingest_refusals_exit_codes_and_leave_the_store(run_cli: Run, store: Pat
     wf.decide(kg, threshold=0.8)
     kg.close()
     before = dump(store)
-    out = run_cli("ingest", "--store", str(store))
+    out = run_cli("ingest", "--strict", "--store", str(store))
     assert out.returncode == EXIT_NOT_CONFORMING and "organis" in out.stderr
     assert dump(store) == before
+    # without --strict the organiser is left out, said why, and the rest lands
+    bad = next(r for r in wf.candidates(tipgraph.load(path=store)) if r.relation == "organisedBy")
+    out = run_cli("ingest", "--store", str(store))
+    assert out.returncode == EXIT_OK, out.stderr
+    assert "refused" in out.stdout and bad.id in out.stdout and "organis" in out.stdout
+    assert dump(store) != before
+
+
+def extra_candidates(store: Path, *cands: Candidate) -> str:
+    """The seed candidates and some more, of the same release (one source)."""
+    release = read_release(RELEASES / "osh-training.txt", url="https://www.example.org/osh.html",
+                           published="2025-03-09")
+    kg = tipgraph.load(path=store)
+    try:
+        [rep] = wf.add_extractions(kg, [Extraction(release, [], list(cands), version="t")])
+    finally:
+        kg.close()
+    return rep.source
+
+
+def test_ingest_leaves_out_a_wrong_kind_and_says_why_strict_refuses_all(run_cli: Run, store: Path) -> None:
+    event = Mention("a two-day training", 0, 5, "event", "@e1", proposed_class=TG.Training)
+    islamabad = Mention("Islamabad", 0, 5, "city", "Islamabad", entity=TGD["plc-0020"])
+    dialogue = Mention("Budapest Process", 0, 5, "programme", "Budapest Process", entity=TGD["org-0023"])
+    day = Value("9 March 2025", 0, 5, "2025-03-09", "date", "day")
+    extra_candidates(store, Candidate("heldIn", event, islamabad, (0, 5), "y", 0.9),
+                     Candidate("startDate", event, day, (0, 5), "z", 0.9),
+                     Candidate("underProgramme", event, dialogue, (0, 5), "x", 0.9))
+    assert run_cli("review", "--store", str(store), "--accept-above", "0.8").returncode == EXIT_OK
+    bad = next(r for r in wf.candidates(tipgraph.load(path=store)) if r.relation == "underProgramme")
+    before = dump(store)
+    out = run_cli("ingest", "--strict", "--store", str(store))
+    assert out.returncode == EXIT_NOT_CONFORMING and bad.id in out.stderr and "Budapest Process" in out.stderr
+    assert dump(store) == before
+    out = run_cli("ingest", "--store", str(store))
+    assert out.returncode == EXIT_OK, out.stderr
+    assert "ingested 2 accepted candidates" in out.stdout
+    assert "refused at ingest (1)" in out.stdout and bad.id in out.stdout and "intergovernmental dialogue" in out.stdout
+    refused = run_cli("review", "--status", "refused", "--store", str(store))
+    assert refused.returncode == EXIT_OK and bad.id in refused.stdout and "1 refused" in refused.stdout
+    assert "Traceback" not in out.stderr + refused.stderr
+
+
+def test_review_accept_id_equals_entity(run_cli: Run, store: Path) -> None:
+    protect = Mention("PROTECT", 0, 7, "programme", "PROTECT", entity=TGD["prg-0002"])
+    moi = Mention("MOI", 0, 3, "organisation", "MOI", alternatives=(TGD["org-0010"], TGD["org-0011"]))
+    extra_candidates(store, Candidate("implements", moi, protect, (0, 7), "impl.x", 0.9))
+    [row] = wf.candidates(tipgraph.load(path=store))
+    out = run_cli("review", "--store", str(store), "--accept", row.id)
+    assert out.returncode == EXIT_BAD_INPUT and "ambiguous" in out.stderr  # control: a bare id is refused
+    before = dump(store)
+    out = run_cli("review", "--store", str(store), "--accept", f"{row.id}=Pakistan")
+    assert out.returncode == EXIT_BAD_INPUT and "country" in out.stderr and "organisation" in out.stderr
+    assert dump(store) == before
+    out = run_cli("review", "--store", str(store), "--accept", f"{row.id}=FIA")
+    assert out.returncode == EXIT_OK, out.stderr
+    assert "accepted 1" in out.stdout and "Federal Investigation Agency" in out.stdout
+    table = run_cli("review", "--store", str(store))
+    assert "Federal Investigation" in table.stdout and "ambiguous" not in table.stdout  # (cut to the column)
+    assert run_cli("ingest", "--store", str(store)).returncode == EXIT_OK
+    assert tipgraph.load(path=store).query("ASK { ?e tg:engagedOrganisation tgd:org-0011 ; "
+                                           "tg:engagementRole tg:ImplementingRole }").boolean
+
+
+def test_review_table_shows_the_precision_of_dates(run_cli: Run, store: Path) -> None:
+    event = Mention("a two-day training", 0, 5, "event", "@e1", proposed_class=TG.Training)
+    extra_candidates(store, Candidate("startDate", event, Value("9 March", 0, 5, "2025-03-09", "date", "day"),
+                                      (0, 5), "d", 0.9),
+                     Candidate("endDate", event, Value("March 2025", 0, 5, "2025-03", "date", "month"),
+                               (0, 5), "m", 0.9))
+    out = run_cli("review", "--store", str(store))
+    lines = out.stdout.splitlines()
+    assert "(month)" in next(line for line in lines if " endDate " in line)
+    assert "(day)" not in next(line for line in lines if " startDate " in line)

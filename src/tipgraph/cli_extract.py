@@ -96,14 +96,25 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     """Show candidates (table or HTML page), or record decisions."""
-    from .extract.workflow import candidates, decide, review_page, table
+    from .extract.workflow import STATUSES, candidates, decide, review_page, table
     from .files import atomic_write
 
     kg = _open_store(args)
     decided = False
     if args.accept or args.reject:
-        n = decide(kg, ids=args.accept or args.reject, accept=bool(args.accept), source=args.source)
+        # ID=ENTITY resolves the candidate's ambiguous (or new) end by hand; an id never holds "="
+        pairs = [item.partition("=") for item in (args.accept or args.reject)]
+        plain = [i for i, eq, _ in pairs if not eq]
+        chosen = {i: entity for i, eq, entity in pairs if eq}
+        if args.reject and chosen:
+            raise BadInputError("ID=ENTITY chooses an entity for a candidate being accepted: use it with --accept")
+        n = decide(kg, ids=plain, accept=bool(args.accept), source=args.source, resolve=chosen)
         print(f"{'accepted' if args.accept else 'rejected'} {n} candidate(s)")
+        if chosen:
+            by_id = {r.id: r for r in candidates(kg.store, source=args.source)}
+            for i in chosen:
+                r = by_id[i.strip()]
+                print(f"  {r.id}  {r.relation}: {r.subject_label} -> {r.object_label}")
         decided = True
     if args.accept_above is not None:
         n = decide(kg, threshold=args.accept_above, source=args.source)
@@ -129,7 +140,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         return 0
     for line in table(rows):
         print(line)
-    counts = {st: sum(1 for r in rows if r.status == st) for st in ("pending", "accepted", "rejected")}
+    counts = {st: sum(1 for r in rows if r.status == st) for st in STATUSES}
     print(f"{len(rows)} candidates: " + ", ".join(f"{n} {st}" for st, n in counts.items()))
     return 0
 
@@ -139,7 +150,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from .extract.workflow import ingest
 
     kg = _open_store(args)
-    print(ingest(kg, source=args.source).text())
+    report = ingest(kg, source=args.source, strict=args.strict)
+    print(report.text())
+    if report.refused:  # still a success (exit 0): what did fit landed, the rest is recorded for review
+        print(f"tipgraph ingest: {len(report.refused)} accepted candidate(s) refused at ingest and left out "
+              "(listed above; --strict makes this exit 3 with nothing changed)", file=sys.stderr)
     return 0
 
 
@@ -186,12 +201,17 @@ def add_commands(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
             "  tipgraph review --store out/store\n"
             "  tipgraph review --store out/store --html out/review.html\n"
             "  tipgraph review --store out/store --accept c1a2b3c4d5e6 c0f9e8d7c6b5\n"
+            "  tipgraph review --store out/store --accept c1a2b3c4d5e6=FIA   # an ambiguous mention, resolved\n"
             "  tipgraph review --store out/store --accept-above 0.8   # flagged ones stay pending")
     p.add_argument("--source", type=text, metavar="SOURCE", help="only this source (id, or the file it was read from)")
-    p.add_argument("--status", choices=("pending", "accepted", "rejected"), help="only candidates of this status")
+    p.add_argument("--status", choices=("pending", "accepted", "rejected", "refused"),
+                   help="only candidates of this status (refused: accepted, but left out by ingest, with the reason)")
     p.add_argument("--html", type=path, metavar="FILE", help="write the review page here ('-' for standard output)")
     act = p.add_mutually_exclusive_group()
-    act.add_argument("--accept", nargs="+", metavar="ID", type=text, help="accept these candidates")
+    act.add_argument("--accept", nargs="+", metavar="ID[=ENTITY]", type=text,
+                     help="accept these candidates; ID=ENTITY (an IRI, prefixed name or label) accepts an ambiguous "
+                          "one with the entity its mention names, one of its alternatives or any entity of a "
+                          "fitting kind")
     act.add_argument("--reject", nargs="+", metavar="ID", type=text, help="reject these candidates")
     act.add_argument("--accept-above", type=_confidence, metavar="CONFIDENCE",
                      help="accept every pending, unflagged candidate at or above this confidence")
@@ -199,10 +219,14 @@ def add_commands(sub: Any, add: Callable[..., argparse.ArgumentParser]) -> None:
                      help="reject every pending, unflagged candidate below this confidence")
     store(p)
 
-    p = add("ingest", cmd_ingest, "Turn accepted candidates into facts in their source's graph (checked, all or "
-                                  "nothing, re-reasoned).",
-            "  tipgraph ingest --store out/store\n  tipgraph ingest --source src-1a2b3c4d5e6f --store out/store")
+    p = add("ingest", cmd_ingest, "Turn accepted candidates into facts in their source's graph (checked, "
+                                  "re-reasoned); candidates whose facts do not fit are left out, said why and "
+                                  "recorded as refused.",
+            "  tipgraph ingest --store out/store\n  tipgraph ingest --source src-1a2b3c4d5e6f --store out/store\n"
+            "  tipgraph ingest --strict --store out/store   # all or nothing (exit 3)")
     p.add_argument("--source", type=text, metavar="SOURCE", help="only this source (id, or the file it was read from)")
+    p.add_argument("--strict", action="store_true",
+                   help="all or nothing: refuse the whole ingest (exit 3) when any accepted candidate does not fit")
     store(p)
 
     p = add("retract", cmd_retract, "Remove an extracted source: its catalogue entry, candidates, facts and what "

@@ -22,12 +22,13 @@ True
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import html
 import re
 import string
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -39,13 +40,14 @@ from rdflib.term import Node
 
 from ..countries import country as _country
 from ..countries import normalise
-from ..errors import BadInputError, NotConformingError, UnknownNameError
+from ..errors import BadInputError, InternalError, NotConformingError, UnknownNameError
 from ..namespace import TG, TGD, shorten
 from ..store import Quad, Store
 from .candidates import RELATIONS, Candidate, Extraction, Mention, Release, Value
 
 if TYPE_CHECKING:
     from ..kg import KnowledgeGraph
+    from ..validate.vocabulary import Kinds, Vocabulary
 
 __all__ = [
     "LOW_CONFIDENCE", "STATUSES", "CandidateRow", "ExtractReport", "IngestReport", "RetractReport",
@@ -55,8 +57,8 @@ __all__ = [
 
 #: Below this confidence a candidate is flagged "low confidence": only accepted by its id, never by threshold.
 LOW_CONFIDENCE = 0.6
-#: The review states of a candidate.
-STATUSES = ("pending", "accepted", "rejected")
+#: The review states of a candidate ("refused": accepted, but left out by ingest, with the reason recorded).
+STATUSES = ("pending", "accepted", "rejected", "refused")
 #: File suffixes a folder is searched for in batch mode.
 RELEASE_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm")
 
@@ -66,11 +68,15 @@ _CLASS = {"organisation": TG.Organisation, "programme": TG.Programme, "country":
           "region": TG.Region, "city": TG.City, "person": TG.Person, "event": TG.Event,
           "document": TG.Document, "facility": TG.Facility, "theme": TG.Theme}
 _DATATYPE = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
+#: A date read as a month or a year: the datatype of its candidate -> its precision.
+_PRECISION_OF = {XSD.gYearMonth: "month", XSD.gYear: "year"}
+_PRECISION_PROPERTY = {"startDate": TG.startDatePrecision, "endDate": TG.endDatePrecision}
+_MONTH_OR_YEAR = re.compile(r"(\d{4})(?:-(\d{2}))?")
 _ROLES = {"funds": (TG.FundingRole, "funding"), "implements": (TG.ImplementingRole, "implementing")}
 #: Relations that are a plain property of the event (or programme) in the ontology.
 _DIRECT = ("withinFrameworkOf", "partOf", "heldIn", "organisedBy", "coOrganisedBy", "eventFundedBy",
            "inCollaborationWith", "underProgramme", "attendedBy", "participantCount",
-           "femaleParticipantCount", "gaveRemarksAt", "discusses", "startDate", "endDate")
+           "femaleParticipantCount", "gaveRemarksAt", "discusses", "startDate", "endDate", "partnerIn")
 _GRAPH_PREFIX = "graph-src-"
 _CANDIDATES_SUFFIX = "-candidates"
 _DECISIONS_SUFFIX = "-decisions"
@@ -414,12 +420,28 @@ class CandidateRow:
     new: tuple[URIRef, ...] = ()
     subject_alternatives: tuple[URIRef, ...] = ()
     object_alternatives: tuple[URIRef, ...] = ()
+    #: the entities a reviewer chose for an end (``review --accept ID=ENTITY``); ``subject``/``object`` are them
+    chosen_subject: URIRef | None = None
+    chosen_object: URIRef | None = None
+    #: why ingest left the candidate out (its status is then "refused")
+    refusal: str = ""
+
+    @property
+    def precision(self) -> str:
+        """For a date: ``"day"``, ``"month"`` or ``"year"``, how much of it the release states; else ``""``."""
+        if isinstance(self.object, Literal):
+            if self.object.datatype in _PRECISION_OF:
+                return _PRECISION_OF[self.object.datatype]
+            if self.object.datatype == XSD.date:
+                return "day"
+        return ""
 
     @property
     def flags(self) -> list[str]:
         """Why a reviewer should look closely: ambiguous, new entity, low confidence, negated."""
         out = []
-        if self.subject_alternatives or self.object_alternatives:
+        if (self.subject_alternatives and self.chosen_subject is None) or \
+                (self.object_alternatives and self.chosen_object is None):
             out.append("ambiguous")
         if any(not str(n).rsplit("/", 1)[-1].startswith("evt-") for n in self.new):
             out.append("new entity")
@@ -492,6 +514,12 @@ SELECT ?c ?p ?a WHERE {
   $values ?c tg:candidateOf ?src . VALUES ?p { tg:subjectAlternative tg:objectAlternative } ?c ?p ?a
 }
 """
+# The reviewer's part of a decision beyond its status: chosen ends and, for a refused candidate, the reason.
+_DECISION_DETAIL_QUERY = """
+SELECT ?c ?p ?o WHERE {
+  $values ?c tg:candidateOf ?src . VALUES ?p { tg:chosenSubject tg:chosenObject tg:refusalReason } ?c ?p ?o
+}
+"""
 # Within one graph at a time: a body proposed by many releases would otherwise join across all of them.
 _PROPOSALS_QUERY = ("SELECT DISTINCT ?e ?cls ?l WHERE { GRAPH ?g { ?e tg:proposedLabel ?l . "
                     "OPTIONAL { ?e tg:proposedClass ?cls } } }")
@@ -524,9 +552,14 @@ def _candidates(store: Store, *, source: str | None, status: str | None, text: b
     for c, p, a in store.execute(_ALTERNATIVES_QUERY.replace("$values", values), {}, None).rows:
         if isinstance(a, URIRef) and p is not None and c is not None:
             alternatives[c][p].append(a)
+    details: dict[Node, dict[Node, Node]] = defaultdict(dict)
+    for c, p, o in store.execute(_DECISION_DETAIL_QUERY.replace("$values", values), {}, None).rows:
+        if c is not None and p is not None and o is not None:
+            details[c][p] = o
     proposals = _proposals(store)
     labels = _labels(store, {x for row in found for x in (row[3], row[4]) if isinstance(x, URIRef)}
-                     | {a for alts in alternatives.values() for xs in alts.values() for a in xs})
+                     | {a for alts in alternatives.values() for xs in alts.values() for a in xs}
+                     | {o for d in details.values() for o in d.values() if isinstance(o, URIRef)})
     rows: list[CandidateRow] = []
     for c, src, rel, subj, obj, conf, start, end, ev, rule, ver, st, ot, detail, neg, decided in found:
         state = str(decided) if decided is not None else "pending"
@@ -540,6 +573,10 @@ def _candidates(store: Store, *, source: str | None, status: str | None, text: b
                 return str(x)
             return labels.get(x) or (proposals[x][1] if x in proposals else shorten(x))
 
+        mine = details.get(c, {}) if c is not None else {}
+        chosen_s, chosen_o = mine.get(TG.chosenSubject), mine.get(TG.chosenObject)
+        subj = chosen_s if isinstance(chosen_s, URIRef) else subj
+        obj = chosen_o if isinstance(chosen_o, URIRef) else obj
         new = tuple(sorted(x for x in (subj, obj) if isinstance(x, URIRef) and x in proposals and x not in labels))
         alts = alternatives.get(c, {}) if c is not None else {}
         rows.append(CandidateRow(
@@ -550,7 +587,10 @@ def _candidates(store: Store, *, source: str | None, status: str | None, text: b
             rule=str(rule or ""), version=str(ver or ""), detail=str(detail or ""),
             negated=str(neg).lower() == "true", new=new,
             subject_alternatives=tuple(sorted(alts.get(TG.subjectAlternative, []))),
-            object_alternatives=tuple(sorted(alts.get(TG.objectAlternative, [])))))
+            object_alternatives=tuple(sorted(alts.get(TG.objectAlternative, []))),
+            chosen_subject=chosen_s if isinstance(chosen_s, URIRef) else None,
+            chosen_object=chosen_o if isinstance(chosen_o, URIRef) else None,
+            refusal=str(mine.get(TG.refusalReason) or "") if state == "refused" else ""))
     rows.sort(key=lambda r: (r.source, r.evidence, r.relation, r.id))
     return rows
 
@@ -568,34 +608,158 @@ def _labels(store: Store, iris: Iterable[Node]) -> dict[Node, str]:
     return {row[0]: str(row[1]) for row in res.rows if row[0] is not None and row[1] is not None}
 
 
+# --- kinds: does an end fit the relation? ------------------------------------------------------
+def _vocabulary() -> Vocabulary:
+    from ..validate.vocabulary import Vocabulary
+
+    return Vocabulary.from_ontology()
+
+
+def _end_kinds(vocab: Vocabulary, relation: str) -> tuple[list[Kinds], list[Kinds]]:
+    """What the subject and the object of a relation must be, by the ontology's domains and ranges.
+
+    A relation ingested as a pattern is checked against the properties the pattern uses (the
+    organisation and programme of an engagement, the person and organisation of a post).
+    """
+    if relation in _ROLES:
+        return vocab.ranges.get(TG.engagedOrganisation, []), vocab.ranges.get(TG.engagedProgramme, [])
+    if relation == "holdsPostIn":
+        return vocab.domains.get(TG.holdsPost, []), vocab.ranges.get(TG.postIn, [])
+    if relation in ("operatesIn", "mentionsCountry"):
+        prop = TG.engagementCountry if relation == "operatesIn" else TG.mentionsCountry
+        return vocab.ranges.get(TG.engagedProgramme, []), vocab.ranges.get(prop, [])
+    if relation in TG:  # the closed namespace: only relations the ontology names
+        prop = TG[relation]
+        return vocab.domains.get(prop, []), vocab.ranges.get(prop, [])
+    return [], []
+
+
+def _types(store: Store, iris: Iterable[Node], proposals: Mapping[Node, tuple[URIRef, str]]) -> dict[Node, set[URIRef]]:
+    """The classes of each entity: as the store has it (its inferences too), else as proposed."""
+    from ..store.terms import iri_ref
+
+    wanted = sorted({str(i) for i in iris if isinstance(i, URIRef)})
+    out: dict[Node, set[URIRef]] = defaultdict(set)
+    for i in range(0, len(wanted), 2000):
+        values = " ".join(iri_ref(x) for x in wanted[i:i + 2000])
+        for e, t in store.execute(f"SELECT ?e ?t WHERE {{ VALUES ?e {{ {values} }} ?e a ?t }}", {}, None).rows:
+            if e is not None and isinstance(t, URIRef):
+                out[e].add(t)
+    for e in list(out) + [URIRef(x) for x in wanted]:
+        if e in proposals:
+            out[e].add(proposals[e][0])
+    return out
+
+
+def _misfit(vocab: Vocabulary, relation: str, ends: Sequence[tuple[str, Node | None, list[Kinds]]],
+            types: Mapping[Node, set[URIRef]], name: Callable[[Node], str]) -> str:
+    """Why an end does not fit what the relation asks of it, or ``""`` (an end of unknown kind is not judged)."""
+    for end, node, kinds in ends:
+        if not kinds or not isinstance(node, URIRef):
+            continue
+        known = {t for t in types.get(node, ()) if t in vocab.classes}
+        if known and not vocab.fits(known, kinds):
+            return (f"the {end} of {relation}, {name(node)}, is {vocab.kind_text(known)}, but it must be "
+                    f"{vocab.expected_text(kinds)}")
+    return ""
+
+
 # --- review decisions -------------------------------------------------------------------------
+def _decision_quads(r: CandidateRow, status: str, chosen: tuple[str, URIRef] | None = None,
+                    refusal: str | None = None) -> list[Quad]:
+    """The decisions graph's statements about one candidate."""
+    g = decisions_graph(r.source)
+    c = TGD[r.id]
+    out: list[Quad] = []
+    if status != "pending":
+        out.append((c, TG.reviewStatus, Literal(status), g))
+    if status == "refused":
+        out.append((c, TG.refusalReason, Literal(refusal if refusal is not None else r.refusal), g))
+    subj = chosen[1] if chosen and chosen[0] == "subject" else r.chosen_subject
+    obj = chosen[1] if chosen and chosen[0] == "object" else r.chosen_object
+    if subj is not None:
+        out.append((c, TG.chosenSubject, subj, g))
+    if obj is not None:
+        out.append((c, TG.chosenObject, obj, g))
+    return out
+
+
+def _chosen_end(kg: KnowledgeGraph, r: CandidateRow, name: str, vocab: Vocabulary) -> tuple[str, URIRef]:
+    """Which end of ``r`` a reviewer's ``ID=ENTITY`` resolves, and the entity, checked for its kind."""
+    from ..validate.names import short_name
+
+    ends = [e for e, node, alts in (("subject", r.subject, r.subject_alternatives),
+                                    ("object", r.object, r.object_alternatives)) if alts or node is None]
+    if not ends:  # nothing ambiguous: an end the extractor proposed as a new entity
+        ends = [e for e, node in (("subject", r.subject), ("object", r.object))
+                if node in r.new and not str(node).rsplit("/", 1)[-1].startswith("evt-")]
+    if isinstance(r.object, Literal):
+        ends = [e for e in ends if e == "subject"]
+    if len(ends) != 1:
+        which = "both ends are" if ends else "neither end is"
+        raise BadInputError(f"candidate {r.id} ({r.relation}: {r.subject_label!r} -> {r.object_label!r}): {which} "
+                            "ambiguous or new, so ID=ENTITY cannot tell which to resolve; accept or reject it by id")
+    end = ends[0]
+    entity = kg.resolve(name)
+    types = _types(kg.store, [entity], {})
+    known = {t for t in types.get(entity, ()) if t in vocab.classes}
+    label = _labels(kg.store, [entity]).get(entity, "")
+    shown = f"{short_name(str(entity))}" + (f" {label!r}" if label else "")
+    if not known:
+        raise BadInputError(f"{name!r} ({shown}) is not an entity of the graph with a kind (no tg: class): choose "
+                            f"one of the candidate's alternatives or another entity for {r.id}")
+    kinds = _end_kinds(vocab, r.relation)[0 if end == "subject" else 1]
+    if not kinds:  # the ontology says nothing: the kind the extractor read
+        wanted = RELATIONS[r.relation].subject if end == "subject" else RELATIONS[r.relation].object
+        kinds = [frozenset({_CLASS[wanted]})] if wanted in _CLASS else []
+    if kinds and not vocab.fits(known, kinds):
+        raise BadInputError(f"candidate {r.id}: {shown} is {vocab.kind_text(known)}, but the {end} of {r.relation} "
+                            f"must be {vocab.expected_text(kinds)}: choose an entity of that kind")
+    return end, entity
+
+
 def decide(kg: KnowledgeGraph, *, ids: Iterable[str] = (), threshold: float | None = None, accept: bool = True,
-           source: str | None = None) -> int:
+           source: str | None = None, resolve: Mapping[str, str] | None = None) -> int:
     """Accept (or reject) candidates by id, or every pending unflagged one at or above ``threshold``.
 
     With ``accept=False`` a threshold rejects the pending unflagged candidates below it. A
     threshold never decides a flagged candidate (ambiguous, new entity, low confidence,
-    negated): those are decided one by one, by id. An ambiguous or negated candidate cannot
-    be accepted at all (resolve the name in the graph and extract again). Decisions live in
-    their own graph per source, so extracting a release again keeps them. Returns how many
-    candidates changed status.
+    negated): those are decided one by one, by id. An ambiguous candidate is accepted by
+    choosing the entity its mention names: ``resolve={id: entity}`` (an IRI, prefixed name or
+    label; one of the candidate's alternatives or any entity of a kind that fits the relation,
+    an entity of another kind is refused naming both kinds); the choice is recorded with the
+    decision and ingest uses it. A negated candidate cannot be accepted. Decisions live in
+    their own graph per source, so extracting a release again keeps them. Accepting a refused
+    candidate again clears its refusal. Returns how many candidates changed.
     """
     wanted = [i.strip() for i in ids]
+    choices = {k.strip(): v for k, v in (resolve or {}).items()}
     if threshold is not None and not 0 <= threshold <= 1:
         raise BadInputError(f"a confidence threshold is between 0 and 1, not {threshold}")
+    if choices and not accept:
+        raise BadInputError("an entity is chosen only when accepting a candidate (ID=ENTITY goes with --accept)")
     rows = _candidates(kg.store, source=source, status=None, text=False)
     by_id = {r.id: r for r in rows}
-    for i in wanted:
+    for i in [*wanted, *choices]:
         if i not in by_id:
             raise UnknownNameError("candidate", i, [], "'tipgraph review' lists the candidates and their ids")
     new_status = "accepted" if accept else "rejected"
     chosen: dict[str, str] = {}
+    picked: dict[str, tuple[str, URIRef]] = {}
+    vocab = _vocabulary() if choices else None
+    for i, name in choices.items():
+        assert vocab is not None
+        picked[i] = _chosen_end(kg, by_id[i], name, vocab)
+        chosen[i] = "accepted"
     for i in wanted:
+        if i in picked:
+            continue
         r = by_id[i]
-        if accept and (r.subject_alternatives or r.object_alternatives or r.subject is None or r.object is None):
+        if accept and (r.subject is None or r.object is None):
             alts = ", ".join(shorten(a) for a in (*r.subject_alternatives, *r.object_alternatives))
-            raise BadInputError(f"candidate {i} is ambiguous ({alts}): it cannot be accepted; add the name as an "
-                                "alias of the right entity (skos:altLabel) and extract the release again")
+            raise BadInputError(f"candidate {i} is ambiguous ({alts}): accept it with the entity it names, "
+                                f"--accept {i}=ENTITY (one of these or another entity of the right kind), or "
+                                "add the name as an alias of the right entity (skos:altLabel) and extract again")
         if accept and r.negated:
             raise BadInputError(f"candidate {i} says the fact does not hold (negated): it cannot be accepted")
         chosen[i] = new_status
@@ -604,16 +768,23 @@ def decide(kg: KnowledgeGraph, *, ids: Iterable[str] = (), threshold: float | No
             if r.status == "pending" and r.id not in chosen and not r.flags and (
                     r.confidence >= threshold if accept else r.confidence < threshold):
                 chosen[r.id] = new_status
-    changed = {i: st for i, st in chosen.items() if by_id[i].status != st}
+
+    def before(r: CandidateRow) -> tuple[str, URIRef | None, URIRef | None]:
+        return r.status, r.chosen_subject, r.chosen_object
+
+    def after(r: CandidateRow) -> tuple[str, URIRef | None, URIRef | None]:
+        end, entity = picked.get(r.id, ("", None))
+        return (chosen.get(r.id, r.status), entity if end == "subject" else r.chosen_subject,
+                entity if end == "object" else r.chosen_object)
+
+    changed = {i for i in chosen if before(by_id[i]) != after(by_id[i])}
     if not changed:
         return 0
     graphs = sorted({by_id[i].source for i in changed})
     quads: list[Quad] = []
     for r in rows:
         if r.source in graphs:
-            state = changed.get(r.id, r.status)
-            if state != "pending":
-                quads.append((TGD[r.id], TG.reviewStatus, Literal(state), decisions_graph(r.source)))
+            quads += _decision_quads(r, chosen.get(r.id, r.status), picked.get(r.id))
     # A decision is review material only: nothing to re-check or re-derive.
     kg.change_graphs(quads, drop=[str(decisions_graph(s)) for s in graphs], validate=False, reason=False)
     return len(changed)
@@ -632,6 +803,8 @@ class IngestReport:
     new_entities: list[tuple[str, str, str]]
     added: int
     removed: int
+    #: (candidate id, why): accepted candidates left out because their fact does not fit; recorded as "refused"
+    refused: list[tuple[str, str]] = field(default_factory=list)
 
     def text(self) -> str:
         """What changed, readable."""
@@ -642,20 +815,33 @@ class IngestReport:
         if self.new_entities:
             lines.append(f"new entities ({len(self.new_entities)}):")
             lines += [f"  {i}  {label}  ({shorten(URIRef(c))})" for i, label, c in self.new_entities]
+        if self.refused:
+            lines.append(f"refused at ingest ({len(self.refused)}), left out and recorded (tipgraph review "
+                         "--status refused shows them; accept one again once the graph is corrected):")
+            lines += [f"  {i}  {why}" for i, why in self.refused]
         if self.skipped:
             lines.append(f"not ingested ({len(self.skipped)}):")
             lines += [f"  {i}  {why}" for i, why in self.skipped]
         return "\n".join(lines)
 
 
-def ingest(kg: KnowledgeGraph, *, source: str | None = None) -> IngestReport:
+#: How many times ingest leaves out the candidates behind a refusal and tries again.
+_ROUNDS = 4
+
+
+def ingest(kg: KnowledgeGraph, *, source: str | None = None, strict: bool = False) -> IngestReport:
     """Turn accepted candidates into facts in their source's graph, through the checked change.
 
     The source's graph is rewritten from its accepted candidates, with the source's catalogue
     entry, so ingesting twice changes nothing and rejecting a candidate then ingesting again
-    takes its fact out. Data that would not conform is refused
-    (:class:`~tipgraph.errors.NotConformingError`), the store unchanged. A source needs its web
-    address and publication date first.
+    takes its fact out. A candidate whose ends are of the wrong kind for its relation (by the
+    ontology's domains and ranges and the entities' classes) is left out, and so is one the
+    checked change traces a violation of the shapes to; each is reported with the reason
+    (:attr:`IngestReport.refused`) and recorded as "refused" with it, in the same change, so
+    ``review`` shows it. With ``strict`` nothing is left out: data that would not conform is
+    refused whole (:class:`~tipgraph.errors.NotConformingError`), the store unchanged, as is a
+    violation no candidate can be found behind. A source needs its web address and
+    publication date first.
     """
     store = kg.store
     srcs = [_source_name(store, source)] if source is not None else sources(store)
@@ -670,43 +856,102 @@ def ingest(kg: KnowledgeGraph, *, source: str | None = None) -> IngestReport:
         if s is not None and p is not None and o is not None:
             catalogue[str(s).rsplit("/", 1)[-1]].append((p, o))
     proposals = _proposals(store)
-    labels = _labels(store, {x for rows in accepted.values() for r in rows for x in (r.subject, r.object)
-                             if isinstance(x, URIRef)})
-    report = IngestReport([], [], [], [], 0, 0)
-    quads: list[Quad] = []
-    drop: list[str] = []
-    seen_new: set[Node] = set()
-    origin: dict[tuple[str, str], set[str]] = defaultdict(set)  # (node, property) -> the candidates stating it
+    ends = {x for rows in accepted.values() for r in rows for x in (r.subject, r.object) if isinstance(x, URIRef)}
+    labels = _labels(store, ends)
     for src in srcs:
-        rows = accepted.get(src, [])
-        if not rows and str(facts_graph(src)) not in present:
-            continue
-        drop.append(str(facts_graph(src)))
-        report.sources.append(src)
-        if not rows:
-            continue
         entry = catalogue.get(src, [])
-        if (RDF.type, TG.PressRelease) not in entry:
-            name = next((str(o) for p, o in entry if p == TG.readFrom), src)
+        if accepted.get(src) and (RDF.type, TG.PressRelease) not in entry:
+            read_from = next((str(o) for p, o in entry if p == TG.readFrom), src)
             raise BadInputError(f"source {src} has no web address or no full publication date, which every source "
                                 "needs: extract it again with --url URL --published YYYY-MM-DD (its review "
-                                "decisions are kept)", path=name)
-        quads += _facts_quads(src, rows, entry, proposals, labels, report, seen_new, origin)
-    if not drop:
+                                "decisions are kept)", path=read_from)
+
+    def name(x: Node) -> str:
+        lab = labels.get(x) or (proposals[x][1] if x in proposals else "")
+        new = " (new)" if x in proposals and x not in labels else ""
+        return f"{shorten(x)} {lab!r}{new}" if lab else shorten(x)
+
+    # Ends of the wrong kind, found before anything is written (the common case, and cheap).
+    vocab = _vocabulary()
+    types = _types(store, ends, proposals)
+    refused: dict[str, str] = {}
+    for rows in accepted.values():
+        for r in rows:
+            if not r.negated and r.subject is not None and r.object is not None:
+                s_kinds, o_kinds = _end_kinds(vocab, r.relation)
+                why = _misfit(vocab, r.relation, [("subject", r.subject, s_kinds), ("object", r.object, o_kinds)],
+                              types, name)
+                if why:
+                    refused[r.id] = why
+    if strict and refused:
+        raise NotConformingError("nothing was changed: these accepted candidates do not fit the ontology (reject "
+                                 "them, resolve them with --accept ID=ENTITY, or ingest without --strict to leave "
+                                 "them out):\n" + "\n".join(f"  {i}  {why}" for i, why in sorted(refused.items())))
+    by_id = {r.id: r for rows in accepted.values() for r in rows}
+    for attempt in range(_ROUNDS):
+        report = IngestReport([], [], [], [], 0, 0)
+        quads: list[Quad] = []
+        drop: list[str] = []
+        seen_new: set[Node] = set()
+        origin: dict[tuple[str, str], set[str]] = defaultdict(set)  # (node, property) -> the candidates stating it
+        for src in srcs:
+            rows = [r for r in accepted.get(src, []) if r.id not in refused]
+            mine = [by_id[i] for i in refused if by_id[i].source == src]
+            if mine:  # the refusals are recorded in the same change as the facts
+                g = str(decisions_graph(src))
+                ids = {TGD[r.id] for r in mine}
+                quads += [q for q in store.quads(g) if not (q[0] in ids and q[1] in (TG.reviewStatus,
+                                                                                    TG.refusalReason))]
+                for r in mine:
+                    quads += _decision_quads(r, "refused", refusal=refused[r.id])
+                drop.append(g)
+            if not rows and str(facts_graph(src)) not in present and not mine:
+                continue
+            drop.append(str(facts_graph(src)))
+            report.sources.append(src)
+            if rows:
+                quads += _facts_quads(src, rows, catalogue.get(src, []), proposals, labels, report, seen_new, origin)
+        report.refused = sorted(refused.items())
+        if not drop:
+            return report
+        try:
+            change = kg.change_graphs(quads, drop=drop, unchecked=review_graphs(store))
+        except NotConformingError as exc:
+            shacl = getattr(exc.report, "shacl", None)
+            behind: dict[str, str] = {}
+            for v in getattr(shacl, "violations", []):
+                for (node, prop), cids in origin.items():
+                    if node == v.focus_node and (v.path is None or v.path == prop):
+                        for c in cids:
+                            behind.setdefault(c, f"the checks refuse its fact: {' '.join(v.message.split())}")
+            if not behind:
+                raise
+            if strict or attempt == _ROUNDS - 1:
+                raise NotConformingError(f"{exc}\n\nthe candidates behind these facts: {' '.join(sorted(behind))}; "
+                                         "reject them (tipgraph review --reject ID ...) or correct the graph, then "
+                                         "ingest again", report=exc.report) from None
+            refused.update(behind)
+            continue
+        report.added, report.removed = sum(change.added.values()), sum(change.removed.values())
         return report
-    try:
-        change = kg.change_graphs(quads, drop=drop, unchecked=review_graphs(store))
-    except NotConformingError as exc:
-        shacl = getattr(exc.report, "shacl", None)
-        behind = sorted({c for v in getattr(shacl, "violations", []) for (node, prop), ids in origin.items()
-                         if node == v.focus_node and (v.path is None or v.path == prop) for c in ids})
-        if not behind:
-            raise
-        raise NotConformingError(f"{exc}\n\nthe candidates behind these facts: {' '.join(behind)}; reject them "
-                                 "(tipgraph review --reject ID ...) or correct the graph, then ingest again",
-                                 report=exc.report) from None
-    report.added, report.removed = sum(change.added.values()), sum(change.removed.values())
-    return report
+    raise InternalError("ingest: the last round neither returned nor raised")  # pragma: no cover
+
+
+def _as_day(value: str, precision: str, *, last: bool) -> Literal | None:
+    """A month or a year as a day: its first, or (``last``) its last.
+
+    >>> str(_as_day("2024-02", "month", last=True)), str(_as_day("2019", "year", last=False))
+    ('2024-02-29', '2019-01-01')
+    """
+    m = _MONTH_OR_YEAR.fullmatch(value.strip())
+    if m is None or (precision == "month") != (m.group(2) is not None):
+        return None
+    year = int(m.group(1))
+    month = int(m.group(2)) if m.group(2) else (12 if last else 1)
+    if not 1 <= month <= 12:
+        return None
+    day = calendar.monthrange(year, month)[1] if last else 1
+    return Literal(f"{year:04d}-{month:02d}-{day:02d}", datatype=XSD.date)
 
 
 def _facts_quads(src: str, rows: list[CandidateRow], entry: list[tuple[Node, Node]],
@@ -746,7 +991,7 @@ def _facts_quads(src: str, rows: list[CandidateRow], entry: list[tuple[Node, Nod
     new_events = {x for x in ends if x in proposed and str(x).rsplit("/", 1)[-1].startswith("evt-")}
     placed = {r.subject for r in rows if r.relation == "heldIn" and r.object is not None and not r.negated}
     dated = {r.subject for r in rows if r.relation == "startDate" and isinstance(r.object, Literal)
-             and r.object.datatype == XSD.date and not r.negated}
+             and (r.object.datatype == XSD.date or r.object.datatype in _PRECISION_OF) and not r.negated}
     incomplete = new_events - (placed & dated)
 
     for p, o in entry:  # the catalogue entry travels with the facts (the release's text stays behind)
@@ -795,13 +1040,19 @@ def _facts_quads(src: str, rows: list[CandidateRow], entry: list[tuple[Node, Nod
             add(pst, TG.postIn, obj)
             add(subj, TG.holdsPost, pst)
         elif r.relation in _DIRECT:
-            if isinstance(obj, Literal) and obj.datatype in (XSD.gYearMonth, XSD.gYear):
-                report.skipped.append((r.id, f"{r.relation} {obj} is not a day; the ontology's dates are days "
-                                             "(state it by hand when the day is known)"))
-                continue
-            define(subj)
-            define(obj)
-            add(subj, TG[r.relation], obj)
+            if r.relation in _PRECISION_PROPERTY and isinstance(obj, Literal) and obj.datatype in _PRECISION_OF:
+                precision = _PRECISION_OF[obj.datatype]
+                day = _as_day(str(obj), precision, last=r.relation == "endDate")
+                if day is None:
+                    report.skipped.append((r.id, f"{r.relation} {str(obj)!r} is not a {precision}"))
+                    continue
+                define(subj)
+                add(subj, TG[r.relation], day)
+                add(subj, _PRECISION_PROPERTY[r.relation], Literal(precision))
+            else:
+                define(subj)
+                define(obj)
+                add(subj, TG[r.relation], obj)
         else:
             report.skipped.append((r.id, f"the ontology has no pattern for {r.relation} yet"))
             continue
@@ -892,7 +1143,14 @@ def review_page(store: Store | KnowledgeGraph, *, source: str | None = None, sta
             else:
                 ctx = f"<mark>{esc(r.evidence_text)}</mark>"
             flags = " ".join(f'<span class="flag">{esc(f)}</span>' for f in r.flags)
+            if r.refusal:
+                flags += f' <span class="flag">refused at ingest: {esc(r.refusal)}</span>'
             obj = esc(r.object_label) + (f' <small>({esc(r.detail)})</small>' if r.detail else "")
+            if r.precision in ("month", "year"):  # a day needs no mark
+                obj += f' <small>({esc(r.precision)} precision)</small>'
+            if r.chosen_subject is not None or r.chosen_object is not None:
+                flags += ' <span class="flag">chosen by the reviewer</span>'
+
             parts.append(
                 f'<tr class="{esc(r.status)}"><td><code>{esc(r.id)}</code></td><td>{esc(r.status)}</td>'
                 f'<td>{r.confidence:.2f}</td><td>{esc(r.relation)}</td>'
@@ -921,7 +1179,11 @@ def table(rows: Sequence[CandidateRow], *, width: int = 60) -> Iterator[str]:
     yield f"{'id':12}  {'status':8}  {'conf':>4}  {'relation':22}  {'subject':24}  {'object':24}  evidence / flags"
     for r in rows:
         flags = f"  [{', '.join(r.flags)}]" if r.flags else ""
+        if r.refusal:
+            flags += f"  [refused at ingest: {clean(r.refusal, 200)}]"
         obj = r.object_label + (f" ({r.detail})" if r.detail else "")
+        if r.precision in ("month", "year"):  # a day needs no mark
+            obj += f" ({r.precision})"
         yield (f"{r.id:12}  {r.status:8}  {r.confidence:4.2f}  {clean(r.relation, 22):22}  "
                f"{clean(r.subject_label, 24):24}  {clean(obj, 24):24}  {clean(r.evidence_text, width)!r}{flags}")
 

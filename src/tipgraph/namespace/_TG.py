@@ -63,6 +63,8 @@ class TG(DefinedNamespace):
     broaderFocus: URIRef  # broader focus: A place outside the engagement's main countries whose challenges the work also addresses.
     broaderRegionalFocus: URIRef  # broader regional focus: The programme also addresses challenges in the place, beyond its main countries.
     candidateOf: URIRef  # candidate of: The source document the candidate fact was read from.
+    chosenObject: URIRef  # chosen object: The entity of the graph a reviewer chose as the candidate's object, one of its alternatives or any entity of a fitting kind (tipgraph review --accept ID=ENTI
+    chosenSubject: URIRef  # chosen subject: The entity of the graph a reviewer chose as the candidate's subject, one of its alternatives or any entity of a fitting kind (tipgraph review --accept ID=E
     coFundedWith: URIRef  # co-funded with: The two programmes fund the same work together (IATI related-activity type 4).
     coOrganisedBy: URIRef  # co-organised by: The event is convened jointly by the organisation or person together with other organisers; each co-organiser is also an organiser.
     contactFor: URIRef  # contact for: The person is named as a point of contact for the programme.
@@ -85,6 +87,7 @@ class TG(DefinedNamespace):
     gaveRemarksAt: URIRef  # gave remarks at: The participant spoke at the opening or closing of the event, or gave its keynote; state the specific kind with one of its sub-properties where the source
     hasEngagement: URIRef  # has engagement: Links an organisation to each of its engagements in programmes.
     hasPart: URIRef  # has part: The object is a component of the subject, directly or through intermediate parts.
+    hasPartner: URIRef  # has partner: The programme names the organisation as one of its partners.
     hasRanking: URIRef  # has ranking: Links a report to each ranking it makes.
     hasSubOrganisation: URIRef  # has sub-organisation: The other organisation is a unit or agency within this one.
     heldIn: URIRef  # held in: The place where the event took place.
@@ -103,6 +106,7 @@ class TG(DefinedNamespace):
     organises: URIRef  # organises: The organisation or person convenes the event.
     partOf: URIRef  # part of: The subject is a component of the object, directly or through intermediate parts.
     participantIn: URIRef  # participant in: The organisation, person or post-holder took part in the event.
+    partnerIn: URIRef  # partner in: The organisation is named as a partner of the programme, without the source saying that it funds or implements it.
     partnerOf: URIRef  # partner of: The two organisations are named as partners of each other.
     postForProgramme: URIRef  # post for programme: The programme the post exists to serve, such as the coordinator of a global programme, whichever unit the post sits in.
     postHeldBy: URIRef  # post held by: The post is held by the person.
@@ -147,6 +151,7 @@ class TG(DefinedNamespace):
     currency: URIRef  # currency: The ISO 4217 code of the flow's currency (the value's own, or the activity's default currency).
     dateRetrieved: URIRef  # date retrieved: The day a curator read the source at its URL; its publication date is dcterms:issued.
     endDate: URIRef  # end date: The day an event, engagement or programme ended; the same as the start for a one-day event.
+    endDatePrecision: URIRef  # end date precision: How precisely the source states the tg:endDate: "month" or "year" when it names only the month or the year (the date is then the last day of it), "d
     evidenceEnd: URIRef  # evidence end: The character offset in the release's main text just after the evidence of the candidate.
     evidenceStart: URIRef  # evidence start: The character offset in the release's main text where the evidence of the candidate begins.
     evidenceText: URIRef  # evidence text: The span of the release the candidate was read from, as it stands in the text (kept in the user's store only).
@@ -171,14 +176,16 @@ class TG(DefinedNamespace):
     rankingYear: URIRef  # ranking year: The year whose edition of the report gives the ranking (the report's year, not the period it covers).
     readFrom: URIRef  # read from: The name of the file an extracted release was read from.
     receiverActivityId: URIRef  # receiver activity identifier: The iati-identifier of the activity the money is paid into, as published, whether or not that activity is in the graph.
+    refusalReason: URIRef  # refusal reason: Why tipgraph ingest left an accepted candidate out (its review status is then "refused"), such as an end of the wrong kind for the relation; accepting the
     relatedActivityId: URIRef  # related activity identifier: The iati-identifier of an activity the programme's publisher relates it to, kept as written whether or not that activity is in the graph;
     releaseText: URIRef  # release text: The main text of an extracted release, which the candidates' evidence offsets point into (kept in the user's store only).
-    reviewStatus: URIRef  # review status: What a reviewer decided about the candidate: "accepted" or "rejected" (a candidate without a decision is pending). Decisions sit in the graph tgd:graph-<sour
+    reviewStatus: URIRef  # review status: What a reviewer decided about the candidate: "accepted" or "rejected" (a candidate without a decision is pending), or "refused" when tipgraph ingest left an
     sectorCode: URIRef  # sector code: An OECD DAC five-digit purpose code of the sector the programme works in; codes that correspond to a tipgraph theme are also stated as tg:addresses.
     sharePercentage: URIRef  # share percentage: The percentage of the programme that goes to the share's place, from 0 to 100, when the publisher gives it.
     siblingActivityId: URIRef  # sibling activity identifier: The iati-identifier of an activity with the same parent (IATI related-activity type 3).
     sourceUrl: URIRef  # source URL: The web address where the source document was read, as an xsd:anyURI literal; a document printed inside another carries the address of the page it was read on.
     startDate: URIRef  # start date: The day an event, engagement or programme began.
+    startDatePrecision: URIRef  # start date precision: How precisely the source states the tg:startDate: "month" or "year" when it names only the month or the year (the date is then the first day of
     subjectText: URIRef  # subject text: How the release names the candidate's subject.
     thirdPartyActivityId: URIRef  # third-party activity identifier: The iati-identifier under which another organisation reports on the same work (IATI related-activity type 5).
     tier: URIRef  # tier: The tier or grade a ranking gives, as the report writes it.
