@@ -181,6 +181,17 @@ def _json_term(cell: Mapping[str, Any] | None) -> Node | None:
     raise ValueError(f"unknown term type {kind!r}")
 
 
+def _json_string(cell: Mapping[str, Any] | None) -> str | None:
+    """A cell's value as :meth:`Store.select_strings` gives it (a blank node by its safe label)."""
+    if cell is None:
+        return None
+    if cell["type"] == "bnode":
+        return str(_safe_bnode(cell["value"]))
+    if cell["type"] == "triple":
+        raise BadInputError("the server answered with an RDF-star triple term, which tipgraph does not read")
+    return str(cell["value"])
+
+
 def _ox_term(term: Any) -> Node:
     node = from_ox(term)
     assert node is not None
@@ -428,6 +439,21 @@ class SparqlStore(Store):
         cut = max_rows is not None and len(bindings_) > max_rows
         rows = [tuple(_json_term(b.get(v)) for v in vars_) for b in (bindings_[:max_rows] if cut else bindings_)]
         return RawResult(kind="SELECT", vars=vars_, rows=rows, truncated=cut)
+
+    def select_strings(self, sparql: str) -> list[tuple[str | None, ...]]:
+        # The values of the JSON answer as they are: no rdflib term is built for them.
+        form, text, shift = self._prepare(sparql, {})
+        if form != "SELECT":
+            raise BadInputError(f"select_strings reads SELECT queries, not {form}", path="<query>")
+        ans = self._post_query(text, _JSON, shift)
+        if ans.content_type != _JSON:
+            raise BadInputError(f"the server at {self.query_url} answered {ans.content_type or 'no type'}, "
+                                "not SPARQL JSON results")
+        data = self._json(ans)
+        vars_ = [str(v) for v in data["head"].get("vars", [])]
+        rows = data["results"]["bindings"]
+        self._refuse_capped(len(rows), self._cap(ans), None)
+        return [tuple(_json_string(b.get(v)) for v in vars_) for b in rows]
 
     def _select(self, sparql: str) -> list[tuple[Node | None, ...]]:
         return self.execute(sparql, {}, None).rows
