@@ -183,6 +183,7 @@ class _Names:
             elif b is not None:
                 refs[str(a)][str(kind)] = str(b)
         self._sources: dict[str, list[str]] = {}
+        self._fact_sources: dict[frozenset[str], tuple[list[str], list[str], list[str]]] = {}
         #: label of a source document -> its address and publication date ("" when unknown)
         self.references: dict[str, tuple[str, str]] = {
             self.label_of(src): (r.get("url", ""), r.get("issued", "")) for src, r in sorted(refs.items())}
@@ -212,12 +213,22 @@ class _Names:
         refs = [self.references.get(label, ("", "")) for label in sources]
         return {"source_urls": [u for u, _ in refs], "source_dates": [d for _, d in refs]}
 
+    def fact_sources(self, graphs: frozenset[str]) -> tuple[list[str], list[str], list[str]]:
+        """The sources of a fact stated in ``graphs`` with their addresses and dates, worked out
+        once per set of graphs (most facts share their graphs with many others); callers copy."""
+        found = self._fact_sources.get(graphs)
+        if found is None:
+            sources = sorted({lab for g in graphs if g != INFERRED_GRAPH for lab in self.graph_sources(g)})
+            refs = self.reference_attributes(sources)
+            found = self._fact_sources[graphs] = (sources, refs["source_urls"], refs["source_dates"])
+        return found
+
 
 # --- nodes ----------------------------------------------------------------------
 def _read_types(store: Store) -> dict[str, set[str]]:
     types: dict[str, set[str]] = defaultdict(set)
     for s, t in string_rows(store, _TYPES_QUERY):
-        types[str(s)].add(str(t))
+        types[s].add(t)  # type: ignore[index, arg-type]
     return types
 
 
@@ -233,36 +244,60 @@ def _add_nodes(G: nx.MultiDiGraph, types: dict[str, set[str]], schema: Schema, n
     """Add every typed entity that the options keep; return the engagements (kept or not)."""
     wanted = set(classes) if classes is not None else None
     engagements: set[str] = set()
+    # What the types say (class, group, kept or not) is worked out once per set of types.
+    kinds: dict[frozenset[str], tuple[str, str, bool]] = {}
+    nodes = []
     for iri, tset in sorted(types.items()):  # sorted: same graph, same analysis, every run
-        best = [t for t in tset if not any(t in schema.ancestors(u) for u in tset if u != t)]
-        cls = min(best, key=lambda t: (-len(schema.ancestors(t)), t))
-        ancestors = {cls, *schema.ancestors(cls)}
-        group = next((g for g, c in GROUPS if str(TG[c]) in ancestors), "other")
+        kind_key = frozenset(tset)
+        kind = kinds.get(kind_key)
+        if kind is None:
+            kind = kinds[kind_key] = _kind(tset, schema, wanted)
+        cls, group, keep = kind
         if group == "engagement":
             engagements.add(iri)
             if collapse:
                 continue
-        if wanted is not None and not _class_matches(cls, ancestors, group, wanted):
+        if not keep:
             continue
-        if wanted is None and _SOURCE_DOCUMENT in ancestors:
-            continue  # provenance: shown as every node's and link's sources, not as a node
         label = names.label_of(iri)
-        G.add_node(iri, label=label, cls=local_name(cls), group=group,
-                   aliases=sorted(a for a in names.aliases.get(iri, ()) if a != label),
-                   sources=[], iri=iri, curie=shorten(URIRef(iri)))
+        aliases = names.aliases.get(iri)
+        nodes.append((iri, {"label": label, "cls": cls, "group": group,
+                            "aliases": sorted(a for a in aliases if a != label) if aliases else [],
+                            "sources": [], "iri": iri, "curie": shorten(URIRef(iri))}))
+    G.add_nodes_from(nodes)
     return engagements
+
+
+def _kind(tset: set[str], schema: Schema, wanted: set[str] | None) -> tuple[str, str, bool]:
+    """The most specific class of an entity of these types (local name), its group, and whether it is shown."""
+    best = [t for t in tset if not any(t in schema.ancestors(u) for u in tset if u != t)]
+    cls = min(best, key=lambda t: (-len(schema.ancestors(t)), t))
+    ancestors = {cls, *schema.ancestors(cls)}
+    group = next((g for g, c in GROUPS if str(TG[c]) in ancestors), "other")
+    if wanted is not None:
+        keep = _class_matches(cls, ancestors, group, wanted)
+    else:
+        keep = _SOURCE_DOCUMENT not in ancestors  # provenance: shown as every node's and link's sources
+    return local_name(cls), group, keep
 
 
 def _add_node_sources(G: nx.MultiDiGraph, store: Store, names: _Names) -> None:
     """A node's sources: those of every graph that mentions it, and the documents it is derived from."""
     node_graphs: dict[str, set[str]] = defaultdict(set)
     for s, g in string_rows(store, _MENTION_GRAPHS_QUERY):
-        node_graphs[str(s)].add(str(g))
+        if s in G:
+            node_graphs[s].add(g)  # type: ignore[arg-type]
+    graph_sources, label_of, derived = names.graph_sources, names.label_of, names.derived
+    references = names.references
     for iri, data in G.nodes(data=True):
-        srcs = {lab for g in node_graphs.get(iri, ()) for lab in names.graph_sources(g)}
-        srcs |= {names.label_of(src) for src in names.derived.get(iri, ())}
-        data["sources"] = sorted(srcs)
-        data.update(names.reference_attributes(data["sources"]))
+        srcs = {lab for g in node_graphs.get(iri, ()) for lab in graph_sources(g)}
+        docs = derived.get(iri)
+        if docs:
+            srcs |= {label_of(src) for src in docs}
+        sources = data["sources"] = sorted(srcs)
+        refs = [references.get(label, ("", "")) for label in sources]
+        data["source_urls"] = [u for u, _ in refs]
+        data["source_dates"] = [d for _, d in refs]
 
 
 # --- facts ----------------------------------------------------------------------
@@ -313,8 +348,8 @@ def _read_facts(store: Store, selection: _Selection, nodes: set[str], engagement
 
 def _merge_symmetric(facts: dict[Fact, set[str]], schema: Schema) -> None:
     """A symmetric fact is shown once per pair, the way round a source states it."""
-    for (s, rel, o) in sorted(facts):
-        if rel in schema.symmetric and s != o and (s, rel, o) in facts and (o, rel, s) in facts:
+    for (s, rel, o) in sorted(k for k in facts if k[1] in schema.symmetric):
+        if s != o and (s, rel, o) in facts and (o, rel, s) in facts:
             here, there = facts[(s, rel, o)], facts[(o, rel, s)]
             keep_here = (is_inferred(there) and not is_inferred(here)) or \
                 (is_inferred(here) == is_inferred(there) and s < o)
@@ -326,11 +361,18 @@ def _merge_symmetric(facts: dict[Fact, set[str]], schema: Schema) -> None:
 
 # --- edges ----------------------------------------------------------------------
 def _add_fact_edges(G: nx.MultiDiGraph, facts: dict[Fact, set[str]], schema: Schema, names: _Names) -> None:
-    for (s, rel, o), graphs in sorted(facts.items()):
-        key = local_name(rel)
-        sources = sorted({lab for g in graphs if g != INFERRED_GRAPH for lab in names.graph_sources(g)})
-        G.add_edge(s, o, key=key, relation=key, label=schema.properties.get(rel) or key, iri=rel,
-                   sources=sources, inferred=is_inferred(graphs), **names.reference_attributes(sources))
+    shown: dict[str, tuple[str, str]] = {}   # relation -> (edge key, label)
+    for fact in sorted(facts):
+        s, rel, o = fact
+        graphs = facts[fact]
+        named = shown.get(rel)
+        if named is None:
+            key = local_name(rel)
+            named = shown[rel] = (key, schema.properties.get(rel) or key)
+        key, label = named
+        sources, urls, dates = names.fact_sources(frozenset(graphs))
+        G.add_edge(s, o, key=key, relation=key, label=label, iri=rel, sources=list(sources),
+                   inferred=is_inferred(graphs), source_urls=list(urls), source_dates=list(dates))
 
 
 def _add_engagement_edge(G: nx.MultiDiGraph, eng: str, props: dict[str, set[str]], role_keys: set[str],
