@@ -318,8 +318,10 @@ def _read_facts(store: Store, selection: _Selection, nodes: set[str], engagement
     if not values:
         return out
     canonical = selection.canonical
-    for s, p, o, g in string_rows(store, _EDGES_QUERY % values):
-        ss, sp, so, sg = str(s), str(p), str(o), str(g)
+    facts, engagements, engagement_graphs = out.facts, out.engagements, out.engagement_graphs
+    # each relation fetched: (relation shown, turned round), None where it is shown as no fact
+    shown = {p: canonical.get(p) for p in selection.fetch}
+    for ss, sp, so, sg in string_rows(store, _EDGES_QUERY % values):  # type: ignore[misc]
         if sg == INFERRED_GRAPH and not include_inferred:
             continue
         if collapse:
@@ -328,21 +330,20 @@ def _read_facts(store: Store, selection: _Selection, nodes: set[str], engagement
             elif sp == _PROGRAMME_ENGAGEMENT:
                 ss, sp, so = so, _PROGRAMME, ss
             if ss in engagement_nodes:
-                out.engagements[ss][sp].add(so)
+                engagements[ss][sp].add(so)
                 if sg != INFERRED_GRAPH:
-                    out.engagement_graphs[ss].add(sg)
+                    engagement_graphs[ss].add(sg)
                 continue
             if so in engagement_nodes:
                 continue
         elif sp == _ROLE and ss in nodes and sp not in canonical:
             out.roles[ss] = so  # an engagement node shown as such
             continue
-        if sp not in canonical:
+        how = shown.get(sp)
+        if how is None:
             continue
-        rel, flip = canonical[sp]
-        if flip:
-            ss, so = so, ss
-        out.facts[(ss, rel, so)].add(sg)
+        rel, flip = how
+        facts[(so, rel, ss) if flip else (ss, rel, so)].add(sg)
     return out
 
 
