@@ -176,7 +176,7 @@ class _CountingStore(OxigraphStore):
     def __init__(self) -> None:
         super().__init__()
         self.engine = _CountingEngine(self._ox)
-        self._ox = self.engine
+        self._ox = self.engine  # type: ignore[assignment]
 
 
 @pytest.fixture()

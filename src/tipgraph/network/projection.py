@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 from rdflib import URIRef
@@ -227,8 +227,8 @@ class _Names:
 # --- nodes ----------------------------------------------------------------------
 def _read_types(store: Store) -> dict[str, set[str]]:
     types: dict[str, set[str]] = defaultdict(set)
-    for s, t in string_rows(store, _TYPES_QUERY):
-        types[s].add(t)  # type: ignore[index, arg-type]
+    for s, t in cast("list[tuple[str, str]]", string_rows(store, _TYPES_QUERY)):
+        types[s].add(t)
     return types
 
 
@@ -274,19 +274,18 @@ def _kind(tset: set[str], schema: Schema, wanted: set[str] | None) -> tuple[str,
     cls = min(best, key=lambda t: (-len(schema.ancestors(t)), t))
     ancestors = {cls, *schema.ancestors(cls)}
     group = next((g for g, c in GROUPS if str(TG[c]) in ancestors), "other")
-    if wanted is not None:
-        keep = _class_matches(cls, ancestors, group, wanted)
-    else:
-        keep = _SOURCE_DOCUMENT not in ancestors  # provenance: shown as every node's and link's sources
+    # without classes, provenance is shown as every node's and link's sources, not as a node
+    keep = _class_matches(cls, ancestors, group, wanted) if wanted is not None else _SOURCE_DOCUMENT not in ancestors
     return local_name(cls), group, keep
 
 
 def _add_node_sources(G: nx.MultiDiGraph, store: Store, names: _Names) -> None:
     """A node's sources: those of every graph that mentions it, and the documents it is derived from."""
     node_graphs: dict[str, set[str]] = defaultdict(set)
-    for s, g in string_rows(store, _MENTION_GRAPHS_QUERY):
-        if s in G:
-            node_graphs[s].add(g)  # type: ignore[arg-type]
+    nodes = set(G)
+    for s, g in cast("list[tuple[str, str]]", string_rows(store, _MENTION_GRAPHS_QUERY)):
+        if s in nodes:
+            node_graphs[s].add(g)
     graph_sources, label_of, derived = names.graph_sources, names.label_of, names.derived
     references = names.references
     for iri, data in G.nodes(data=True):
@@ -321,7 +320,9 @@ def _read_facts(store: Store, selection: _Selection, nodes: set[str], engagement
     facts, engagements, engagement_graphs = out.facts, out.engagements, out.engagement_graphs
     # each relation fetched: (relation shown, turned round), None where it is shown as no fact
     shown = {p: canonical.get(p) for p in selection.fetch}
-    for ss, sp, so, sg in string_rows(store, _EDGES_QUERY % values):  # type: ignore[misc]
+    # every value is bound: the pattern binds them all
+    rows = cast("list[tuple[str, str, str, str]]", string_rows(store, _EDGES_QUERY % values))
+    for ss, sp, so, sg in rows:
         if sg == INFERRED_GRAPH and not include_inferred:
             continue
         if collapse:
