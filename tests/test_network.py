@@ -200,10 +200,10 @@ def test_the_query_count_sees_a_loop(counting: _CountingStore, monkeypatch: pyte
 
     real = projection._add_node_sources
 
-    def per_node(G: Any, store: Any, names: Any) -> None:
+    def per_node(G: Any, rows: Any, names: Any) -> None:
         for node in list(G)[:20]:
-            store.select_strings(f"SELECT ?g WHERE {{ GRAPH ?g {{ <{node}> ?p ?o }} }}")
-        real(G, store, names)
+            rows(f"SELECT ?g WHERE {{ GRAPH ?g {{ <{node}> ?p ?o }} }}")
+        real(G, rows, names)
 
     monkeypatch.setattr(projection, "_add_node_sources", per_node)
     project(counting)

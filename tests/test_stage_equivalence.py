@@ -145,10 +145,10 @@ def _add_nodes_as_before(G: nx.MultiDiGraph, types: dict[str, set[str]], schema:
 
 
 
-def _add_node_sources_as_before(G: nx.MultiDiGraph, store: Store, names: _Names) -> None:
+def _add_node_sources_as_before(G: nx.MultiDiGraph, rows: projection.Rows, names: _Names) -> None:
     """A node's sources: those of every graph that mentions it, and the documents it is derived from."""
     node_graphs: dict[str, set[str]] = defaultdict(set)
-    for s, g in _term_rows(store, projection._MENTION_GRAPHS_QUERY):
+    for s, g in rows(projection._MENTION_GRAPHS_QUERY):
         node_graphs[str(s)].add(str(g))
     for iri, data in G.nodes(data=True):
         srcs = {lab for g in node_graphs.get(iri, ()) for lab in names.graph_sources(g)}
@@ -158,14 +158,14 @@ def _add_node_sources_as_before(G: nx.MultiDiGraph, store: Store, names: _Names)
 
 
 
-def _read_facts_as_before(store: Store, selection: _Selection, nodes: set[str], engagement_nodes: set[str],
+def _read_facts_as_before(rows: projection.Rows, selection: _Selection, nodes: set[str], engagement_nodes: set[str],
                 include_inferred: bool, collapse: bool) -> _Facts:
     out = projection._Facts()
     values = " ".join(projection.URIRef(p).n3() for p in sorted(selection.fetch))
     if not values:
         return out
     canonical = selection.canonical
-    for s, p, o, g in _term_rows(store, projection._EDGES_QUERY % values):
+    for s, p, o, g in rows(projection._EDGES_QUERY % values):
         ss, sp, so, sg = str(s), str(p), str(o), str(g)
         if sg == projection.INFERRED_GRAPH and not include_inferred:
             continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -102,11 +103,13 @@ def project(store: Store, *, relations: Iterable[str] | None = None, collapse_en
     """
     schema = Schema(store)
     selection = _select_relations(schema, relations, collapse_engagements)
-    names = _Names(store)
-    G = nx.MultiDiGraph()
-    engagement_nodes = _add_nodes(G, _read_types(store), schema, names, classes, collapse_engagements)
-    _add_node_sources(G, store, names)
-    read = _read_facts(store, selection, set(G), engagement_nodes, include_inferred, collapse_engagements)
+    with _Reader(store, [_LABELS_QUERY, _DERIVED_QUERY, _CATALOGUE_QUERY, _TYPES_QUERY, _MENTION_GRAPHS_QUERY,
+                         _edges_query(selection)]) as rows:
+        names = _Names(rows)
+        G = nx.MultiDiGraph()
+        engagement_nodes = _add_nodes(G, _read_types(rows), schema, names, classes, collapse_engagements)
+        _add_node_sources(G, rows, names)
+        read = _read_facts(rows, selection, set(G), engagement_nodes, include_inferred, collapse_engagements)
     for node, role in read.roles.items():  # engagements shown as nodes carry their role
         G.nodes[node]["role"] = names.label_of(role)
     _merge_symmetric(read.facts, schema)
@@ -120,6 +123,46 @@ def project(store: Store, *, relations: Iterable[str] | None = None, collapse_en
                                  names.derived.get(eng, set()), names)
     G.graph.update(_graph_attributes(schema, collapse_engagements, include_inferred))
     return G
+
+
+# --- reading -------------------------------------------------------------------
+#: The rows of one of the projection's queries, as plain strings.
+Rows = Callable[[str], list[tuple[str | None, ...]]]
+
+
+class _Reader:
+    """The projection's queries, asked all at once of a store that answers several at a time.
+
+    Oxigraph leaves Python's lock while it evaluates, so the engine works on the next
+    queries while Python builds the graph from the first. Each query is read by
+    :func:`~tipgraph.network.schema.string_rows`; a store without concurrent reads is asked
+    one query at a time, when its rows are wanted.
+    """
+
+    def __init__(self, store: Store, queries: list[str]) -> None:
+        self._store = store
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: dict[str, Future[list[tuple[str | None, ...]]]] = {}
+        if store.capabilities.concurrent_reads and queries:
+            self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tipgraph-projection")
+            self._pending = {q: self._pool.submit(string_rows, store, q) for q in queries}
+
+    def __call__(self, sparql: str) -> list[tuple[str | None, ...]]:
+        pending = self._pending.pop(sparql, None)
+        return pending.result() if pending is not None else string_rows(self._store, sparql)
+
+    def __enter__(self) -> _Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pending.clear()
+
+
+def _edges_query(selection: _Selection) -> str:
+    """The query of the facts between entities for the properties to fetch (each a declared property's IRI)."""
+    return _EDGES_QUERY % " ".join(URIRef(p).n3() for p in sorted(selection.fetch))
 
 
 # --- which relations ------------------------------------------------------------
@@ -159,23 +202,23 @@ def _select_relations(schema: Schema, relations: Iterable[str] | None, collapse:
 class _Names:
     """Labels, aliases and provenance of everything in the store, read once."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, rows: Rows) -> None:
         self.labels: dict[tuple[str, str], list[tuple[str, str | None]]] = defaultdict(list)
         self.aliases: dict[str, set[str]] = defaultdict(set)
-        for s, p, lit, lang in string_rows(store, _LABELS_QUERY):
+        for s, p, lit, lang in rows(_LABELS_QUERY):
             if p == _ALT_LABEL:
                 self.aliases[str(s)].add(str(lit))
             elif lit is not None:
                 self.labels[(str(s), str(p))].append((lit, lang))
         self.derived: dict[str, set[str]] = defaultdict(set)   # entity or graph -> documents
-        for s, src in string_rows(store, _DERIVED_QUERY):
+        for s, src in rows(_DERIVED_QUERY):
             self.derived[str(s)].add(str(src))
         # Graphs that describe where other graphs come from are catalogues, not sources;
         # neither are the graphs of shared entities.
         self.catalogues: set[str] = set()
         self.shared: set[str] = set()
         refs: dict[str, dict[str, str]] = defaultdict(dict)   # source document -> url / issued
-        for kind, a, b in string_rows(store, _CATALOGUE_QUERY):
+        for kind, a, b in rows(_CATALOGUE_QUERY):
             if str(kind) == "catalogue":
                 self.catalogues.add(str(a))
             elif str(kind) == "shared":
@@ -225,9 +268,9 @@ class _Names:
 
 
 # --- nodes ----------------------------------------------------------------------
-def _read_types(store: Store) -> dict[str, set[str]]:
+def _read_types(rows: Rows) -> dict[str, set[str]]:
     types: dict[str, set[str]] = defaultdict(set)
-    for s, t in cast("list[tuple[str, str]]", string_rows(store, _TYPES_QUERY)):
+    for s, t in cast("list[tuple[str, str]]", rows(_TYPES_QUERY)):
         types[s].add(t)
     return types
 
@@ -279,11 +322,11 @@ def _kind(tset: set[str], schema: Schema, wanted: set[str] | None) -> tuple[str,
     return local_name(cls), group, keep
 
 
-def _add_node_sources(G: nx.MultiDiGraph, store: Store, names: _Names) -> None:
+def _add_node_sources(G: nx.MultiDiGraph, rows: Rows, names: _Names) -> None:
     """A node's sources: those of every graph that mentions it, and the documents it is derived from."""
     node_graphs: dict[str, set[str]] = defaultdict(set)
     nodes = set(G)
-    for s, g in cast("list[tuple[str, str]]", string_rows(store, _MENTION_GRAPHS_QUERY)):
+    for s, g in cast("list[tuple[str, str]]", rows(_MENTION_GRAPHS_QUERY)):
         if s in nodes:
             node_graphs[s].add(g)
     graph_sources, label_of, derived = names.graph_sources, names.label_of, names.derived
@@ -310,19 +353,17 @@ class _Facts:
     roles: dict[str, str] = field(default_factory=dict)   # engagement node -> its role's IRI
 
 
-def _read_facts(store: Store, selection: _Selection, nodes: set[str], engagement_nodes: set[str],
+def _read_facts(rows: Rows, selection: _Selection, nodes: set[str], engagement_nodes: set[str],
                 include_inferred: bool, collapse: bool) -> _Facts:
     out = _Facts()
-    values = " ".join(URIRef(p).n3() for p in sorted(selection.fetch))
-    if not values:
+    if not selection.fetch:
         return out
     canonical = selection.canonical
     facts, engagements, engagement_graphs = out.facts, out.engagements, out.engagement_graphs
     # each relation fetched: (relation shown, turned round), None where it is shown as no fact
     shown = {p: canonical.get(p) for p in selection.fetch}
     # every value is bound: the pattern binds them all
-    rows = cast("list[tuple[str, str, str, str]]", string_rows(store, _EDGES_QUERY % values))
-    for ss, sp, so, sg in rows:
+    for ss, sp, so, sg in cast("list[tuple[str, str, str, str]]", rows(_edges_query(selection))):
         if sg == INFERRED_GRAPH and not include_inferred:
             continue
         if collapse:

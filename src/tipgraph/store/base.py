@@ -78,6 +78,8 @@ class Capabilities:
     #: ``execute(..., inline=False)`` passes bound values as pre-bindings instead of writing them in
     #: (for the queries that a backend's planner handles better that way)
     inline_choice: bool = False
+    #: several queries may run at the same time, from threads of this process
+    concurrent_reads: bool = False
 
 
 @dataclass

@@ -184,7 +184,8 @@ class OxigraphStore(Store):
     """
 
     backend = "oxigraph"
-    capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, inline_choice=True)
+    capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, inline_choice=True,
+                                concurrent_reads=True)
 
     def __init__(self, path: str | Path | None = None) -> None:
         super().__init__()
@@ -197,7 +198,7 @@ class OxigraphStore(Store):
         if path is not None:
             self.path = Path(path)
             self.capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, persistent=True,
-                                             inline_choice=True)
+                                             inline_choice=True, concurrent_reads=True)
             self._lock = WriteLock(self.path)
             if self.path.exists() and not is_store(self.path):
                 raise BadInputError("this folder is not a tipgraph store; build one with 'tipgraph build --store "
@@ -314,7 +315,7 @@ class OxigraphStore(Store):
             recover(target)
             self.path, self._lock = target, lock
             self.capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, persistent=True,
-                                             inline_choice=True)
+                                             inline_choice=True, concurrent_reads=True)
             self._commit()
 
     def _change(self, change: Callable[[ox.Store], None]) -> None:
