@@ -10,6 +10,7 @@ and adds the remaining facts and the collapsed engagements as edges.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -101,6 +102,20 @@ def project(store: Store, *, relations: Iterable[str] | None = None, collapse_en
     appear as the ``sources`` of the nodes and links instead (ask for
     ``classes=[..., "SourceDocument"]`` to see them).
     """
+    # Building the graph makes millions of small objects and no reference cycles: without the
+    # cyclic collector, which would walk all of them again and again, the 1M projection takes
+    # a fraction of the time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _project(store, relations, collapse_engagements, include_inferred, classes, prune)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _project(store: Store, relations: Iterable[str] | None, collapse_engagements: bool, include_inferred: bool,
+             classes: Iterable[str] | None, prune: bool) -> nx.MultiDiGraph:
     schema = Schema(store)
     selection = _select_relations(schema, relations, collapse_engagements)
     with _Reader(store, [_LABELS_QUERY, _DERIVED_QUERY, _CATALOGUE_QUERY, _TYPES_QUERY, _MENTION_GRAPHS_QUERY,

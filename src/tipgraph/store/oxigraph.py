@@ -36,8 +36,6 @@ from .terms import iri_ref
 
 _FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "ntriples": ox.RdfFormat.N_TRIPLES,
             "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG}
-#: Above this many bytes Oxigraph's bulk loader is faster than a transaction.
-_BULK_BYTES = 5_000_000
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 #: Reads of a store directory before giving up (a read fails only if a writer deletes it meanwhile).
 _READ_ATTEMPTS = 10
@@ -348,13 +346,14 @@ class OxigraphStore(Store):
             kw["base_iri"] = base_iri
         if isinstance(data, Path):
             kw["path"] = str(data)
-            bulk = True
         else:
             kw["input"] = data
-            bulk = len(data) > _BULK_BYTES
 
         def load(store: ox.Store) -> None:
-            (store.bulk_load if bulk else store.load)(**kw)
+            # The engine is in memory (a persistent store is written whole at commit): there a
+            # transaction loads 1M triples in less time than the bulk loader (8.0 s CPU against
+            # 8.8 s, measured) and with a third less memory (425 MiB against 662 MiB peak).
+            store.load(**kw)
 
         try:
             self._change(load)
