@@ -205,8 +205,9 @@ VIRTUOSO_DEVIATIONS = {
     "events-in-country": "integer / integer is an integer in Virtuoso (17), an xsd:decimal in SPARQL 1.1 (17.6)",
     "facilities": "a boolean expression comes back as the integer 1, not true",
     "countries-in-region": "BIND(EXISTS {...}) comes back as the integer 1 or 0, not a boolean",
-    "implementers-of-activity": "a zero-or-more path (withinFrameworkOf*) to a VALUES-bound end gives only the "
-                                "activity itself, not the activities within it",
+    "implementers-of-activity": "a zero-or-more path (withinFrameworkOf*) to a bound end (written in as a "
+                                "constant, as before in a VALUES row) gives only the activity itself, not the "
+                                "activities within it",
     "programmes-active-in-year": "its SPARQL compiler stops with an internal error (SP031, sparp_gp_deprecate) on "
                                  "BINDs inside UNION branches filtered outside them",
 }
