@@ -1,8 +1,8 @@
 """The fast stages give the same answers as the slower ways they replaced (issue 15).
 
-* the network projection reads plain strings from Oxigraph and indexes inverse steps once;
-  the reference reads rdflib terms through ``Store.execute`` and scans for inverse steps,
-  as the projection did before;
+* the network projection reads plain strings (``Store.select_strings``) and prunes with
+  indexes of only the relations it asks about; the reference reads rdflib terms through
+  ``Store.execute``, indexes every fact and scans for inverse steps, as the projection did before;
 * the rule engine runs its rules in two strata with closed hierarchies; the reference runs
   every rule again until a whole round adds nothing, and the independent ``reasonable``
   engine must agree too;
@@ -16,6 +16,7 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import pytest
@@ -27,6 +28,13 @@ from tipgraph.loading import load_default
 from tipgraph.network import project, projection, pruning
 from tipgraph.resources import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from tipgraph.store import Store, open_store
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from tipgraph.network.projection import _Facts, _Names, _Selection
+    from tipgraph.network.pruning import Fact
+    from tipgraph.network.schema import Schema
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +67,41 @@ def _term_rows(store: Store, sparql: str) -> list[tuple[str | None, ...]]:
     return [tuple(None if v is None else str(v) for v in row) for row in store.execute(sparql, {}, None).rows]
 
 
+def _index_everything(schema, items) -> dict:  # type: ignore[no-untyped-def]
+    """relation -> subject -> objects, every fact under every super-property (as the index was)."""
+    idx: dict = defaultdict(lambda: defaultdict(set))
+    for s, rel, o in items:
+        for r in schema.super_properties(rel) | {rel}:
+            idx[r][s].add(o)
+    return idx
+
+
+def _prune_as_before(facts: dict, schema) -> dict:  # type: ignore[no-untyped-def]
+    """The pruning as it was: every pair indexed, every fact checked, whole indexes built."""
+    by_pair: dict = defaultdict(set)
+    for s, rel, o in facts:
+        by_pair[(s, o)].add(rel)
+    out = {(s, rel, o): graphs for (s, rel, o), graphs in facts.items()
+           if not any(rel in schema.super_properties(r) for r in by_pair[(s, o)] if r != rel)}
+    asserted = _index_everything(schema, (k for k, g in out.items() if not pruning.is_inferred(g)))
+    for key in [k for k, g in out.items() if pruning.is_inferred(g) and k[1] in schema.transitive]:
+        s, rel, o = key
+        succ = asserted.get(rel, {})
+        seen, todo = {s}, list(succ.get(s, ()))
+        while todo:
+            x = todo.pop()
+            if x not in seen:
+                seen.add(x)
+                todo.extend(succ.get(x, ()))
+        if o in seen:
+            del out[key]
+    _drop_shown_chains_by_scanning(out, schema)
+    return out
+
+
 def _drop_shown_chains_by_scanning(facts: dict, schema) -> None:  # type: ignore[no-untyped-def]
     """The chain pruning as it was: each inverse step scans the whole index."""
-    shown = pruning._index(schema, facts)
+    shown = _index_everything(schema, facts)
 
     def step(s: str, prop: str) -> set[str]:
         if prop in shown:
@@ -78,10 +118,110 @@ def _drop_shown_chains_by_scanning(facts: dict, schema) -> None:  # type: ignore
                 facts.pop(key, None)
 
 
+# The projection's steps as they were before they were made fast (issue 15), for comparison.
+def _add_nodes_as_before(G: nx.MultiDiGraph, types: dict[str, set[str]], schema: Schema, names: _Names,
+               classes: Iterable[str] | None, collapse: bool) -> set[str]:
+    """Add every typed entity that the options keep; return the engagements (kept or not)."""
+    wanted = set(classes) if classes is not None else None
+    engagements: set[str] = set()
+    for iri, tset in sorted(types.items()):  # sorted: same graph, same analysis, every run
+        best = [t for t in tset if not any(t in schema.ancestors(u) for u in tset if u != t)]
+        cls = min(best, key=lambda t: (-len(schema.ancestors(t)), t))
+        ancestors = {cls, *schema.ancestors(cls)}
+        group = next((g for g, c in projection.GROUPS if str(projection.TG[c]) in ancestors), "other")
+        if group == "engagement":
+            engagements.add(iri)
+            if collapse:
+                continue
+        if wanted is not None and not projection._class_matches(cls, ancestors, group, wanted):
+            continue
+        if wanted is None and projection._SOURCE_DOCUMENT in ancestors:
+            continue  # provenance: shown as every node's and link's sources, not as a node
+        label = names.label_of(iri)
+        G.add_node(iri, label=label, cls=projection.local_name(cls), group=group,
+                   aliases=sorted(a for a in names.aliases.get(iri, ()) if a != label),
+                   sources=[], iri=iri, curie=projection.shorten(projection.URIRef(iri)))
+    return engagements
+
+
+
+def _add_node_sources_as_before(G: nx.MultiDiGraph, rows: projection.Rows, names: _Names) -> None:
+    """A node's sources: those of every graph that mentions it, and the documents it is derived from."""
+    node_graphs: dict[str, set[str]] = defaultdict(set)
+    for s, g in rows(projection._MENTION_GRAPHS_QUERY):
+        node_graphs[str(s)].add(str(g))
+    for iri, data in G.nodes(data=True):
+        srcs = {lab for g in node_graphs.get(iri, ()) for lab in names.graph_sources(g)}
+        srcs |= {names.label_of(src) for src in names.derived.get(iri, ())}
+        data["sources"] = sorted(srcs)
+        data.update(names.reference_attributes(data["sources"]))
+
+
+
+def _read_facts_as_before(rows: projection.Rows, selection: _Selection, nodes: set[str], engagement_nodes: set[str],
+                include_inferred: bool, collapse: bool) -> _Facts:
+    out = projection._Facts()
+    values = " ".join(projection.URIRef(p).n3() for p in sorted(selection.fetch))
+    if not values:
+        return out
+    canonical = selection.canonical
+    for s, p, o, g in rows(projection._EDGES_QUERY % values):
+        ss, sp, so, sg = str(s), str(p), str(o), str(g)
+        if sg == projection.INFERRED_GRAPH and not include_inferred:
+            continue
+        if collapse:
+            if sp == projection._HAS_ENGAGEMENT:
+                ss, sp, so = so, projection._ORGANISATION, ss
+            elif sp == projection._PROGRAMME_ENGAGEMENT:
+                ss, sp, so = so, projection._PROGRAMME, ss
+            if ss in engagement_nodes:
+                out.engagements[ss][sp].add(so)
+                if sg != projection.INFERRED_GRAPH:
+                    out.engagement_graphs[ss].add(sg)
+                continue
+            if so in engagement_nodes:
+                continue
+        elif sp == projection._ROLE and ss in nodes and sp not in canonical:
+            out.roles[ss] = so  # an engagement node shown as such
+            continue
+        if sp not in canonical:
+            continue
+        rel, flip = canonical[sp]
+        if flip:
+            ss, so = so, ss
+        out.facts[(ss, rel, so)].add(sg)
+    return out
+
+
+
+def _merge_symmetric_as_before(facts: dict[Fact, set[str]], schema: Schema) -> None:
+    """A symmetric fact is shown once per pair, the way round a source states it."""
+    for (s, rel, o) in sorted(facts):
+        if rel in schema.symmetric and s != o and (s, rel, o) in facts and (o, rel, s) in facts:
+            here, there = facts[(s, rel, o)], facts[(o, rel, s)]
+            keep_here = (projection.is_inferred(there) and not projection.is_inferred(here)) or \
+                (projection.is_inferred(here) == projection.is_inferred(there) and s < o)
+            if keep_here:
+                here |= facts.pop((o, rel, s))
+            else:
+                there |= facts.pop((s, rel, o))
+
+
+
+def _add_fact_edges_as_before(G: nx.MultiDiGraph, facts: dict[Fact, set[str]], schema: Schema, names: _Names) -> None:
+    for (s, rel, o), graphs in sorted(facts.items()):
+        key = projection.local_name(rel)
+        sources = sorted({lab for g in graphs if g != projection.INFERRED_GRAPH for lab in names.graph_sources(g)})
+        G.add_edge(s, o, key=key, relation=key, label=schema.properties.get(rel) or key, iri=rel,
+                   sources=sources, inferred=projection.is_inferred(graphs), **names.reference_attributes(sources))
+
+
 def _reference_projection(store: Store, monkeypatch: pytest.MonkeyPatch, **options: object) -> nx.MultiDiGraph:
     with monkeypatch.context() as m:
         m.setattr(projection, "string_rows", _term_rows)
-        m.setattr(pruning, "_drop_shown_chains", _drop_shown_chains_by_scanning)
+        m.setattr(pruning, "prune", _prune_as_before)
+        for step in ("_add_nodes", "_add_node_sources", "_read_facts", "_merge_symmetric", "_add_fact_edges"):
+            m.setattr(projection, step, globals()[f"{step}_as_before"])
         return project(store, **options)  # type: ignore[arg-type]
 
 

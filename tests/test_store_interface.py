@@ -143,6 +143,28 @@ def test_construct_and_select_as_bytes(store: Store) -> None:
     assert store.select_terms("SELECT ?s WHERE { ?s ?p ?o }") == [b"<urn:test:s>"]
 
 
+def test_select_strings_gives_the_strings_of_every_kind_of_term(store: Store) -> None:
+    store.add([(S, P, Literal("x"), URIRef(A)), (S, P, Literal("y", lang="en"), URIRef(A)),
+               (S, Q, Literal("5", datatype=XSD.integer), URIRef(B)), (BNode("b1"), P, S, URIRef(B))])
+    q = """SELECT ?s ?o (LANG(?o) AS ?lang) ?g ?unbound WHERE {
+             GRAPH ?g { ?s ?p ?o } OPTIONAL { ?s <urn:test:none> ?unbound } } ORDER BY ?g ?o"""
+    rows = store.select_strings(q)
+    iri_rows = sorted(r for r in rows if r[0] == str(S))
+    assert iri_rows == [(str(S), "5", "", B, None), (str(S), "x", "", A, None), (str(S), "y", "en", A, None)]
+    # a blank subject comes back by its label, the same label execute gives; LANG of an IRI is unbound
+    blank = [r for r in rows if r[0] != str(S)]
+    assert len(blank) == 1 and blank[0][1:] == (str(S), None, B, None) and blank[0][0]
+    terms = store.execute(q, {}, None).rows
+    assert rows == [tuple(None if v is None else str(v) for v in row) for row in terms]
+    # every row, whatever the size (no row cap)
+    store.add([(URIRef(f"urn:test:n{i}"), P, Literal(str(i)), URIRef(A)) for i in range(1200)])
+    assert len(store.select_strings("SELECT ?s WHERE { ?s <urn:test:p> ?o }")) == 1203
+    with pytest.raises(BadInputError):
+        store.select_strings("ASK { ?s ?p ?o }")
+    with pytest.raises(BadInputError):
+        store.select_strings("SELECT ?s WHERE { ?s ?p }")
+
+
 def test_a_persistent_store_reopens_by_its_location(tmp_path: Path) -> None:
     first = open_store(f"oxigraph:{tmp_path / 'st'}")
     first.add([(S, P, Literal("x"), URIRef(A))])

@@ -10,10 +10,12 @@ and adds the remaining facts and the collapsed engagements as edges.
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 from rdflib import URIRef
@@ -100,13 +102,29 @@ def project(store: Store, *, relations: Iterable[str] | None = None, collapse_en
     appear as the ``sources`` of the nodes and links instead (ask for
     ``classes=[..., "SourceDocument"]`` to see them).
     """
+    # Building the graph makes millions of small objects and no reference cycles: without the
+    # cyclic collector, which would walk all of them again and again, the 1M projection takes
+    # a fraction of the time.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _project(store, relations, collapse_engagements, include_inferred, classes, prune)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _project(store: Store, relations: Iterable[str] | None, collapse_engagements: bool, include_inferred: bool,
+             classes: Iterable[str] | None, prune: bool) -> nx.MultiDiGraph:
     schema = Schema(store)
     selection = _select_relations(schema, relations, collapse_engagements)
-    names = _Names(store)
-    G = nx.MultiDiGraph()
-    engagement_nodes = _add_nodes(G, _read_types(store), schema, names, classes, collapse_engagements)
-    _add_node_sources(G, store, names)
-    read = _read_facts(store, selection, set(G), engagement_nodes, include_inferred, collapse_engagements)
+    with _Reader(store, [_LABELS_QUERY, _DERIVED_QUERY, _CATALOGUE_QUERY, _TYPES_QUERY, _MENTION_GRAPHS_QUERY,
+                         _edges_query(selection)]) as rows:
+        names = _Names(rows)
+        G = nx.MultiDiGraph()
+        engagement_nodes = _add_nodes(G, _read_types(rows), schema, names, classes, collapse_engagements)
+        _add_node_sources(G, rows, names)
+        read = _read_facts(rows, selection, set(G), engagement_nodes, include_inferred, collapse_engagements)
     for node, role in read.roles.items():  # engagements shown as nodes carry their role
         G.nodes[node]["role"] = names.label_of(role)
     _merge_symmetric(read.facts, schema)
@@ -120,6 +138,46 @@ def project(store: Store, *, relations: Iterable[str] | None = None, collapse_en
                                  names.derived.get(eng, set()), names)
     G.graph.update(_graph_attributes(schema, collapse_engagements, include_inferred))
     return G
+
+
+# --- reading -------------------------------------------------------------------
+#: The rows of one of the projection's queries, as plain strings.
+Rows = Callable[[str], list[tuple[str | None, ...]]]
+
+
+class _Reader:
+    """The projection's queries, asked all at once of a store that answers several at a time.
+
+    Oxigraph leaves Python's lock while it evaluates, so the engine works on the next
+    queries while Python builds the graph from the first. Each query is read by
+    :func:`~tipgraph.network.schema.string_rows`; a store without concurrent reads is asked
+    one query at a time, when its rows are wanted.
+    """
+
+    def __init__(self, store: Store, queries: list[str]) -> None:
+        self._store = store
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: dict[str, Future[list[tuple[str | None, ...]]]] = {}
+        if store.capabilities.concurrent_reads and queries:
+            self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tipgraph-projection")
+            self._pending = {q: self._pool.submit(string_rows, store, q) for q in queries}
+
+    def __call__(self, sparql: str) -> list[tuple[str | None, ...]]:
+        pending = self._pending.pop(sparql, None)
+        return pending.result() if pending is not None else string_rows(self._store, sparql)
+
+    def __enter__(self) -> _Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pending.clear()
+
+
+def _edges_query(selection: _Selection) -> str:
+    """The query of the facts between entities for the properties to fetch (each a declared property's IRI)."""
+    return _EDGES_QUERY % " ".join(URIRef(p).n3() for p in sorted(selection.fetch))
 
 
 # --- which relations ------------------------------------------------------------
@@ -159,23 +217,23 @@ def _select_relations(schema: Schema, relations: Iterable[str] | None, collapse:
 class _Names:
     """Labels, aliases and provenance of everything in the store, read once."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, rows: Rows) -> None:
         self.labels: dict[tuple[str, str], list[tuple[str, str | None]]] = defaultdict(list)
         self.aliases: dict[str, set[str]] = defaultdict(set)
-        for s, p, lit, lang in string_rows(store, _LABELS_QUERY):
+        for s, p, lit, lang in rows(_LABELS_QUERY):
             if p == _ALT_LABEL:
                 self.aliases[str(s)].add(str(lit))
             elif lit is not None:
                 self.labels[(str(s), str(p))].append((lit, lang))
         self.derived: dict[str, set[str]] = defaultdict(set)   # entity or graph -> documents
-        for s, src in string_rows(store, _DERIVED_QUERY):
+        for s, src in rows(_DERIVED_QUERY):
             self.derived[str(s)].add(str(src))
         # Graphs that describe where other graphs come from are catalogues, not sources;
         # neither are the graphs of shared entities.
         self.catalogues: set[str] = set()
         self.shared: set[str] = set()
         refs: dict[str, dict[str, str]] = defaultdict(dict)   # source document -> url / issued
-        for kind, a, b in string_rows(store, _CATALOGUE_QUERY):
+        for kind, a, b in rows(_CATALOGUE_QUERY):
             if str(kind) == "catalogue":
                 self.catalogues.add(str(a))
             elif str(kind) == "shared":
@@ -183,6 +241,7 @@ class _Names:
             elif b is not None:
                 refs[str(a)][str(kind)] = str(b)
         self._sources: dict[str, list[str]] = {}
+        self._fact_sources: dict[frozenset[str], tuple[list[str], list[str], list[str]]] = {}
         #: label of a source document -> its address and publication date ("" when unknown)
         self.references: dict[str, tuple[str, str]] = {
             self.label_of(src): (r.get("url", ""), r.get("issued", "")) for src, r in sorted(refs.items())}
@@ -212,12 +271,22 @@ class _Names:
         refs = [self.references.get(label, ("", "")) for label in sources]
         return {"source_urls": [u for u, _ in refs], "source_dates": [d for _, d in refs]}
 
+    def fact_sources(self, graphs: frozenset[str]) -> tuple[list[str], list[str], list[str]]:
+        """The sources of a fact stated in ``graphs`` with their addresses and dates, worked out
+        once per set of graphs (most facts share their graphs with many others); callers copy."""
+        found = self._fact_sources.get(graphs)
+        if found is None:
+            sources = sorted({lab for g in graphs if g != INFERRED_GRAPH for lab in self.graph_sources(g)})
+            refs = self.reference_attributes(sources)
+            found = self._fact_sources[graphs] = (sources, refs["source_urls"], refs["source_dates"])
+        return found
+
 
 # --- nodes ----------------------------------------------------------------------
-def _read_types(store: Store) -> dict[str, set[str]]:
+def _read_types(rows: Rows) -> dict[str, set[str]]:
     types: dict[str, set[str]] = defaultdict(set)
-    for s, t in string_rows(store, _TYPES_QUERY):
-        types[str(s)].add(str(t))
+    for s, t in cast("list[tuple[str, str]]", rows(_TYPES_QUERY)):
+        types[s].add(t)
     return types
 
 
@@ -233,36 +302,59 @@ def _add_nodes(G: nx.MultiDiGraph, types: dict[str, set[str]], schema: Schema, n
     """Add every typed entity that the options keep; return the engagements (kept or not)."""
     wanted = set(classes) if classes is not None else None
     engagements: set[str] = set()
+    # What the types say (class, group, kept or not) is worked out once per set of types.
+    kinds: dict[frozenset[str], tuple[str, str, bool]] = {}
+    nodes = []
     for iri, tset in sorted(types.items()):  # sorted: same graph, same analysis, every run
-        best = [t for t in tset if not any(t in schema.ancestors(u) for u in tset if u != t)]
-        cls = min(best, key=lambda t: (-len(schema.ancestors(t)), t))
-        ancestors = {cls, *schema.ancestors(cls)}
-        group = next((g for g, c in GROUPS if str(TG[c]) in ancestors), "other")
+        kind_key = frozenset(tset)
+        kind = kinds.get(kind_key)
+        if kind is None:
+            kind = kinds[kind_key] = _kind(tset, schema, wanted)
+        cls, group, keep = kind
         if group == "engagement":
             engagements.add(iri)
             if collapse:
                 continue
-        if wanted is not None and not _class_matches(cls, ancestors, group, wanted):
+        if not keep:
             continue
-        if wanted is None and _SOURCE_DOCUMENT in ancestors:
-            continue  # provenance: shown as every node's and link's sources, not as a node
         label = names.label_of(iri)
-        G.add_node(iri, label=label, cls=local_name(cls), group=group,
-                   aliases=sorted(a for a in names.aliases.get(iri, ()) if a != label),
-                   sources=[], iri=iri, curie=shorten(URIRef(iri)))
+        aliases = names.aliases.get(iri)
+        nodes.append((iri, {"label": label, "cls": cls, "group": group,
+                            "aliases": sorted(a for a in aliases if a != label) if aliases else [],
+                            "sources": [], "iri": iri, "curie": shorten(URIRef(iri))}))
+    G.add_nodes_from(nodes)
     return engagements
 
 
-def _add_node_sources(G: nx.MultiDiGraph, store: Store, names: _Names) -> None:
+def _kind(tset: set[str], schema: Schema, wanted: set[str] | None) -> tuple[str, str, bool]:
+    """The most specific class of an entity of these types (local name), its group, and whether it is shown."""
+    best = [t for t in tset if not any(t in schema.ancestors(u) for u in tset if u != t)]
+    cls = min(best, key=lambda t: (-len(schema.ancestors(t)), t))
+    ancestors = {cls, *schema.ancestors(cls)}
+    group = next((g for g, c in GROUPS if str(TG[c]) in ancestors), "other")
+    # without classes, provenance is shown as every node's and link's sources, not as a node
+    keep = _class_matches(cls, ancestors, group, wanted) if wanted is not None else _SOURCE_DOCUMENT not in ancestors
+    return local_name(cls), group, keep
+
+
+def _add_node_sources(G: nx.MultiDiGraph, rows: Rows, names: _Names) -> None:
     """A node's sources: those of every graph that mentions it, and the documents it is derived from."""
     node_graphs: dict[str, set[str]] = defaultdict(set)
-    for s, g in string_rows(store, _MENTION_GRAPHS_QUERY):
-        node_graphs[str(s)].add(str(g))
+    nodes = set(G)
+    for s, g in cast("list[tuple[str, str]]", rows(_MENTION_GRAPHS_QUERY)):
+        if s in nodes:
+            node_graphs[s].add(g)
+    graph_sources, label_of, derived = names.graph_sources, names.label_of, names.derived
+    references = names.references
     for iri, data in G.nodes(data=True):
-        srcs = {lab for g in node_graphs.get(iri, ()) for lab in names.graph_sources(g)}
-        srcs |= {names.label_of(src) for src in names.derived.get(iri, ())}
-        data["sources"] = sorted(srcs)
-        data.update(names.reference_attributes(data["sources"]))
+        srcs = {lab for g in node_graphs.get(iri, ()) for lab in graph_sources(g)}
+        docs = derived.get(iri)
+        if docs:
+            srcs |= {label_of(src) for src in docs}
+        sources = data["sources"] = sorted(srcs)
+        refs = [references.get(label, ("", "")) for label in sources]
+        data["source_urls"] = [u for u, _ in refs]
+        data["source_dates"] = [d for _, d in refs]
 
 
 # --- facts ----------------------------------------------------------------------
@@ -276,15 +368,17 @@ class _Facts:
     roles: dict[str, str] = field(default_factory=dict)   # engagement node -> its role's IRI
 
 
-def _read_facts(store: Store, selection: _Selection, nodes: set[str], engagement_nodes: set[str],
+def _read_facts(rows: Rows, selection: _Selection, nodes: set[str], engagement_nodes: set[str],
                 include_inferred: bool, collapse: bool) -> _Facts:
     out = _Facts()
-    values = " ".join(URIRef(p).n3() for p in sorted(selection.fetch))
-    if not values:
+    if not selection.fetch:
         return out
     canonical = selection.canonical
-    for s, p, o, g in string_rows(store, _EDGES_QUERY % values):
-        ss, sp, so, sg = str(s), str(p), str(o), str(g)
+    facts, engagements, engagement_graphs = out.facts, out.engagements, out.engagement_graphs
+    # each relation fetched: (relation shown, turned round), None where it is shown as no fact
+    shown = {p: canonical.get(p) for p in selection.fetch}
+    # every value is bound: the pattern binds them all
+    for ss, sp, so, sg in cast("list[tuple[str, str, str, str]]", rows(_edges_query(selection))):
         if sg == INFERRED_GRAPH and not include_inferred:
             continue
         if collapse:
@@ -293,28 +387,27 @@ def _read_facts(store: Store, selection: _Selection, nodes: set[str], engagement
             elif sp == _PROGRAMME_ENGAGEMENT:
                 ss, sp, so = so, _PROGRAMME, ss
             if ss in engagement_nodes:
-                out.engagements[ss][sp].add(so)
+                engagements[ss][sp].add(so)
                 if sg != INFERRED_GRAPH:
-                    out.engagement_graphs[ss].add(sg)
+                    engagement_graphs[ss].add(sg)
                 continue
             if so in engagement_nodes:
                 continue
         elif sp == _ROLE and ss in nodes and sp not in canonical:
             out.roles[ss] = so  # an engagement node shown as such
             continue
-        if sp not in canonical:
+        how = shown.get(sp)
+        if how is None:
             continue
-        rel, flip = canonical[sp]
-        if flip:
-            ss, so = so, ss
-        out.facts[(ss, rel, so)].add(sg)
+        rel, flip = how
+        facts[(so, rel, ss) if flip else (ss, rel, so)].add(sg)
     return out
 
 
 def _merge_symmetric(facts: dict[Fact, set[str]], schema: Schema) -> None:
     """A symmetric fact is shown once per pair, the way round a source states it."""
-    for (s, rel, o) in sorted(facts):
-        if rel in schema.symmetric and s != o and (s, rel, o) in facts and (o, rel, s) in facts:
+    for (s, rel, o) in sorted(k for k in facts if k[1] in schema.symmetric):
+        if s != o and (s, rel, o) in facts and (o, rel, s) in facts:
             here, there = facts[(s, rel, o)], facts[(o, rel, s)]
             keep_here = (is_inferred(there) and not is_inferred(here)) or \
                 (is_inferred(here) == is_inferred(there) and s < o)
@@ -326,11 +419,18 @@ def _merge_symmetric(facts: dict[Fact, set[str]], schema: Schema) -> None:
 
 # --- edges ----------------------------------------------------------------------
 def _add_fact_edges(G: nx.MultiDiGraph, facts: dict[Fact, set[str]], schema: Schema, names: _Names) -> None:
-    for (s, rel, o), graphs in sorted(facts.items()):
-        key = local_name(rel)
-        sources = sorted({lab for g in graphs if g != INFERRED_GRAPH for lab in names.graph_sources(g)})
-        G.add_edge(s, o, key=key, relation=key, label=schema.properties.get(rel) or key, iri=rel,
-                   sources=sources, inferred=is_inferred(graphs), **names.reference_attributes(sources))
+    shown: dict[str, tuple[str, str]] = {}   # relation -> (edge key, label)
+    for fact in sorted(facts):
+        s, rel, o = fact
+        graphs = facts[fact]
+        named = shown.get(rel)
+        if named is None:
+            key = local_name(rel)
+            named = shown[rel] = (key, schema.properties.get(rel) or key)
+        key, label = named
+        sources, urls, dates = names.fact_sources(frozenset(graphs))
+        G.add_edge(s, o, key=key, relation=key, label=label, iri=rel, sources=list(sources),
+                   inferred=is_inferred(graphs), source_urls=list(urls), source_dates=list(dates))
 
 
 def _add_engagement_edge(G: nx.MultiDiGraph, eng: str, props: dict[str, set[str]], role_keys: set[str],

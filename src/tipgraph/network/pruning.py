@@ -34,30 +34,46 @@ def is_inferred(graphs: set[str]) -> bool:
 
 def prune(facts: dict[Fact, set[str]], schema: Schema) -> dict[Fact, set[str]]:
     """The facts without those that other shown facts already say (see the module docs)."""
-    by_pair: dict[tuple[str, str], set[str]] = defaultdict(set)
+    # Only a relation with a sub-property can be said more precisely, and only by a fact of a
+    # relation that has super-properties: index the pairs of those facts alone.
+    supers = {rel: schema.super_properties(rel) for rel in {k[1] for k in facts}}
+    precise: dict[tuple[str, str], set[str]] = defaultdict(set)
     for s, rel, o in facts:
-        by_pair[(s, o)].add(rel)
+        if supers[rel]:
+            precise[(s, o)].add(rel)
+    has_sub = {sup for sups in supers.values() for sup in sups}
     out = {(s, rel, o): graphs for (s, rel, o), graphs in facts.items()
            # a sub-property of this relation linking the same pair says more
-           if not any(rel in schema.super_properties(r) for r in by_pair[(s, o)] if r != rel)}
+           if rel not in has_sub or not any(rel in supers[r] for r in precise.get((s, o), ()) if r != rel)}
     _drop_transitive_shortcuts(out, schema)
     _drop_shown_chains(out, schema)
     return out
 
 
-def _index(schema: Schema, items: Iterable[Fact]) -> dict[str, dict[str, set[str]]]:
-    """relation -> subject -> objects, counting each fact under its super-properties too."""
+def _index(schema: Schema, items: Iterable[Fact], only: set[str] | None = None) -> dict[str, dict[str, set[str]]]:
+    """relation -> subject -> objects, counting each fact under its super-properties too
+    (under the relations in ``only``, when given)."""
     idx: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    under: dict[str, frozenset[str]] = {}
     for s, rel, o in items:
-        for r in schema.super_properties(rel) | {rel}:
+        rels = under.get(rel)
+        if rels is None:
+            rels = under[rel] = frozenset(schema.super_properties(rel) | {rel})
+            if only is not None:
+                rels = under[rel] = rels & only
+        for r in rels:
             idx[r][s].add(o)
     return idx
 
 
 def _drop_transitive_shortcuts(facts: dict[Fact, set[str]], schema: Schema) -> None:
     """Inferred facts of a transitive relation that asserted facts of it already chain up to."""
-    asserted = _index(schema, (k for k, g in facts.items() if not is_inferred(g)))
-    for key in [k for k, g in facts.items() if is_inferred(g) and k[1] in schema.transitive]:
+    shortcuts = [k for k, g in facts.items() if k[1] in schema.transitive and is_inferred(g)]
+    if not shortcuts:
+        return
+    wanted = {k[1] for k in shortcuts}
+    asserted = _index(schema, (k for k, g in facts.items() if not is_inferred(g)), wanted)
+    for key in shortcuts:
         s, rel, o = key
         succ = asserted.get(rel, {})
         seen, todo = {s}, list(succ.get(s, ()))
@@ -73,7 +89,9 @@ def _drop_transitive_shortcuts(facts: dict[Fact, set[str]], schema: Schema) -> N
 
 def _drop_shown_chains(facts: dict[Fact, set[str]], schema: Schema) -> None:
     """Inferred facts of a property chain whose two steps are both shown."""
-    shown = _index(schema, facts)
+    steps = {q for _, q1, q2 in schema.chains for q in (q1, q2)}
+    steps |= {schema.inverse[q] for q in list(steps) if q in schema.inverse}
+    shown = _index(schema, facts, steps)
     backwards: dict[str, dict[str, set[str]]] = {}   # relation -> object -> subjects, built when first needed
 
     def step(s: str, prop: str) -> set[str]:
@@ -90,8 +108,15 @@ def _drop_shown_chains(facts: dict[Fact, set[str]], schema: Schema) -> None:
             return set(backwards[inv].get(s, ()))
         return set()
 
+    inferred: dict[str, list[Fact]] = defaultdict(list)
+    chained = {p for p, _, _ in schema.chains}
+    for k, g in facts.items():
+        if k[1] in chained and is_inferred(g):
+            inferred[k[1]].append(k)
     for p, q1, q2 in schema.chains:
-        for key in [k for k, g in facts.items() if k[1] == p and is_inferred(g)]:
+        for key in inferred.get(p, ()):
+            if key not in facts:
+                continue
             s, _, o = key
             if any(o in step(x, q2) for x in step(s, q1)):
                 facts.pop(key, None)

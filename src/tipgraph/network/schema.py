@@ -17,7 +17,7 @@ from rdflib import Literal
 from rdflib.namespace import OWL
 from rdflib.term import Node
 
-from ..namespace import PREFIXES, TG
+from ..namespace import TG
 from ..store import Store
 
 __all__ = ["GROUPS", "ROLE_EDGES", "TG_IRI", "Schema", "best_label", "best_text", "local_name", "rows", "string_rows"]
@@ -79,21 +79,15 @@ def rows(store: Store, sparql: str) -> list[tuple[Node | None, ...]]:
 
 
 def string_rows(store: Store, sparql: str) -> list[tuple[str | None, ...]]:
-    """Every row of one of our own SELECT queries as plain strings (the lexical form of a literal).
-
-    On Oxigraph the values never become rdflib terms (building and validating them took most
-    of the projection's time); elsewhere they are read through :meth:`Store.execute`.
+    """Every row of one of our own SELECT queries as plain strings (the lexical form of a literal),
+    read by :meth:`Store.select_strings`, which builds no rdflib terms where the backend can help it.
 
     >>> from tipgraph.store import open_store
     >>> s = open_store("oxigraph"); s.load(b'<urn:s> <urn:p> "o"@en <urn:g> .\\n')
     >>> string_rows(s, "SELECT ?s ?o (LANG(?o) AS ?l) ?none WHERE { ?s ?p ?o }")
     [('urn:s', 'o', 'en', None)]
     """
-    engine = getattr(store, "_ox", None)  # the Store interface has no string rows yet
-    if store.backend == "oxigraph" and engine is not None:
-        res = engine.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
-        return [tuple(None if v is None else v.value for v in sol) for sol in res]
-    return [tuple(None if v is None else str(v) for v in row) for row in rows(store, sparql)]
+    return store.select_strings(sparql)
 
 
 def best_text(values: Iterable[tuple[str, str | None]]) -> str | None:

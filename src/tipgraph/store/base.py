@@ -78,6 +78,8 @@ class Capabilities:
     #: ``execute(..., inline=False)`` passes bound values as pre-bindings instead of writing them in
     #: (for the queries that a backend's planner handles better that way)
     inline_choice: bool = False
+    #: several queries may run at the same time, from threads of this process
+    concurrent_reads: bool = False
 
 
 @dataclass
@@ -244,6 +246,26 @@ class Store(abc.ABC):
         """The first column of a SELECT, each term in N-Triples syntax."""
         return [row[0].n3().encode("utf-8") for row in self.execute(sparql, {}, None).rows
                 if row[0] is not None]
+
+    def select_strings(self, sparql: str) -> list[tuple[str | None, ...]]:
+        """Every row of a SELECT (no row limit), each value as a string: an IRI as itself, a
+        literal as its lexical form (language tag and datatype left off), a blank node as its
+        label; None where a variable is unbound.
+
+        For the bulk readers (the network projection) that compare strings, never terms:
+        backends answer without building rdflib terms where they can.
+
+        >>> from tipgraph.store import open_store
+        >>> s = open_store("memory:"); s.load(b'<urn:s> <urn:p> "o"@en <urn:g> .\\n')
+        >>> s.select_strings("SELECT ?s ?o (LANG(?o) AS ?l) ?none WHERE { ?s ?p ?o }")
+        [('urn:s', 'o', 'en', None)]
+        """
+        res = self.execute(sparql, {}, None)
+        if res.kind != "SELECT":
+            from ..errors import BadInputError
+
+            raise BadInputError(f"select_strings reads SELECT queries, not {res.kind}", path="<query>")
+        return [tuple(None if v is None else str(v) for v in row) for row in res.rows]
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:

