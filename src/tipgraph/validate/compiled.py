@@ -367,6 +367,11 @@ class _Compiler:
     def count_query(self, name: str, n: int, targets: str, p: str, qualified: Node | None) -> str:
         cond = f" FILTER({self.conforms(qualified, '?value')})" if qualified is not None else ""
         low = name in ("minCount", "qualifiedMinCount")
+        if low and n == 1 and qualified is not None:
+            # The foci that have a conforming value, found once for all (the engine plans the path from
+            # the values' side), then taken away: a NOT EXISTS per focus re-walks the path each time.
+            return (f"SELECT ?focus WHERE {{ {targets} MINUS {{ SELECT DISTINCT ?focus WHERE {{ ?focus {p} ?value{cond} "
+                    "} } }")
         if low and n == 1:
             return f"SELECT ?focus WHERE {{ {targets} FILTER NOT EXISTS {{ ?focus {p} ?value{cond} }} }}"
         if low:

@@ -31,7 +31,7 @@ from ..namespace.terms import iri_ref, ntriples, sparql_term
 from ..resources import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from ..store import Store, open_store
 from .compiled import CompiledCheck, compile_shapes
-from .curation_sparql import check_curation_sparql
+from .curation_sparql import _Runner, check_curation_sparql
 from .imports import find_imports
 from .names import short_name, term_text
 from .shacl import Found, ShaclReport, Violation, _load_shapes, _node_key, finish, render_path
@@ -97,11 +97,16 @@ def validate_store(store: Store, *, exclude: Iterable[str] = (), ontology: Graph
     """
     started = time.perf_counter()
     skip = {ONTOLOGY_GRAPH, INFERRED_GRAPH} | set(exclude)
-    data = _triples_of(store, None, skip)
-    onto = _triples_of(store, {ONTOLOGY_GRAPH}, set())
     if ontology is None:
+        onto = _triples_of(store, {ONTOLOGY_GRAPH}, set())
         ontology = Graph().parse(data=onto.decode("utf-8"), format="nt") if onto.strip() else None
-    scratch = scratch_copy(data, onto)
+    if store.capabilities.bulk_load and not (skip - {ONTOLOGY_GRAPH}) & set(store.graphs()):
+        # Nothing to leave out but the ontology: the store's union is the data plus the ontology, as
+        # the shapes want it, and the curation checks leave the ontology graph out pattern by pattern.
+        return validate_scratch(store, ontology=ontology, sources=sources, curation=curation, shapes=shapes,
+                                started=started, data_graph=None)
+    data = _triples_of(store, None, skip)
+    scratch = scratch_copy(data, _triples_of(store, {ONTOLOGY_GRAPH}, set()))
     del data
     return validate_scratch(scratch, ontology=ontology, sources=sources, curation=curation, shapes=shapes,
                             started=started)
@@ -124,8 +129,13 @@ def validate_graph(data: Graph | Dataset, *, ontology: Graph | None = None,
 
 
 def validate_scratch(scratch: Store, *, ontology: Graph | None, sources: Iterable[str | Path] | None,
-                     curation: bool, shapes: Path | None, started: float | None = None) -> ShaclReport:
-    """Run the compiled shapes and the curation checks on a store made by :func:`scratch_copy`."""
+                     curation: bool, shapes: Path | None, started: float | None = None,
+                     data_graph: str | None = DATA_GRAPH) -> ShaclReport:
+    """Run the compiled shapes and the curation checks on a store made by :func:`scratch_copy`.
+
+    With ``data_graph`` None, ``scratch`` is a store whose every named graph is data but its
+    ontology graph (:data:`tipgraph.resources.ONTOLOGY_GRAPH`).
+    """
     started = time.perf_counter() if started is None else started
     shapes_graph, checks = _shapes(shapes)
     found: list[Found] = []
@@ -145,29 +155,26 @@ def validate_scratch(scratch: Store, *, ontology: Graph | None, sources: Iterabl
                 component=check.component_name,
             ), focus, path if isinstance(path, URIRef) else None, value))
     vocab = Vocabulary.from_ontology(ontology)
-    findings = check_curation_sparql(scratch, DATA_GRAPH, vocab, shapes_graph) if curation else []
-    labels = _labels(scratch, [t[1] for t in found] + [f.focus for f in findings])
+    findings = check_curation_sparql(scratch, data_graph, vocab, shapes_graph) if curation else []
+    q = _Runner(scratch, data_graph, ONTOLOGY_GRAPH)
+    labels = _labels(q, [t[1] for t in found] + [f.focus for f in findings])
     for v, focus, *_ in found:
         v.focus_label = labels.get(focus) if focus is not None else None
-    imports = [row[0] for row in scratch.execute(
-        f"SELECT DISTINCT ?o WHERE {{ GRAPH {iri_ref(DATA_GRAPH)} {{ ?s {sparql_term(OWL.imports)} ?o }} }}",
-        {}, None).rows]
+    imports = [row[0] for row in q.rows(q.data(f"?s {sparql_term(OWL.imports)} ?o"), "DISTINCT ?o")]
     skipped = sorted({str(i) for i in imports if i is not None} | set(find_imports(ontology, shapes_graph)))
     return finish(found, findings, lambda n: labels.get(n) if n is not None else None, sources,
                   shapes_conform=not found, started=started, skipped_imports=skipped)
 
 
-def _labels(scratch: Store, nodes: Iterable[Node | None]) -> dict[Node, str]:
+def _labels(q: _Runner, nodes: Iterable[Node | None]) -> dict[Node, str]:
     """skos:prefLabel (English first), else rdfs:label, of each IRI in the data, as :func:`.shacl._label` picks it."""
     iris = sorted({n for n in nodes if isinstance(n, URIRef)}, key=str)
     out: dict[Node, str] = {}
     step = 2000
     for i in range(0, len(iris), step):
         values = " ".join(sparql_term(n) for n in iris[i:i + step])
-        rows = scratch.execute(
-            f"SELECT ?n ?p ?l WHERE {{ GRAPH {iri_ref(DATA_GRAPH)} {{ VALUES ?n {{ {values} }} "
-            f"VALUES ?p {{ {sparql_term(SKOS.prefLabel)} {sparql_term(RDFS.label)} }} ?n ?p ?l FILTER(isLiteral(?l)) }} }}",
-            {}, None).rows
+        rows = q.rows(f"VALUES ?n {{ {values} }} VALUES ?p {{ {sparql_term(SKOS.prefLabel)} {sparql_term(RDFS.label)} }} "
+                      + q.data("?n ?p ?l") + " FILTER(isLiteral(?l))", "DISTINCT ?n ?p ?l")
         found: dict[Node, dict[Node, list[Literal]]] = {}
         for n, p, lit in rows:
             if n is not None and p is not None and isinstance(lit, Literal):
