@@ -134,7 +134,7 @@ class Data:
         self.used: set[URIRef] = set()
 
     def take(self, kind: URIRef, having: URIRef | None = None) -> URIRef:
-        for node in sorted({s for s, _, _, _ in self.ds.quads((None, RDF.type, kind, None))}):
+        for node in sorted({s for s, _, _, _ in self.ds.quads((None, RDF.type, kind, None))}, key=str):
             if isinstance(node, URIRef) and node not in self.used and \
                     (having is None or self.value(node, having) is not None):
                 self.used.add(node)
@@ -310,8 +310,8 @@ MUTATIONS = [
     Mutation("unknown term as object", _set(TG.Engagement, TG.engagementRole, MISSPELT["FundingRoel"]),
              "check:unknown-term"),
     Mutation("undefined id", _set(TG.Workshop, TG.heldIn, TGD["plc-99999"]), "check:undefined-id"),
-    Mutation("derived property stated", _more(TG.CivilSocietyOrganisation, TG.implements, TGD["prg-0001"], SKOS.prefLabel),
-             "check:derived"),
+    Mutation("derived property stated",
+             _more(TG.CivilSocietyOrganisation, TG.implements, TGD["prg-0001"], SKOS.prefLabel), "check:derived"),
     Mutation("object of the wrong kind", _point_at(TG.Post, TG.postIn, TG.Theme), "check:range"),
     Mutation("subject of the wrong kind", _more(TG.Theme, TG.postIn, TGD["org-0001"], SKOS.prefLabel),
              "check:domain"),

@@ -167,7 +167,8 @@ class _Compiler:
                     ok += f" && COALESCE(isLiteral({sparql_term(param)}(STR({v}))), false)"
             return f"!({ok})"
         if name == "nodeKind":
-            tests = {SH.IRI: f"isIRI({v})", SH.BlankNode: f"isBlank({v})", SH.Literal: f"isLiteral({v})",
+            tests: dict[Node, str] = {SH.IRI: f"isIRI({v})", SH.BlankNode: f"isBlank({v})",
+                                      SH.Literal: f"isLiteral({v})",
                      SH.BlankNodeOrIRI: f"(isBlank({v}) || isIRI({v}))",
                      SH.BlankNodeOrLiteral: f"(isBlank({v}) || isLiteral({v}))",
                      SH.IRIOrLiteral: f"(isIRI({v}) || isLiteral({v}))"}
@@ -251,7 +252,8 @@ class _Compiler:
         for name, op in (("lessThan", "<"), ("lessThanOrEquals", "<=")):
             for other in params.get(name, []):
                 a, b = self.var(), self.var()
-                yield f"EXISTS {{ {focus} {p} {a} . {focus} {sparql_term(other)} {b} FILTER(!COALESCE({a} {op} {b}, false)) }}"
+                yield (f"EXISTS {{ {focus} {p} {a} . {focus} {sparql_term(other)} {b} "
+                       f"FILTER(!COALESCE({a} {op} {b}, false)) }}")
 
     def refuse_disjoint(self, params: dict[str, list[Node]]) -> None:
         if any(Literal(True) == d for d in params.get("qualifiedValueShapesDisjoint", [])):
@@ -305,7 +307,8 @@ class _Compiler:
     def meta(self, shape: Node) -> tuple[str | None, str]:
         messages = list(self.g.objects(shape, SH.message))
         english = [str(m) for m in messages if isinstance(m, Literal) and m.language in ("en", None)]
-        message = (english or sorted(str(m) for m in messages) or [None])[0]
+        written = english or sorted(str(m) for m in messages)
+        message = written[0] if written else None
         severity = self.g.value(shape, SH.severity)
         return message, (str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation")
 
@@ -370,8 +373,8 @@ class _Compiler:
         if low and n == 1 and qualified is not None:
             # The foci that have a conforming value, found once for all (the engine plans the path from
             # the values' side), then taken away: a NOT EXISTS per focus re-walks the path each time.
-            return (f"SELECT ?focus WHERE {{ {targets} MINUS {{ SELECT DISTINCT ?focus WHERE {{ ?focus {p} ?value{cond} "
-                    "} } }")
+            return (f"SELECT ?focus WHERE {{ {targets} MINUS {{ SELECT DISTINCT ?focus WHERE "
+                    f"{{ ?focus {p} ?value{cond} }} }} }}")
         if low and n == 1:
             return f"SELECT ?focus WHERE {{ {targets} FILTER NOT EXISTS {{ ?focus {p} ?value{cond} }} }}"
         if low:

@@ -17,6 +17,7 @@ the ontology and the inferred facts never count as data.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterable
 
@@ -115,8 +116,8 @@ def check_curation_sparql(store: Store, graph: str | None, vocab: Vocabulary, sh
                                                                       f"STRSTARTS(STR(?o), {tg}))", "DISTINCT ?o")}
     undeclared = {o for o in objects if isinstance(o, URIRef) and not vocab.declared(o)}
     if undeclared:
-        for s, p, o in q.rows(f"VALUES ?o {{ {_values(undeclared)} }} " + q.data("?s ?p ?o") + f" FILTER(?p != {_RDF_TYPE})",
-                              "DISTINCT ?s ?p ?o"):
+        for s, p, o in q.rows(f"VALUES ?o {{ {_values(undeclared)} }} " + q.data("?s ?p ?o")
+                              + f" FILTER(?p != {_RDF_TYPE})", "DISTINCT ?s ?p ?o"):
             assert s is not None and isinstance(o, URIRef)
             out.append(Finding(s, _iri(p) if p is not None else None, o, _unknown_term(o, vocab), "check:unknown-term"))
 
@@ -192,12 +193,12 @@ def check_curation_sparql(store: Store, graph: str | None, vocab: Vocabulary, sh
     # Records with statements but no class.
     for (s,) in q.rows(f"{{ SELECT DISTINCT ?s WHERE {{ {q.data('?s ?p []')} }} }} "
                        f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), {ids})) "
-                       f"FILTER NOT EXISTS {{ {q.data('?s a ?t')} FILTER(isIRI(?t)) }}", "?s"):
+                       f"MINUS {{ {q.data('?s a ?t')} FILTER(isIRI(?t)) }}", "DISTINCT ?s"):
         assert s is not None
         if str(s) in ontology_typed:
             continue
         preds = [row[0] for row in q.rows(q.data(f"{sparql_term(s)} ?p []"), "DISTINCT ?p") if row[0] is not None]
-        out.append(Finding(s, RDF.type, None, untyped_message(s, preds, lambda s=s: types_of.stem(s), vocab),
+        out.append(Finding(s, RDF.type, None, untyped_message(s, preds, functools.partial(types_of.stem, s), vocab),
                            "check:untyped"))
     return out
 
@@ -270,14 +271,14 @@ class _Types:
         """Node text -> classes, for these nodes (those without a class are left out)."""
         out: dict[str, set[URIRef]] = {}
         for n in nodes:
-            if n in self.individuals:
+            if isinstance(n, URIRef) and n in self.individuals:
                 out.setdefault(str(n), set()).update(self.individuals[n])
         iris = [n for n in nodes if isinstance(n, URIRef)]
         if iris:
-            for n, t in self.q.rows(f"VALUES ?n {{ {_values(iris)} }} " + self.q.data("?n a ?t") + " FILTER(isIRI(?t))",
-                                    "?n ?t"):
+            for node, t in self.q.rows(f"VALUES ?n {{ {_values(iris)} }} " + self.q.data("?n a ?t")
+                                   + " FILTER(isIRI(?t))", "?n ?t"):
                 if isinstance(t, URIRef):
-                    out.setdefault(str(n), set()).add(t)
+                    out.setdefault(str(node), set()).add(t)
         return out  # a blank node cannot be named in a query: it is left untyped in the message
 
     def stem(self, s: Node) -> list[tuple[str, set[URIRef]]]:

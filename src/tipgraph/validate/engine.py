@@ -77,7 +77,8 @@ def _triples_of(store: Store, graphs: set[str] | None, skip: set[str]) -> bytes:
     """The triples of ``graphs`` (None: all but ``skip``) as N-Triples, through the engine where it can."""
     if store.capabilities.bulk_load:
         if graphs is not None:
-            where = " UNION ".join(f"{{ GRAPH {iri_ref(g)} {{ ?s ?p ?o }} }}" for g in sorted(graphs)) or "FILTER(false)"
+            where = (" UNION ".join(f"{{ GRAPH {iri_ref(g)} {{ ?s ?p ?o }} }}" for g in sorted(graphs))
+                     or "FILTER(false)")
         else:
             where = (f"GRAPH ?g {{ ?s ?p ?o }} FILTER(?g NOT IN ({', '.join(iri_ref(g) for g in sorted(skip))}))"
                      if skip else "GRAPH ?g { ?s ?p ?o }")
@@ -173,8 +174,9 @@ def _labels(q: _Runner, nodes: Iterable[Node | None]) -> dict[Node, str]:
     step = 2000
     for i in range(0, len(iris), step):
         values = " ".join(sparql_term(n) for n in iris[i:i + step])
-        rows = q.rows(f"VALUES ?n {{ {values} }} VALUES ?p {{ {sparql_term(SKOS.prefLabel)} {sparql_term(RDFS.label)} }} "
-                      + q.data("?n ?p ?l") + " FILTER(isLiteral(?l))", "DISTINCT ?n ?p ?l")
+        props = f"{sparql_term(SKOS.prefLabel)} {sparql_term(RDFS.label)}"
+        rows = q.rows(f"VALUES ?n {{ {values} }} VALUES ?p {{ {props} }} " + q.data("?n ?p ?l")
+                      + " FILTER(isLiteral(?l))", "DISTINCT ?n ?p ?l")
         found: dict[Node, dict[Node, list[Literal]]] = {}
         for n, p, lit in rows:
             if n is not None and p is not None and isinstance(lit, Literal):
