@@ -1,5 +1,10 @@
 """SHACL: validate the data against the tipgraph shapes with pySHACL, and report readably.
 
+This is the reference engine (``engine="pyshacl"``); :meth:`tipgraph.KnowledgeGraph.validate`
+runs the same shapes compiled to SPARQL in the store's own engine by default
+(:mod:`tipgraph.validate.engine`), and tests/test_validate_compiled.py holds the two to the
+same report. Both build their report with :func:`finish`.
+
 Beside the hand-written shapes, the checks of :mod:`tipgraph.validate.curation` run on the same
 union graph: closed vocabulary with "did you mean", kinds from the ontology's domains and ranges,
 derived properties refused, undefined ids. When the files the data came from are given
