@@ -20,7 +20,7 @@ from rdflib.term import Node
 
 from . import loading as _load
 from . import reason as _reason
-from .errors import BadInputError, InternalError, NotConformingError
+from .errors import BadInputError, InternalError, NotConformingError, UnknownNameError
 from .export import format_for, serialise
 from .files import atomic_write
 from .namespace import TG, shorten
@@ -75,6 +75,19 @@ class ValidationResult:
 
 class _UndoError(Exception):
     """Leave a write block without committing (a dry run, or data that would not conform)."""
+
+
+#: The validation engines :meth:`KnowledgeGraph.validate` runs.
+ENGINES = ("sparql", "pyshacl")
+
+
+def _engine(engine: str | None) -> str:
+    """The validation engine to run: ``"sparql"`` unless asked otherwise."""
+    if engine is None:
+        return "sparql"
+    if engine not in ENGINES:
+        raise UnknownNameError("validation engine", engine, list(ENGINES))
+    return engine
 
 
 def _quads_of(nquads: bytes) -> list[Quad]:
@@ -354,19 +367,27 @@ class KnowledgeGraph:
                                      + change.validation.text(), report=change.validation) from None
         return change
 
-    def _validate_without(self, skip: set[str], *, owl: bool, owl_timeout: float) -> ValidationResult:
+    def _validate_without(self, skip: set[str], *, owl: bool, owl_timeout: float,
+                          engine: str | None = None) -> ValidationResult:
         """:meth:`validate` over the asserted graphs except ``skip``."""
         if not skip:
-            return self.validate(owl=owl, owl_timeout=owl_timeout)
-        from .validate import check_consistency, validate_shacl
+            return self.validate(owl=owl, owl_timeout=owl_timeout, engine=engine)
+        from .validate import check_consistency, validate_shacl, validate_store
 
-        data = Graph()
-        for g in self.store.graphs():
-            if g not in skip and g not in (ONTOLOGY_GRAPH, INFERRED_GRAPH):
-                for s, p, o, _ in self.store.quads(g):
-                    data.add((s, p, o))
-        shacl = validate_shacl(data, ontology=self.ontology_graph(), sources=self.sources)
-        return ValidationResult(shacl, check_consistency(data, timeout=owl_timeout) if owl else None)
+        data: Graph | None = None
+        if owl or _engine(engine) == "pyshacl":
+            data = Graph()
+            for g in self.store.graphs():
+                if g not in skip and g not in (ONTOLOGY_GRAPH, INFERRED_GRAPH):
+                    for s, p, o, _ in self.store.quads(g):
+                        data.add((s, p, o))
+        if _engine(engine) == "pyshacl":
+            assert data is not None
+            shacl = validate_shacl(data, ontology=self.ontology_graph(), sources=self.sources)
+        else:
+            shacl = validate_store(self.store, exclude=skip, ontology=self.ontology_graph(), sources=self.sources)
+        return ValidationResult(shacl, check_consistency(data, timeout=owl_timeout) if owl and data is not None
+                                else None)
 
     # --- querying --------------------------------------------------------------
     def named_queries(self) -> list[NamedQuery]:
@@ -461,13 +482,22 @@ class KnowledgeGraph:
             g.add((s, p, o))
         return g
 
-    def validate(self, *, owl: bool = True, owl_timeout: float = 120.0) -> ValidationResult:
-        """SHACL shapes over the asserted data, then OWL consistency with HermiT (if Java is there)."""
-        from .validate import check_consistency, validate_shacl
+    def validate(self, *, owl: bool = True, owl_timeout: float = 120.0, engine: str | None = None) -> ValidationResult:
+        """SHACL shapes and curation checks over the asserted data, then OWL consistency with HermiT (if Java is there).
 
-        data = self.asserted_graph()
-        shacl = validate_shacl(data, ontology=self.ontology_graph(), sources=self.sources)
-        consistency = check_consistency(data, timeout=owl_timeout) if owl else None
+        ``engine`` ``"sparql"`` (the default, on every backend) runs the shapes compiled to SPARQL
+        in Oxigraph (:mod:`tipgraph.validate.engine`); ``"pyshacl"`` runs pySHACL on an rdflib
+        copy of the data. Both report the same problems with the same messages.
+        """
+        from .validate import check_consistency, validate_shacl, validate_store
+
+        data = self.asserted_graph() if owl or _engine(engine) == "pyshacl" else None
+        if _engine(engine) == "pyshacl":
+            assert data is not None
+            shacl = validate_shacl(data, ontology=self.ontology_graph(), sources=self.sources)
+        else:
+            shacl = validate_store(self.store, ontology=self.ontology_graph(), sources=self.sources)
+        consistency = check_consistency(data, timeout=owl_timeout) if owl and data is not None else None
         return ValidationResult(shacl, consistency)
 
     def reason(self, *, engine: str | None = None) -> _reason.ReasonReport:

@@ -13,6 +13,10 @@ imports they skipped.
 The modules, one job each:
 
 * :mod:`~tipgraph.validate.shacl`: :func:`validate_shacl`, :class:`ShaclReport`, :class:`Violation`;
+* :mod:`~tipgraph.validate.engine`: :func:`validate_store`, the same checks run by the store's engine
+  (the default of :meth:`tipgraph.KnowledgeGraph.validate`): the shapes compiled to SPARQL
+  (:mod:`~tipgraph.validate.compiled`) and the curation checks as SPARQL
+  (:mod:`~tipgraph.validate.curation_sparql`);
 * :mod:`~tipgraph.validate.curation`: curators' mistakes (unknown ``tg:`` names, wrong kinds,
   derived properties stated, undefined ids), checked from the ontology, run by :func:`validate_shacl`;
 * :mod:`~tipgraph.validate.vocabulary`: what the ontology declares, read at validation time;
@@ -31,13 +35,17 @@ from __future__ import annotations
 
 from .hermit import ConsistencyReport, check_consistency
 from .names import short_name
+from .compiled import UnsupportedShapeError
+from .engine import validate_store
 from .shacl import ShaclReport, Violation, validate_shacl
 
 __all__ = [
     "ConsistencyReport",
     "ShaclReport",
+    "UnsupportedShapeError",
     "Violation",
     "check_consistency",
     "short_name",
     "validate_shacl",
+    "validate_store",
 ]

@@ -28,7 +28,7 @@ generated shapes on a large graph). Each finding names the check that made it:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
@@ -332,14 +332,24 @@ def _undefined(o: Node, p: Node, vocab: Vocabulary) -> str:
 
 
 def _untyped(s: Node, graph: Graph, types: dict[str, set[URIRef]], vocab: Vocabulary) -> str:
+    return untyped_message(s, graph.predicates(s, None), lambda: types.items(), vocab)
+
+
+def untyped_message(s: Node, predicates: Iterable[Node],
+                    typed: Callable[[], Iterable[tuple[str, set[URIRef]]]], vocab: Vocabulary) -> str:
+    """What to write for record ``s`` that has statements (``predicates``) but no class.
+
+    ``typed`` gives (node, its classes) for the typed nodes; it is only called when the
+    predicates' domains give no guess (then records with the same id stem are looked at).
+    """
     guesses = Counter[URIRef]()
-    for p in graph.predicates(s, None):
+    for p in predicates:
         for alts in vocab.domains.get(p, []) if isinstance(p, URIRef) else []:
             if len(alts) == 1:
                 guesses[next(iter(alts))] += 1
     if not guesses and isinstance(s, URIRef):
         stem = str(s).rsplit("/", 1)[-1].split("-", 1)[0] + "-"
-        for node, ts in types.items():
+        for node, ts in typed():
             if node.startswith(ID_NS) and node.rsplit("/", 1)[-1].startswith(stem):
                 guesses.update(vocab.most_specific(ts))
     example = f"`{_name(s)} a {short_name(str(guesses.most_common(1)[0][0]))}`" if guesses else \

@@ -1,5 +1,10 @@
 """SHACL: validate the data against the tipgraph shapes with pySHACL, and report readably.
 
+This is the reference engine (``engine="pyshacl"``); :meth:`tipgraph.KnowledgeGraph.validate`
+runs the same shapes compiled to SPARQL in the store's own engine by default
+(:mod:`tipgraph.validate.engine`), and tests/test_validate_compiled.py holds the two to the
+same report. Both build their report with :func:`finish`.
+
 Beside the hand-written shapes, the checks of :mod:`tipgraph.validate.curation` run on the same
 union graph: closed vocabulary with "did you mean", kinds from the ontology's domains and ranges,
 derived properties refused, undefined ids. When the files the data came from are given
@@ -17,7 +22,7 @@ the report lists them as skipped.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -29,14 +34,14 @@ from rdflib.term import Node
 
 from tipgraph import resources
 
-from .curation import ROOT_CAUSES, check_curation
+from .curation import ROOT_CAUSES, Finding, check_curation
 from .imports import find_imports, skipped_lines
 from .locate import SourceIndex
 from .names import short_name, term_text
 from .union import union_graph
 from .vocabulary import Vocabulary
 
-__all__ = ["ShaclReport", "Violation", "render_path", "validate_shacl"]
+__all__ = ["Found", "ShaclReport", "Violation", "component_name", "finish", "render_path", "validate_shacl"]
 
 
 @dataclass
@@ -59,6 +64,8 @@ class Violation:
     shape: str | None
     value: str | None = None
     locations: list[str] = field(default_factory=list)
+    #: The SHACL constraint component (``sh:MinCountConstraintComponent`` as ``"MinCount"``), None for a check.
+    component: str | None = None
 
     @property
     def focus_name(self) -> str:
@@ -203,8 +210,12 @@ def validate_shacl(
     ontology: Graph | None = None,
     sources: Iterable[str | Path] | None = None,
     curation: bool = True,
+    engine: str = "pyshacl",
 ) -> ShaclReport:
     """Validate ``data`` against the tipgraph SHACL shapes with pySHACL, and run the curation checks.
+
+    ``engine="sparql"`` runs the same checks compiled to SPARQL in a scratch Oxigraph store
+    instead (:func:`tipgraph.validate.engine.validate_graph`).
 
     ``data`` may be a Graph or a Dataset; a Dataset is validated as the union of all its
     graphs (pySHACL would otherwise check each named graph on its own). ``shapes`` defaults
@@ -225,6 +236,14 @@ def validate_shacl(
     >>> validate_shacl(ds).conforms
     True
     """
+    if engine == "sparql":
+        from .engine import validate_graph
+
+        return validate_graph(data, shapes=shapes, ontology=ontology, sources=sources, curation=curation)
+    if engine != "pyshacl":
+        from ..errors import UnknownNameError
+
+        raise UnknownNameError("validation engine", engine, ["pyshacl", "sparql"])
     import pyshacl  # imported here: it is slow to import and only needed for validation
 
     shapes_path = Path(shapes) if shapes is not None else resources.shapes_file()
@@ -267,6 +286,7 @@ def validate_shacl(
         shape = results.value(result, SH.sourceShape)
         constraint = results.value(result, SH.sourceConstraint)
         value = results.value(result, SH.value)
+        component = results.value(result, SH.sourceConstraintComponent)
         messages = sorted(str(m) for m in results.objects(result, SH.resultMessage))
         english = [str(m) for m in results.objects(result, SH.resultMessage)
                    if isinstance(m, Literal) and m.language in ("en", None)]
@@ -281,7 +301,21 @@ def validate_shacl(
             severity=str(severity).rsplit("#", 1)[-1] if severity is not None else "Violation",
             shape=shape_name,
             value=term_text(value) if value is not None else None,
+            component=component_name(component),
         ), focus, path if isinstance(path, URIRef) else None, value))
+    return finish(found, findings, label, sources, shapes_conform=bool(conforms), started=started,
+                  skipped_imports=find_imports(graph, ontology, shapes_graph))
+
+
+#: A violation with the terms it was made from (to locate it in the source files).
+Found = tuple[Violation, Node | None, Node | None, Node | None]
+
+
+def finish(found: list[Found], findings: list[Finding], label: Callable[[Node | None], str | None],
+           sources: Iterable[str | Path] | None, *, shapes_conform: bool, started: float,
+           skipped_imports: list[str]) -> ShaclReport:
+    """The report from the shapes' results (``found``) and the curation ``findings``: one per node and
+    property, located in ``sources``, in file order. Both engines end here, so their reports read alike."""
     # One report per node and property. A hand-written shape's message wins over a generated one,
     # except where the generated check names the cause (a misspelt name, an id defined nowhere)
     # that made the shape fail.
@@ -308,11 +342,22 @@ def validate_shacl(
     violations = [v for v, *_ in found]
     violations.sort(key=_order)
     return ShaclReport(
-        conforms=bool(conforms) and not findings,
+        conforms=shapes_conform and not findings,
         violations=violations,
         seconds=time.perf_counter() - started,
-        skipped_imports=find_imports(graph, ontology, shapes_graph),
+        skipped_imports=skipped_imports,
     )
+
+
+def component_name(component: Node | None) -> str | None:
+    """``"MinCount"`` for ``sh:MinCountConstraintComponent``.
+
+    >>> component_name(SH.MinCountConstraintComponent)
+    'MinCount'
+    """
+    if component is None:
+        return None
+    return str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
 
 
 def _path_text(path: Node | None) -> str | None:
