@@ -246,8 +246,12 @@ def engine_for(index: EntityIndex) -> Engine:
 _CAP = r"(?:[A-Z][\w’'\-]*|[A-Z]{2,}[\w.\-]*)"
 _NAME_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w’'\-\.]*|&|,")
 _ACRONYM_DEF = re.compile(r"\(\s*(?P<acr>[A-Z][A-Za-z]*[A-Z][A-Za-z0-9.\-&/]*|[A-Z]{2,}[0-9]*)(?:\s+\d{1,3})?\s*\)")
-_PERSON_NAME = (r"(?P<name>(?:[A-Z][a-z\u00e0-\u024f'’\-]+|[A-Z]\.)(?:\s+(?:van|de|der|von|bin|binti|ibn|da|dos|el|"
-                r"al|le|la)?\s*(?:(?:al|el)-)?(?:[A-Z][a-z\u00e0-\u024f'’\-]+|[A-Z]{2,}|[A-Z]\.)){1,3})")
+# a name stays on one line: a title-case headline above a dateline is not a person
+# a name stays on one line (a title-case headline above a dateline is not a person), does not start
+# inside an abbreviation ("H.E." is no initial "E."), and keeps hyphenated parts ("Owusu-Mensah")
+_NAME_WORD = r"[A-Z][a-z\u00e0-\u024f'’]+(?:-[A-Za-z][a-z\u00e0-\u024f'’]+)*"
+_PERSON_NAME = (rf"(?<![\w.])(?P<name>(?:{_NAME_WORD}|[A-Z]\.)(?:[ \t\u00a0]+(?:(?:van|de|der|von|bin|binti|ibn|da|"
+                rf"dos|el|al|le|la)[ \t\u00a0]+)?(?:(?:al|el)-)?(?:{_NAME_WORD}|[A-Z]{{2,}}|[A-Z]\.)){{1,3}})")
 _TITLE_NAME = re.compile(rf"\b{_TITLES}\.?\s+{_PERSON_NAME}")
 _NAME_COMMA = re.compile(rf"(?<![\w’'])({_PERSON_NAME}),\s+(?:the\s+)?(?P<post>[^,;.“”\"]*)")
 _NAME_LINE = re.compile(rf"^\s*{_PERSON_NAME}\s*\((?:Mr|Ms|Mrs|Dr)\.?\)\s*$", re.M)
@@ -733,10 +737,38 @@ def _documents(text: str) -> list[Found]:
     return out
 
 
+#: Honorifics before a name: not part of it ("Mr Petar Vasilev", "Datuk Seri Ahmad Razali").
+_HONORIFICS = frozenset(["mr", "ms", "mrs", "miss", "dr", "prof", "professor", "h.e", "hon", "honourable", "sir",
+                         "dame", "madam", "excellency", "datuk", "dato", "dato'", "dato’", "datin", "tan", "tun",
+                         "seri", "sri", "pehin", "shri", "smt", "eng", "engr", "judge", "justice"])
+#: Honorifics that are also given names: stripped only after another honorific ("Tan Sri", "Datuk Seri").
+_HONORIFIC_TAIL = frozenset(["tan", "seri", "sri"])
+
+
+def _strip_honorifics(words: list[str]) -> list[str]:
+    """Drop leading honorifics; "Sri" or "Tan" alone may be a name and is kept.
+
+    >>> _strip_honorifics("Datuk Seri Ahmad Razali".split()), _strip_honorifics("Sri Mulyani".split())
+    (['Ahmad', 'Razali'], ['Sri', 'Mulyani'])
+    """
+    out = list(words)
+    stripped = False
+    if len(out) > 3 and [w.lower() for w in out[:2]] == ["tan", "sri"]:
+        out, stripped = out[2:], True
+    while len(out) > 2 or (out and out[0].lower().rstrip(".") in _HONORIFICS - _HONORIFIC_TAIL and len(out) > 1):
+        w = out[0].lower().rstrip(".")
+        if w in _HONORIFICS and (w not in _HONORIFIC_TAIL or stripped):
+            out, stripped = out[1:], True
+        else:
+            break
+    return out
+
+
 def _clean_name(name: str) -> str | None:
     words = name.split()
     while words and words[0].lower().rstrip(".") in _NOT_NAME:
         words = words[1:]
+    words = _strip_honorifics(words)
     if len(words) < 2 or len(words) > 4:
         return None
     if any(w.lower() in _MONTH_WORDS or w.lower() in _POST_WORDS or _head_of(w) or w.lower() in _NOT_NAME
