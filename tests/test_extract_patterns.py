@@ -323,3 +323,59 @@ def test_a_grant_received_from_donors(index: EntityIndex) -> None:
     control = run(index, "IOM has received many letters from the Governments of Japan and Canada about the project "
                          "“Safe Harbours for Migrants”.")
     assert not facts(control, "funds"), "no amount, no grant"
+
+
+def test_an_event_noun_or_a_weekday_is_no_part_of_a_body_name(index: EntityIndex) -> None:
+    x = run(index, "Almaty, 4 April 2025 – The 25th Meeting of the Regional Working Group on Labour Migration was "
+                   "held in Almaty, hosted by the Ministry of Labour and Social Protection on Friday.")
+    orgs = {m.label for m in x.mentions if m.kind == "organisation"}
+    assert "Regional Working Group on Labour Migration" in orgs and "Ministry of Labour and Social Protection" in orgs
+    assert not any(o.startswith("Meeting") or o.endswith("Friday") for o in orgs), orgs
+
+
+def test_and_the_separates_two_bodies(index: EntityIndex) -> None:
+    x = run(index, "Almaty, 4 April 2025 – IOM organised a workshop. Representatives of the State Migration Service "
+                   "and the African Union Commission took part, as did UNHCR and the Regional Police Academy.")
+    assert {"State Migration Service", "African Union Commission"} <= objects(x, "attendedBy")
+    orgs = {m.text for m in x.mentions if m.kind == "organisation"}
+    assert "Regional Police Academy" in orgs
+    assert not any(" and the " in o for o in orgs), orgs
+
+
+def test_a_body_in_brackets_is_not_the_subject(index: EntityIndex) -> None:
+    x = run(index, "Almaty, 4 April 2025 – The Regional Working Group (an EU–Central Asia initiative) held a "
+                   "meeting on labour migration. IOM organised a second meeting on 5 April.")
+    assert "European Union" not in objects(x, "organisedBy")
+
+
+def test_a_funder_named_inside_an_x_funded_phrase(index: EntityIndex) -> None:
+    x = run(index, "Almaty, 4 April 2025 – IOM organised a workshop. The workshop was supported by the EU-funded "
+                   "Harbour Safety Project.")
+    assert ("European Union", "Harbour Safety Project") in facts(x, "funds"), "positive control"
+    assert "European Union" not in objects(x, "eventFundedBy")
+
+
+def test_a_visit_abroad_is_held_in_the_country_visited(index: EntityIndex) -> None:
+    x = run(index, "Strasbourg, 22 March 2024 – A delegation of experts conducted a visit to Georgia from 18 to 22 "
+                   "March 2024 to evaluate the national referral mechanism.", published="2024-03-22")
+    assert objects(x, "heldIn") == {"Georgia"}
+    home = run(index, "Tashkent, 22 March 2024 – IOM organised a study visit to Uzbekistan's border posts.",
+               published="2024-03-22")
+    assert objects(home, "heldIn") == {"Tashkent"}, "a visit within the dateline's country keeps the city"
+
+
+def test_a_day_near_the_event_beats_a_month_in_a_masthead(index: EntityIndex) -> None:
+    x = run(index, "July 2024 newsletter: a workshop for village groups\n\nIt took place in Almaty on Tuesday, "
+                   "9 July.", published="2024-07-31")
+    assert objects(x, "startDate") == {"2024-07-09"}
+    month = run(index, "In March 2024, IOM organised a seminar in Bishkek.", published="2024-04-10")
+    assert objects(month, "startDate") == {"2024-03"}, "the month stays when no day is given"
+
+
+def test_co_hosted_with_makes_all_co_organisers(index: EntityIndex) -> None:
+    x = run(index, "Almaty, 4 April 2025 – ILO and IOM today presented a regional plan at an event co-hosted with "
+                   "the State Migration Service.")
+    assert objects(x, "coOrganisedBy") == {"ILO", "IOM", "State Migration Service"}
+    assert not objects(x, "attendedBy")
+    control = run(index, "Almaty, 4 April 2025 – ILO and IOM today presented a regional plan at an event.")
+    assert objects(control, "attendedBy") == {"ILO", "IOM"}

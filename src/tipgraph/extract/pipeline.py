@@ -157,6 +157,7 @@ class _Ctx:
     dateline: tuple[int, int] = (0, 0)
     dateline_date: DateSpan | None = None
     dateline_place: Mention | None = None
+    dateline_code: str | None = None  # the country (ISO alpha-2) of the dateline's place
     countries: set[str] = field(default_factory=set)
     dialogues: set[URIRef] = field(default_factory=set)  # graph bodies a programme can sit within
 
@@ -466,6 +467,14 @@ def _held_in(ctx: _Ctx, k: int, sentences: list[int]) -> None:
             ctx.extra_mentions.append(obj)
             ctx.add("heldIn", subj, obj, (s, e), "event.in-place")
             return
+    s, e = ctx.sentences[ev.sentence]
+    visit = re.search(r"\b(?:visit(?:ed|s)?|mission|travelled|traveled)\s+(?:to\s+)?(?:the\s+)?", ctx.text[s:e])
+    dest = _next_mention(ctx, s + visit.end(), ("country",), 0) if visit else None
+    dest_country = _country(dest.label) if dest is not None else None
+    if dest is not None and dest_country is not None and dest_country.alpha2 != ctx.dateline_code:
+        # "Strasbourg, … – GRETA conducted a visit to Georgia": the dateline is where the release was issued
+        ctx.add("heldIn", subj, dest, (s, e), "event.visit-country")
+        return
     if k == 0 and ctx.dateline_place is not None:
         ctx.extra_mentions.append(ctx.dateline_place)
         ctx.add("heldIn", subj, ctx.dateline_place, ctx.dateline, "event.dateline-place")
@@ -484,14 +493,20 @@ def _event_dates(ctx: _Ctx, k: int, sentences: list[int]) -> None:
     subj = ev.mention
     assert subj is not None
     order = [ev.sentence] + [i for i in sentences if i != ev.sentence]
+    month: tuple[DateSpan, tuple[int, int]] | None = None
     for i in order[:4]:
         s, e = ctx.sentences[i]
         dates = [d for d in find_dates(ctx.text[s:e], year=ctx.year, offset=s)
                  if not _is_dateline_date(ctx, d) and d.rule != "month-range"]
-        dates = [d for d in dates if d.precision == "day"] or dates
-        if dates:
-            _date_pair(ctx, subj, dates[0], (s, e), "event.date")
+        days = [d for d in dates if d.precision == "day"]
+        if days:
+            _date_pair(ctx, subj, days[0], (s, e), "event.date")
             return
+        if dates and month is None:
+            month = (dates[0], (s, e))  # "In March 2024": used only when no sentence near gives the day
+    if month is not None:
+        _date_pair(ctx, subj, month[0], month[1], "event.date")
+        return
     if k == 0 and ctx.dateline_date is not None:
         _date_pair(ctx, subj, ctx.dateline_date, ctx.dateline, "event.dateline-date")
 
@@ -591,7 +606,7 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
         # funding: "funded by X", "with the support of X"
         for rx, rule in ((_FUNDED_BY, "funded-by"), (_SUPPORT_OF, "support-of")):
             for t in rx.finditer(seg):
-                funders = _list_after(ctx, s + t.end(), e, _ORG_C)
+                funders = [f for f in _list_after(ctx, s + t.end(), e, _ORG_C) if not _X_FUNDED.match(text, f.end)]
                 if not funders:
                     continue
                 kind, funded = _sentence_subject(ctx, s, s + t.start(), s + t.start(), per[i] if in_body else [])
@@ -608,7 +623,7 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
             if not donors:
                 continue
             rest = text[donors[-1].end:e]
-            for_m = re.match(r"[^.;]{0,40}?\bfor\s+(?:the\s+)?(?:\w+\s+){0,3}?", rest)
+            for_m = re.match(r"[^.;]{0,40}?\bfor\s+(?:the\s+)?(?:\w+\s+){0,6}?(?=[“\"A-Z])", rest)
             prog = _next_mention(ctx, donors[-1].end + for_m.end(), _PROG, 12) if for_m else None
             if prog is not None and prog.end <= e:
                 for d in donors:
@@ -769,8 +784,12 @@ def _event_rules(ctx: _Ctx, i: int, s: int, e: int, ev: Mention | None, evs: lis
                     ctx.add("coOrganisedBy" if co or (len(subj) > 1 and "jointly" in seg) else "organisedBy",
                             targets[0], o, (s, e), "event.co-organiser" if co else "event.organiser-active")
             else:
-                for o in subj:
-                    ctx.add("attendedBy", targets[0], o, (s, e), "event.presenter")
+                cohost = re.search(r"\bco-?(?:hosted|organi[sz]ed|convened)\s+with\s+", seg[t.end():])
+                partners = _list_after(ctx, s + t.end() + cohost.end(), e, _ORG_C) if cohost else []
+                for o in subj + partners:
+                    # "A and B presented the plan at an event co-hosted with C": all three organised it
+                    ctx.add("coOrganisedBy" if partners else "attendedBy", targets[0], o, (s, e),
+                            "event.co-hosted-with" if partners else "event.presenter")
             break
     for t in _COLLAB.finditer(seg):
         if "partnership" in t.group(0) and _IMPL_PASSIVE.search(seg[:t.start()]):
@@ -832,7 +851,10 @@ def _subject_orgs(ctx: _Ctx, s: int, upto: int) -> list[Mention]:
             continue
         if m.start < ctx.dateline[1] and ctx.dateline[1] > 0 and m.start < ctx.dateline[1]:
             continue
-        clause = re.split(r"[,;(–—]", text[s:m.start])[-1]
+        before = text[s:m.start]
+        if before.count("(") > before.count(")"):
+            continue  # inside brackets: "the Khartoum Process (EU–Horn of Africa …) held" is the process's
+        clause = re.split(r"[,;(–—]", before)[-1]
         if re.search(r"(?i)\b(?:under|within|as part of|with|in|funded|supported|by|for|from|of|through|on behalf of|"
                      r"to|at|and its)\b", clause):
             continue
@@ -987,6 +1009,7 @@ def extract(release: Release, index: EntityIndex) -> Extraction:
     ctx = _Ctx(release, text, [], _sentences(text), year)
     ctx.mentions = [_to_mention(f) for f in found if f.kind]
     code = _dateline(ctx, found)
+    ctx.dateline_code = code
     if ctx.year is None and ctx.dateline_date is not None:
         ctx.year = int(ctx.dateline_date.start_value[:4]) if ctx.dateline_date.has_year else None
     if ctx.year is None:

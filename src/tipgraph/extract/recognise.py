@@ -121,6 +121,11 @@ _MONTH_WORDS = frozenset([
 ])
 
 
+_EVENT_WORDS = frozenset(["meeting", "workshop", "conference", "session", "seminar", "training", "forum",
+                          "consultation", "webinar", "summit", "roundtable", "dialogue", "plenary"])
+_TIME_WORDS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+                         "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                         "november", "december", "today", "tomorrow"])
 _GENERIC_MODIFIERS = frozenset(["national", "federal", "state", "regional", "local", "international", "the",
                                 "district", "provincial"])
 
@@ -335,7 +340,10 @@ def _org_names(text: str) -> list[Found]:
                     rest.append(j)
                 before_head = any(k in heads for k in pieces[-1])
                 rest_head = any(k in heads for k in rest)
-                if (rest_head and before_head) or (w == "," and not _ministry_list(words, pieces[-1], rest)):
+                # "UNHCR and the African Union Commission": "and the" starts another body
+                and_the = w.lower() == "and" and i + 1 < len(words) and words[i + 1].lower() == "the"
+                if (rest_head and before_head) or and_the or (w == "," and not _ministry_list(words, pieces[-1],
+                                                                                             rest)):
                     pieces.append([])
                     continue
             pieces[-1].append(i)
@@ -354,6 +362,15 @@ def _org_names(text: str) -> list[Found]:
                 piece = piece[1:]
                 while piece and words[piece[0]].lower() in ("of", "from", "the", "and", ","):
                     piece = piece[1:]
+            # "Meeting of the X Working Group": the event is no part of the body's name
+            while len(piece) > 2 and words[piece[0]].lower() in _EVENT_WORDS and words[piece[1]].lower() == "of":
+                piece = piece[2:]
+                while piece and words[piece[0]].lower() == "the":
+                    piece = piece[1:]
+            # "… Embassy on Friday", "… Office in March": a day or month ends no name
+            while len(piece) > 2 and words[piece[-1]].lower().rstrip(".") in _TIME_WORDS and \
+                    words[piece[-2]].lower() in ("on", "in", "of"):
+                piece = piece[:-2]
             if not piece or not [k for k in piece if k in heads]:
                 continue
             hs = [k for k in piece if k in heads]
