@@ -379,3 +379,29 @@ def test_co_hosted_with_makes_all_co_organisers(index: EntityIndex) -> None:
     assert not objects(x, "attendedBy")
     control = run(index, "Almaty, 4 April 2025 – ILO and IOM today presented a regional plan at an event.")
     assert objects(control, "attendedBy") == {"ILO", "IOM"}
+
+
+@pytest.mark.parametrize("doc", [
+    "2025 Regional Refugee and Migrant Response Plan", "Bohol Trafficking in Persons Work Plan 2.0",
+    "draft Regional Guidance Note on Protection-Sensitive Border Management", "Regional Policy Guide on Victims",
+    "Decision No. 27",
+])
+def test_more_document_heads(index: EntityIndex, doc: str) -> None:
+    x = run(index, f"Almaty, 4 April 2025 – IOM organised a regional meeting. Participants reviewed the {doc}.")
+    got = objects(x, "discusses")
+    assert len(got) == 1, got
+    label = next(iter(got))
+    assert label in doc and len(label.split()) >= min(3, len(doc.split())), (label, doc)
+    control = run(index, "Almaty, 4 April 2025 – IOM organised a regional meeting. Participants reviewed the guide.")
+    assert not objects(control, "discusses")
+
+
+def test_programme_period_from_year_to_year(index: EntityIndex) -> None:
+    x = run(index, "The Harbour Safety Project, implemented by IOM, is funded by the Government of Norway. "
+                   "The project runs from 2024 to 2027.")
+    period = {(c.relation, c.object.value, c.object.precision) for c in x.candidates
+              if c.subject.label == "Harbour Safety Project" and isinstance(c.object, Value)}
+    assert period == {("startDate", "2024", "year"), ("endDate", "2027", "year")}
+    control = run(index, "The Harbour Safety Project, implemented by IOM, reported that arrivals rose from 2024 to "
+                         "2027 levels.")
+    assert not [c for c in control.candidates if c.relation in ("startDate", "endDate")]

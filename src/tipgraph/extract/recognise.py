@@ -80,7 +80,10 @@ _DOC_HEADS = {"plan": TG.NationalActionPlan, "procedures": TG.Document, "law": T
               "handbook": TG.Document, "manual": TG.Document, "report": TG.Report, "protocol": TG.Document,
               "convention": TG.Legislation, "roadmap": TG.Document, "mechanism": TG.Document,
               "decree": TG.Legislation, "regulation": TG.Legislation, "regulations": TG.Legislation,
-              "programme": TG.Document}
+              "programme": TG.Document, "guide": TG.Document, "note": TG.Document, "toolkit": TG.Document,
+              "decision": TG.Legislation, "resolution": TG.Legislation}
+#: A numbered act: "Decision No. 27", "Resolution No. 1/2024", "Decree No. 310".
+_NUMBERED_ACT = re.compile(r"\b(?P<name>(?:Decision|Resolution|Decree|Order|Ordinance|Law)\s+No\.?\s?\d+(?:[/\-]\d+)*)")
 _CONNECT = frozenset([
     "of", "for", "on", "against", "and", "the", "in", "to", "de", "del", "des", "du", "la", "le", "&"
 ])
@@ -705,7 +708,8 @@ _DOC_RX = re.compile(
     r"(?P<name>(?:(?:draft|revised|new|updated)\s+)?(?:(?:[A-Z][\w’'\-]*|[A-Z]{2,})\s+"
     r"(?:(?:of|on|for|against|and|the|in)\s+){0,2}){0,6}"
     r"(?:Action\s+Plan|Standard\s+Operating\s+Procedures|Operating\s+Procedures|Referral\s+Mechanism|Guidelines|"
-    r"Strategy|Roadmap|Road\s+Map|Handbook|Manual|Protocol|Law|Act|Code|Decree|Convention|Programme|Report)"
+    r"Strategy|Roadmap|Road\s+Map|Handbook|Manual|Protocol|Law|Act|Code|Decree|Convention|Programme|Report|"
+    r"Response\s+Plan|Work\s+Plan|Plan\s+of\s+Action|Policy\s+Guide|Guide|Guidance\s+Note|Toolkit)(?:\s+\d\.\d)?"
     r"(?:\s+(?:on|for|against|of|to)\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s*(?:(?:of|for|on|in|and|against|the|to)\s+)*){1,8})?"
     r"(?:,?\s*(?:for\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?)"
     r"|(?P<low>(?:the\s+)?(?:regional|national|draft)\s+action\s+plan\s+(?:on|for|against)\s+[a-z][\w\s\-]{3,60}?"
@@ -718,6 +722,9 @@ _LEGISLATION = re.compile(r"\b(?P<name>(?:national\s+)?anti-[A-Za-z]+(?:\s+and\s
 
 def _documents(text: str) -> list[Found]:
     out: list[Found] = []
+    for m in _NUMBERED_ACT.finditer(text):
+        out.append(Found(m.start("name"), m.end("name"), m["name"], "document", m["name"], "document.numbered",
+                         cls=TG.Legislation, score=0.75, priority=1))
     for m in _LEGISLATION.finditer(text):
         out.append(Found(m.start("name"), m.end("name"), m["name"], "document", m["name"], "document.legislation",
                          cls=TG.Legislation, score=0.7, priority=1))
