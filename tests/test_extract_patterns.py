@@ -320,6 +320,12 @@ def test_a_grant_received_from_donors(index: EntityIndex) -> None:
     assert funders == {"japan", "canada"}
     assert ("Safe Harbours for Migrants", "2025-07") in facts(x, "startDate")
     assert ("Safe Harbours for Migrants", "2028-06") in facts(x, "endDate")
+    award = run(index, "BISHKEK, October 11, 2024 — The Embassy today announced a $1.8 million award from the "
+                       "Government of Norway for “Safe Harbours for Migrants,” a three-year project (2024–2027).",
+                published="2024-10-11")
+    assert facts(award, "funds") == {("Government of Norway", "Safe Harbours for Migrants")}
+    assert ("Safe Harbours for Migrants", "2024") in facts(award, "startDate")
+    assert ("Safe Harbours for Migrants", "2027") in facts(award, "endDate")
     control = run(index, "IOM has received many letters from the Governments of Japan and Canada about the project "
                          "“Safe Harbours for Migrants”.")
     assert not facts(control, "funds"), "no amount, no grant"
@@ -405,3 +411,12 @@ def test_programme_period_from_year_to_year(index: EntityIndex) -> None:
     control = run(index, "The Harbour Safety Project, implemented by IOM, reported that arrivals rose from 2024 to "
                          "2027 levels.")
     assert not [c for c in control.candidates if c.relation in ("startDate", "endDate")]
+
+
+def test_a_us_style_dateline(index: EntityIndex) -> None:
+    x = run(index, "BISHKEK, October 11, 2024 — At a ceremony hosted by IOM on Friday, Oct. 11, officials met. "
+                   "“We are ready,” said Chargé d’Affaires Karen Whitfield.", published="2024-10-11")
+    assert objects(x, "heldIn") == {"Bishkek"}
+    assert objects(x, "startDate") == {"2024-10-11"}
+    assert "Karen Whitfield" in {s for s, _ in facts(x, "gaveRemarksAt")}
+    assert not any(m.kind == "country" and m.text.startswith("October") for m in x.mentions)

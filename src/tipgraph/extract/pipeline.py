@@ -83,8 +83,10 @@ _AUDIENCE = re.compile(rf"\b(?i:{_PEOPLE})(?:\s*\([^()]{{0,60}}\)|,\s+(?:includi
 _BROUGHT = re.compile(r"\b(?:brought together|bringing together|gathered|brings together)\b")
 _RECIPIENT = re.compile(r"\b(?:handed over|donated|hands over)\b[^.]*?\bto\s+")
 _FUNDED_BY = re.compile(r"\b(?:funded|financed|sponsored|co-funded|supported)\s+by\s+")
-#: A grant: "received USD 4.5 million from A and B for the project X" (an amount, then its donors).
-_GRANT = re.compile(r"\b(?:received|receives|has received|have received|will receive|secured|obtained)\s+"
+#: A grant: "received USD 4.5 million from A and B for the project X", "announced a $1.8 million award
+#: from A for X" (an amount, then its donors, then the programme).
+_GRANT = re.compile(r"\b(?:received|receives|has received|have received|will receive|secured|obtained|announced|"
+                    r"announces|approved|approves)\s+"
                     r"(?:an?\s+)?(?:(?:new|additional|further)\s+)?(?:(?:grant|contribution|funding)\s+of\s+)?"
                     r"(?:USD|US\$|\$|EUR|€|GBP|£|CHF|CAD|AUD|JPY|¥|NOK|SEK|DKK)\s?\d[\d.,]*\s*"
                     r"(?:million|billion|thousand|m|bn)?\s+(?:(?:in|of)\s+)?(?:[\w\-]+\s+){0,2}?from\s+")
@@ -123,9 +125,12 @@ _PROG_ANAPHOR = re.compile(r"\b(?:the|this|that|its)\s+(?:regional\s+|global\s+|
                            r"initiative|action)\b", re.I)
 _CONTACT = re.compile(r"^\s*(?:for more information|for further information|contact|media contact|press contact)",
                       re.I | re.M)
-_DATELINE = re.compile(r"^(?P<place>[A-Z][\w’'\-\. ]{1,40}?)(?:,\s*(?P<country>[A-Z][\w’'\-\. ]{1,40}?)|"
+_US_DATE_AHEAD = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b"
+# "City, Country – date", "City (Country), date", "CITY, October 11, 2024 —"
+_DATELINE = re.compile(r"^(?P<place>[A-Z][\w’'\-\. ]{1,40}?)(?:,\s*(?!" + _US_DATE_AHEAD + r")"
+                       r"(?P<country>[A-Z][\w’'\-\. ]{1,40}?)|"
                        r"\s*\((?P<country2>[A-Z][\w’'\-\. ]{1,40}?)\))?"
-                       r"(?:\s*[–—]\s*|\s+-\s+|,\s+(?=\d))", re.M)
+                       r"(?:\s*[–—]\s*|\s+-\s+|,\s+(?=\d)|,\s+(?=" + _US_DATE_AHEAD + r"))", re.M)
 _MINISTER_OF = re.compile(r"\bMinister\s+(?:of|for)\s+"
                           r"(?P<what>(?:the\s+)?[A-Z][\w’'\-]*(?:\s+(?:and\s+)?[A-Z][\w’'\-]*)*)")
 
@@ -430,7 +435,9 @@ def _place_mention(ctx: _Ctx, name: str, start: int, code: str | None) -> Mentio
     hits = [f for f in ctx.mentions if f.start == start and f.kind == "city"]
     if hits:
         return hits[0]
-    return Mention(name, start, start + len(name), "city", name, proposed_class=TG.City, score=0.9)
+    known = city(name)
+    label = known[0] if known and known[0].lower() == name.lower() else name  # "BISHKEK" is Bishkek
+    return Mention(name, start, start + len(name), "city", label, proposed_class=TG.City, score=0.9)
 
 
 def _held_in(ctx: _Ctx, k: int, sentences: list[int]) -> None:
@@ -696,6 +703,13 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
         # programme periods
         for a, b, y1, y2 in find_year_ranges(seg, offset=s):
             prog = _prev_mention(ctx, a, _PROG, 2)
+            if prog is None:
+                # "“X,” a three-year project (2024–2027)": the period of the programme just named
+                near = _prev_mention(ctx, a, _PROG, 60)
+                if near is not None and re.fullmatch(r"[,”\"’]*\s+(?:a|an)\s+(?:[\w\-]+\s+){0,3}?"
+                                                     r"(?:project|programme|program|initiative)\s*",
+                                                     text[near.end:a]):
+                    prog = near
             if prog is not None:
                 span = (prog.start, b)
                 ctx.add("startDate", prog, Value(text[a:b], a, b, y1, "date", "year"), span, "programme.period")

@@ -272,6 +272,9 @@ _APPOSITIVE_ORG = re.compile(
     r"not-for-profit organi[sz]ation|women's organi[sz]ation|organi[sz]ation|association|foundation)\b")
 _QUOTED_PROGRAMME = re.compile(
     r"\b(?:project|programme|program|initiative)\s+[\"“](?P<name>[^\"”]{3,120})[\"”]")
+#: "“Safe Labor Pathways,” a three-year project": a quoted name in apposition to a programme word.
+_QUOTED_APPOSITIVE = re.compile(r"[\"“](?P<name>[A-Z][^\"”]{2,120}?),?[\"”],?\s+(?:a|an)\s+(?:[\w\-]+\s+){0,3}?"
+                                r"(?:project|programme|program|initiative)\b")
 _PROGRAMME_TITLE_LINE = re.compile(r"^\s*(?P<acr>[A-Z][A-Z0-9.\-]{2,20}):\s+(?P<title>[^\n]{8,200}?)\s*"
                                    r"(?:\((?P<y1>(?:19|20)\d\d)\s*[-–]\s*(?P<y2>(?:19|20)\d\d)\))?\s*$", re.M)
 
@@ -661,6 +664,9 @@ def _programmes(text: str) -> list[Found]:
             continue
         cls = _PROGRAMME_WORDS.get(m.group(0).lower(), TG.Project)
         out.append(Found(s, s + len(name), name, "programme", name, "programme.phrase", cls=cls, score=0.8))
+    for m in _QUOTED_APPOSITIVE.finditer(text):
+        out.append(Found(m.start("name"), m.end("name"), m["name"], "programme", m["name"], "programme.quoted",
+                         cls=TG.Project, score=0.85, priority=2))
     for m in _QUOTED_PROGRAMME.finditer(text):
         out.append(Found(m.start("name"), m.end("name"), m["name"], "programme", m["name"], "programme.quoted",
                          cls=TG.Project, score=0.85, priority=2))
@@ -829,7 +835,8 @@ def _people(text: str) -> list[Found]:
             out.append(Found(s, s + len(name), name, "person", name, "person.apposition", cls=TG.Person,
                              score=0.8, priority=2))
     # "IOM Chief of Mission Ananya Rattanakorn", "Deputy Minister Aida Bekova"
-    for m in re.finditer(rf"\b(?:Chief of Mission|Minister|Director|Ambassador|Representative|Coordinator|Head|"
+    for m in re.finditer(rf"\b(?:Chief of Mission|Charg[ée] d[’']Affaires(?:\s+a\.i\.)?|Minister|Director|Ambassador|"
+                         rf"Representative|Coordinator|Head|"
                          rf"Chairperson|Chair|Commissioner|Officer|Adviser|Advisor|Manager|Secretary)\s+{_PERSON_NAME}",
                          text):
         name = _clean_name(m["name"])
