@@ -420,3 +420,12 @@ def test_a_us_style_dateline(index: EntityIndex) -> None:
     assert objects(x, "startDate") == {"2024-10-11"}
     assert "Karen Whitfield" in {s for s, _ in facts(x, "gaveRemarksAt")}
     assert not any(m.kind == "country" and m.text.startswith("October") for m in x.mentions)
+
+
+def test_an_acronym_named_by_its_un_title(index: EntityIndex) -> None:
+    x = run(index, "Almaty, 4 April 2025 – UNHCR, the UN Refugee Agency, organised a workshop. “We listen,” said "
+                   "Aida Bekova, Representative of UNHCR.")
+    assert "UNHCR" in objects(x, "organisedBy")
+    assert ("Aida Bekova", "UNHCR") in facts(x, "holdsPostIn")
+    control = run(index, "Almaty, 4 April 2025 – ABCD organised a workshop.")
+    assert not any(m.text == "ABCD" and m.kind == "organisation" for m in control.mentions)

@@ -275,6 +275,9 @@ _QUOTED_PROGRAMME = re.compile(
 #: "“Safe Labor Pathways,” a three-year project": a quoted name in apposition to a programme word.
 _QUOTED_APPOSITIVE = re.compile(r"[\"“](?P<name>[A-Z][^\"”]{2,120}?),?[\"”],?\s+(?:a|an)\s+(?:[\w\-]+\s+){0,3}?"
                                 r"(?:project|programme|program|initiative)\b")
+#: "UNHCR, the UN Refugee Agency," names a body by its acronym and a descriptive UN title.
+_UN_APPOSITIVE = re.compile(r"(?<![\w.\-])(?P<acr>[A-Z]{3,8}),\s+the\s+(?:UN|United Nations)(?:['’]s)?\s+"
+                            r"(?:[A-Z][a-z]+\s+){0,3}(?:Agency|Programme|Fund|Office|Organization|Organisation)\b")
 _PROGRAMME_TITLE_LINE = re.compile(r"^\s*(?P<acr>[A-Z][A-Z0-9.\-]{2,20}):\s+(?P<title>[^\n]{8,200}?)\s*"
                                    r"(?:\((?P<y1>(?:19|20)\d\d)\s*[-–]\s*(?P<y2>(?:19|20)\d\d)\))?\s*$", re.M)
 
@@ -500,10 +503,22 @@ def _acronym_defs(text: str) -> list[tuple[Found, str]]:
                 chosen = chosen[1:]
         if not chosen:
             continue
+        commas = [i for i, w in enumerate(chosen) if w.group(0) == ","]
+        if commas:
+            # "… Agency, and of the EU Border Assistance Mission (EUBAM)": prefer the name after the last comma
+            tail = chosen[commas[-1] + 1:]
+            while tail and (tail[0].group(0).lower() in _CONNECT or not (_is_cap(tail[0].group(0))
+                                                                           or tail[0].group(0).isupper())):
+                tail = tail[1:]
+            tail_initials = "".join(w.group(0) if w.group(0).isupper() and len(w.group(0)) <= 5 else w.group(0)[0]
+                                    for w in tail if _is_cap(w.group(0)) or w.group(0).isupper())
+            if tail and _initials_fit(tail_initials, acr):
+                chosen = tail
         s = base - len(left) + chosen[0].start()
         e = base - len(left) + chosen[-1].end()
         name = text[s:e]
-        initials = "".join(w[0] for w in re.findall(r"[A-Z][\w’']*", name))
+        # an acronym inside the name gives all its letters: "EU Border Assistance Mission …" is EUBAM
+        initials = "".join(w if w.isupper() and len(w) <= 5 else w[0] for w in re.findall(r"[A-Z][\w’']*", name))
         if not _initials_fit(initials, acr):
             continue
         out.append((Found(s, e, name, "", name, "acronym.definition", score=0.85), acr))
@@ -566,6 +581,13 @@ def recognise(text: str, index: EntityIndex, engine: Engine) -> list[Found]:
         if m["acr"] not in STOP_ACRONYMS:
             found.append(Found(m.start("acr"), m.end("acr"), m["acr"], "organisation", m["acr"], "org.funder-acronym",
                                cls=TG.GovernmentBody, score=0.7))
+    for m in _UN_APPOSITIVE.finditer(text):
+        acr = m["acr"]
+        if acr in STOP_ACRONYMS:
+            continue
+        for a in re.finditer(rf"(?<![\w.\-]){acr}(?![\w\-])", text):
+            found.append(Found(a.start(), a.end(), acr, "organisation", acr, "org.un-appositive",
+                               cls=TG.IntergovernmentalOrganisation, score=0.8, priority=1))
     for m in _NGO_NAME.finditer(text):
         found.append(Found(m.start("name"), m.end("name"), m["name"], "organisation", m["name"], "org.ngo",
                            cls=TG.CivilSocietyOrganisation, score=0.8, priority=1))
