@@ -124,8 +124,9 @@ _MONTH_WORDS = frozenset([
 ])
 
 
-_EVENT_WORDS = frozenset(["meeting", "workshop", "conference", "session", "seminar", "training", "forum",
-                          "consultation", "webinar", "summit", "roundtable", "dialogue", "plenary"])
+# ("Forum of …" and "Dialogue of …" can be bodies, so they are not here)
+_EVENT_WORDS = frozenset(["meeting", "workshop", "conference", "session", "seminar", "training",
+                          "consultation", "webinar", "summit", "roundtable", "plenary"])
 _TIME_WORDS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
                          "february", "march", "april", "may", "june", "july", "august", "september", "october",
                          "november", "december", "today", "tomorrow"])
