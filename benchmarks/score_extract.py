@@ -100,8 +100,9 @@ def gold_path(release: Path) -> Path:
 
 
 def release_files(folder: Path) -> list[Path]:
-    """The releases of a folder (files with a release suffix), sorted by name."""
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in RELEASE_SUFFIXES and p.is_file())
+    """The releases of a folder (files with a release suffix, not its README), sorted by name."""
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix.lower() in RELEASE_SUFFIXES and p.is_file() and p.stem.lower() != "readme")
 
 
 # ---------------------------------------------------------------- matching
@@ -268,6 +269,7 @@ class ReleaseScore:
     false_positives: list[str]
     misses: list[str]
     events: dict[str, str]
+    error: str = ""  # the engine raised on this release: scored as if it had found nothing
 
 
 def _show(c: Candidate) -> str:
@@ -386,8 +388,14 @@ def score_files(pairs: Sequence[tuple[Path, Path]], *, read_release: Any = None,
     scores = []
     for release_path, gpath in pairs:
         gold = load_gold(gpath)
-        release = read_release(release_path, published=gold.published or None)
-        result = extract(release, index)
+        try:
+            release = read_release(release_path, published=gold.published or None)
+            result = extract(release, index)
+        except Exception as exc:  # one crashing release must not hide the others' scores
+            score = score_release([], [], [], gold, name=release_path.name)
+            score.error = f"{type(exc).__name__}: {exc}"
+            scores.append(score)
+            continue
         scores.append(score_release(result.candidates, result.mentions, result.warnings, gold,
                                     name=release_path.name, language=release.language))
     return scores
@@ -415,6 +423,7 @@ def seed_pair() -> tuple[Path, Path] | None:
 def report(label: str, scores: list[ReleaseScore], *, verbose: bool) -> str:
     """The table for a set of releases, and with ``verbose`` each release's misses and false positives."""
     out = [f"== {label}: {len(scores)} releases", format_table(total(scores))]
+    out.extend(f"CRASH {s.name}: {s.error} (scored as finding nothing)" for s in scores if s.error)
     if verbose:
         for s in scores:
             if s.misses or s.false_positives:
@@ -439,7 +448,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     scores = score_files(dev_pairs(folders), read_release=read_release, extract=extract, index=index)
     label = ", ".join(str(f) for f in folders)
     results["releases"] = {"folders": [str(f) for f in folders], "count": len(scores), "rows": rows_json(total(scores)),
-                           "per_release": {s.name: {"misses": s.misses, "false_positives": s.false_positives}
+                           "per_release": {s.name: {"misses": s.misses, "false_positives": s.false_positives,
+                                                    **({"error": s.error} if s.error else {})}
                                            for s in scores}}
     texts.append(report(label, scores, verbose=args.verbose))
     if args.seed:
@@ -453,7 +463,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             texts.append(report("seed", seed_scores, verbose=args.verbose))
     results["seconds"] = round(time.perf_counter() - started, 2)
     print(json.dumps(results, indent=2) if args.json else "\n\n".join(texts))
-    return 0
+    return 1 if any(s.error for s in scores) else 0
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from tipgraph.extract.candidates import RELATIONS, Candidate, Mention, Value
 REPO = Path(__file__).resolve().parents[1]
 RELEASES = REPO / "benchmarks" / "releases"
 DEV = RELEASES / "dev"
+HELDOUT = RELEASES / "heldout"
 
 
 def _load_scorer() -> ModuleType:
@@ -253,6 +254,58 @@ def test_the_development_set_is_big_and_varied_enough() -> None:
 @pytest.mark.parametrize("release", RELEASE_FILES, ids=lambda p: p.name)
 def test_gold_file(release: Path) -> None:
     _check_gold(release, se.gold_path(release))
+
+
+HELDOUT_FILES = se.release_files(HELDOUT)
+
+
+def test_the_heldout_set_is_there_and_apart() -> None:
+    assert len(HELDOUT_FILES) >= 12, f"{HELDOUT} has {len(HELDOUT_FILES)} releases; keep 12+ for held-out scoring"
+    assert (HELDOUT / "README.md").is_file(), f"{HELDOUT} needs a README saying how it was made and how to use it"
+    assert any(p.suffix.lower() in (".html", ".htm") for p in HELDOUT_FILES), \
+        "keep a saved web page in the held-out set"
+    shared = {p.name for p in HELDOUT_FILES} & {p.name for p in RELEASE_FILES}
+    assert not shared, f"{sorted(shared)} are in both dev/ and heldout/; a release belongs to one set only"
+    dev_texts = {normalise(_release_text(p))[:300] for p in RELEASE_FILES}
+    copied = [p.name for p in HELDOUT_FILES if normalise(_release_text(p))[:300] in dev_texts]
+    assert not copied, f"{copied} repeat a dev release; the held-out set must be new text"
+
+
+@pytest.mark.parametrize("release", HELDOUT_FILES, ids=lambda p: p.name)
+def test_heldout_gold_file(release: Path) -> None:
+    _check_gold(release, se.gold_path(release))
+
+
+def test_every_heldout_gold_file_has_a_release() -> None:
+    for g in sorted(HELDOUT.glob("*.gold.json")):
+        stem = g.name[: -len(".gold.json")]
+        assert any((HELDOUT / f"{stem}{s}").is_file() for s in se.RELEASE_SUFFIXES), \
+            f"{g.name} has no release beside it (expected {stem}.txt or {stem}.html); add it or delete the gold file"
+    assert len(list(HELDOUT.glob("*.gold.json"))) == len(HELDOUT_FILES)
+
+
+def test_a_crashing_release_is_scored_as_finding_nothing(tmp_path: Path) -> None:
+    """The scorer keeps going when the engine raises on one release, and says which."""
+    from tipgraph.extract.candidates import Extraction, Release
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.txt").write_text("UNODC organised it.", encoding="utf-8")
+        (tmp_path / f"{name}.gold.json").write_text(json.dumps({"facts": [
+            {"relation": "organisedBy", "subject": "@e1", "object": "UNODC"}]}), encoding="utf-8")
+
+    def read_release(path: Path, published: str | None = None) -> Release:
+        return Release(path=str(path), text=path.read_text(encoding="utf-8"), published=published or "")
+
+    def extract(release: Release, index: object) -> Extraction:
+        if release.path.endswith("b.txt"):
+            raise ValueError("boom")
+        return Extraction(release, [], [cand("organisedBy", event(1), org("UNODC"))], [])
+
+    scores = se.score_files(se.dev_pairs([tmp_path]), read_release=read_release, extract=extract, index=None)
+    assert [s.error for s in scores] == ["", "ValueError: boom"]
+    o = se.total(scores)["overall"]
+    assert (o.tp, o.fp, o.fn) == (1, 0, 1)
+    assert "CRASH b.txt: ValueError: boom" in se.report("x", scores, verbose=False)
 
 
 def test_seed_gold_file_is_well_formed() -> None:

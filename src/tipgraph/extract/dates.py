@@ -14,6 +14,10 @@ in brackets ("(2021–2025)") are programme periods.
 []
 >>> [d.start_value for d in find_dates("On 9 to 10 March, ICMPD", year=2025)]
 ['2025-03-09']
+>>> [(d.start_value, d.end_value, d.precision, d.rule) for d in find_dates("runs from March 2023 to February 2026")]
+[('2023-03', '2026-02', 'month', 'month-range')]
+>>> [(d.start_value, d.end_value) for d in find_dates("from the 12th to the 14th of November", year=2024)]
+[('2024-11-12', '2024-11-14')]
 >>> count_value("twenty-two")
 22
 """
@@ -24,7 +28,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-__all__ = ["NUMBER", "DateSpan", "count_value", "find_dates", "find_year_ranges"]
+__all__ = ["NUMBER", "DateSpan", "count_value", "find_dates", "find_year_periods", "find_year_ranges"]
 
 _MONTHS = {m: i + 1 for i, m in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -45,8 +49,12 @@ _PATTERNS = [
     # March 30 – April 2, 2025
     ("cross-month-us", re.compile(rf"\b(?P<m1>{_MON})\s+(?P<d1>{_DAY}){_TO}(?P<m2>{_MON})\s+(?P<d2>{_DAY})"
                                   rf"(?:,?\s+(?P<y2>{_YEAR}))?\b")),
-    # 3 to 5 June 2025 ; 14–16 May ; 16 and 17 August 2024
-    ("day-range", re.compile(rf"\b(?P<d1>{_DAY}){_TO}(?P<d2>{_DAY})\s+(?P<m2>{_MON})(?:,?\s+(?P<y2>{_YEAR}))?\b")),
+    # March 2023 to February 2026 (a period, precision month)
+    ("month-range", re.compile(rf"\b(?P<m1>{_MON})\s+(?P<y1>{_YEAR})\s*(?:-|–|—|to|until|till|through)\s*"
+                               rf"(?P<m2>{_MON})\s+(?P<y2>{_YEAR})\b")),
+    # 3 to 5 June 2025 ; 14–16 May ; 16 and 17 August 2024 ; the 12th to the 14th of November
+    ("day-range", re.compile(rf"\b(?:the\s+)?(?P<d1>{_DAY}){_TO}(?:the\s+)?(?P<d2>{_DAY})\s+(?:of\s+)?(?P<m2>{_MON})"
+                             rf"(?:,?\s+(?P<y2>{_YEAR}))?\b")),
     # June 3-5, 2025
     ("day-range-us", re.compile(rf"\b(?P<m2>{_MON})\s+(?P<d1>{_DAY}){_TO}(?P<d2>{_DAY})(?:,\s*(?P<y2>{_YEAR}))?\b")),
     # 11 October 2024 ; 11 October
@@ -58,6 +66,8 @@ _PATTERNS = [
 ]
 
 _YEARS = re.compile(rf"\((?P<y1>{_YEAR})\s*(?:-|–|—|to)\s*(?P<y2>{_YEAR})\)")
+_FROM_YEARS = re.compile(rf"\b(?:from|between)\s+(?P<y1>{_YEAR})\s*(?:-|–|—|to|and|until|till|through)\s*"
+                         rf"(?P<y2>{_YEAR})\b(?!\s*[-–/]|\s+[A-Z])")
 
 
 @dataclass(frozen=True)
@@ -69,7 +79,7 @@ class DateSpan:
     text: str
     start_value: str
     end_value: str
-    precision: str  # "day" or "month"
+    precision: str  # "day" or "month" (a "month-range" period is "month" at both ends)
     rule: str
     has_year: bool
 
@@ -115,6 +125,11 @@ def find_dates(text: str, *, year: int | None = None, offset: int = 0) -> list[D
             if rule == "month":
                 a = b = _iso(y_end, m2, None)
                 precision = "month"
+            elif rule == "month-range":
+                a, b = _iso(y_start, m1, None), _iso(y_end, m2, None)
+                precision = "month"
+                if a is not None and b is not None and a > b:
+                    continue
             else:
                 d2 = _day(g["d2"])
                 d1 = _day(g["d1"]) if g.get("d1") else d2
@@ -136,6 +151,16 @@ def find_year_ranges(text: str, *, offset: int = 0) -> list[tuple[int, int, str,
     [(8, 19, '2022', '2026')]
     """
     return [(m.start() + offset, m.end() + offset, m["y1"], m["y2"]) for m in _YEARS.finditer(text)
+            if m["y1"] <= m["y2"]]
+
+
+def find_year_periods(text: str, *, offset: int = 0) -> list[tuple[int, int, str, str]]:
+    """Unbracketed periods in years, "from 2021 to 2025": (start, end, first year, last year).
+
+    >>> find_year_periods("The project runs from 2024 to 2027.")
+    [(17, 34, '2024', '2027')]
+    """
+    return [(m.start() + offset, m.end() + offset, m["y1"], m["y2"]) for m in _FROM_YEARS.finditer(text)
             if m["y1"] <= m["y2"]]
 
 

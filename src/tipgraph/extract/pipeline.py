@@ -26,7 +26,7 @@ from rdflib import URIRef
 from ..countries import country as _country
 from ..namespace import TG
 from .candidates import Candidate, Extraction, Mention, Release, Value
-from .dates import NUMBER, DateSpan, count_value, find_dates, find_year_ranges
+from .dates import NUMBER, DateSpan, count_value, find_dates, find_year_periods, find_year_ranges
 from .index import EntityIndex
 from .recognise import Found, choose, city, engine_for, recognise, resolve
 
@@ -83,6 +83,13 @@ _AUDIENCE = re.compile(rf"\b(?i:{_PEOPLE})(?:\s*\([^()]{{0,60}}\)|,\s+(?:includi
 _BROUGHT = re.compile(r"\b(?:brought together|bringing together|gathered|brings together)\b")
 _RECIPIENT = re.compile(r"\b(?:handed over|donated|hands over)\b[^.]*?\bto\s+")
 _FUNDED_BY = re.compile(r"\b(?:funded|financed|sponsored|co-funded|supported)\s+by\s+")
+#: A grant: "received USD 4.5 million from A and B for the project X", "announced a $1.8 million award
+#: from A for X" (an amount, then its donors, then the programme).
+_GRANT = re.compile(r"\b(?:received|receives|has received|have received|will receive|secured|obtained|announced|"
+                    r"announces|approved|approves)\s+"
+                    r"(?:an?\s+)?(?:(?:new|additional|further)\s+)?(?:(?:grant|contribution|funding)\s+of\s+)?"
+                    r"(?:USD|US\$|\$|EUR|€|GBP|£|CHF|CAD|AUD|JPY|¥|NOK|SEK|DKK)\s?\d[\d.,]*\s*"
+                    r"(?:million|billion|thousand|m|bn)?\s+(?:(?:in|of)\s+)?(?:[\w\-]+\s+){0,2}?from\s+")
 _SUPPORT_OF = re.compile(r"\b(?:with|thanks to)\s+(?:the\s+)?(?:generous\s+|financial\s+|kind\s+|technical\s+)*"
                          r"(?:support|funding|contribution|assistance|financing)\s+(?:of|from)\s+")
 _X_FUNDED = re.compile(r"\s*(?:-\s*)?(?:\(\s*[A-Z]{2,}\s*\)\s*)?-?\s*funded\b")
@@ -118,8 +125,12 @@ _PROG_ANAPHOR = re.compile(r"\b(?:the|this|that|its)\s+(?:regional\s+|global\s+|
                            r"initiative|action)\b", re.I)
 _CONTACT = re.compile(r"^\s*(?:for more information|for further information|contact|media contact|press contact)",
                       re.I | re.M)
-_DATELINE = re.compile(r"^(?P<place>[A-Z][\w’'\-\. ]{1,40}?)(?:,\s*(?P<country>[A-Z][\w’'\-\. ]{1,40}?))?"
-                       r"(?:\s*[–—]\s*|\s+-\s+|,\s+(?=\d))", re.M)
+_US_DATE_AHEAD = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b"
+# "City, Country – date", "City (Country), date", "CITY, October 11, 2024 —"
+_DATELINE = re.compile(r"^(?P<place>[A-Z][\w’'\-\. ]{1,40}?)(?:,\s*(?!" + _US_DATE_AHEAD + r")"
+                       r"(?P<country>[A-Z][\w’'\-\. ]{1,40}?)|"
+                       r"\s*\((?P<country2>[A-Z][\w’'\-\. ]{1,40}?)\))?"
+                       r"(?:\s*[–—]\s*|\s+-\s+|,\s+(?=\d)|,\s+(?=" + _US_DATE_AHEAD + r"))", re.M)
 _MINISTER_OF = re.compile(r"\bMinister\s+(?:of|for)\s+"
                           r"(?P<what>(?:the\s+)?[A-Z][\w’'\-]*(?:\s+(?:and\s+)?[A-Z][\w’'\-]*)*)")
 
@@ -151,6 +162,7 @@ class _Ctx:
     dateline: tuple[int, int] = (0, 0)
     dateline_date: DateSpan | None = None
     dateline_place: Mention | None = None
+    dateline_code: str | None = None  # the country (ISO alpha-2) of the dateline's place
     countries: set[str] = field(default_factory=set)
     dialogues: set[URIRef] = field(default_factory=set)  # graph bodies a programme can sit within
 
@@ -255,7 +267,7 @@ def _context_countries(text: str, found: list[Found], dateline_country: str | No
 
 # --- list reading -------------------------------------------------------------------------------------
 _GAP = re.compile(r"^(?:[\s,;]|\band\b|\bor\b|\bas well as\b|\btogether with\b|&|\bthe\b|\bits\b|\btheir\b|"
-                  r"\bof\b|\bfrom\b|\bgovernments? of\b|"
+                  r"\bof\b|\bfrom\b|\b[Gg]overnments? of\b|"
                   r"\b(?:representatives|officials|officers|staff|members|experts|investigators|prosecutors|judges|"
                   r"delegates|inspectors)\s+(?:of|from)\b|"
                   r"\b(?:key|other|several|various)\b|\b(?:international|national|local|development)\b|"
@@ -393,7 +405,7 @@ def _dateline(ctx: _Ctx, engine_found: list[Found]) -> str | None:
     for m in _DATELINE.finditer(head):
         if m.start() > 300:
             break
-        place, cname = m["place"].strip(), (m["country"] or "").strip()
+        place, cname = m["place"].strip(), (m["country"] or m["country2"] or "").strip()
         c = _country(cname) if cname else None
         known_city = city(place)
         after = ctx.text[m.end():m.end() + 60]
@@ -423,7 +435,9 @@ def _place_mention(ctx: _Ctx, name: str, start: int, code: str | None) -> Mentio
     hits = [f for f in ctx.mentions if f.start == start and f.kind == "city"]
     if hits:
         return hits[0]
-    return Mention(name, start, start + len(name), "city", name, proposed_class=TG.City, score=0.9)
+    known = city(name)
+    label = known[0] if known and known[0].lower() == name.lower() else name  # "BISHKEK" is Bishkek
+    return Mention(name, start, start + len(name), "city", label, proposed_class=TG.City, score=0.9)
 
 
 def _held_in(ctx: _Ctx, k: int, sentences: list[int]) -> None:
@@ -460,6 +474,14 @@ def _held_in(ctx: _Ctx, k: int, sentences: list[int]) -> None:
             ctx.extra_mentions.append(obj)
             ctx.add("heldIn", subj, obj, (s, e), "event.in-place")
             return
+    s, e = ctx.sentences[ev.sentence]
+    visit = re.search(r"\b(?:visit(?:ed|s)?|mission|travelled|traveled)\s+(?:to\s+)?(?:the\s+)?", ctx.text[s:e])
+    dest = _next_mention(ctx, s + visit.end(), ("country",), 0) if visit else None
+    dest_country = _country(dest.label) if dest is not None else None
+    if dest is not None and dest_country is not None and dest_country.alpha2 != ctx.dateline_code:
+        # "Strasbourg, … – GRETA conducted a visit to Georgia": the dateline is where the release was issued
+        ctx.add("heldIn", subj, dest, (s, e), "event.visit-country")
+        return
     if k == 0 and ctx.dateline_place is not None:
         ctx.extra_mentions.append(ctx.dateline_place)
         ctx.add("heldIn", subj, ctx.dateline_place, ctx.dateline, "event.dateline-place")
@@ -478,13 +500,20 @@ def _event_dates(ctx: _Ctx, k: int, sentences: list[int]) -> None:
     subj = ev.mention
     assert subj is not None
     order = [ev.sentence] + [i for i in sentences if i != ev.sentence]
+    month: tuple[DateSpan, tuple[int, int]] | None = None
     for i in order[:4]:
         s, e = ctx.sentences[i]
-        dates = [d for d in find_dates(ctx.text[s:e], year=ctx.year, offset=s) if not _is_dateline_date(ctx, d)]
-        dates = [d for d in dates if d.precision == "day"] or dates
-        if dates:
-            _date_pair(ctx, subj, dates[0], (s, e), "event.date")
+        dates = [d for d in find_dates(ctx.text[s:e], year=ctx.year, offset=s)
+                 if not _is_dateline_date(ctx, d) and d.rule != "month-range"]
+        days = [d for d in dates if d.precision == "day"]
+        if days:
+            _date_pair(ctx, subj, days[0], (s, e), "event.date")
             return
+        if dates and month is None:
+            month = (dates[0], (s, e))  # "In March 2024": used only when no sentence near gives the day
+    if month is not None:
+        _date_pair(ctx, subj, month[0], month[1], "event.date")
+        return
     if k == 0 and ctx.dateline_date is not None:
         _date_pair(ctx, subj, ctx.dateline_date, ctx.dateline, "event.dateline-date")
 
@@ -532,8 +561,9 @@ def _sentence_subject(ctx: _Ctx, s: int, e: int, upto: int, events: list[int]) -
         if re.search(r"(?i)project|programme|initiative", seg[max(0, rel[-1].start() - 30):rel[-1].start()]):
             return "programme", _current_programme(ctx, s + rel[-1].start())
     last_prog = _prev_mention(ctx, upto, _PROG, upto - s)
-    if last_prog is not None and re.match(r"^\)?(?:\s*\([^)]*\))?\s*,?\s*(?:[^.;]*?\b(?:implemented|funded|run|managed)"
-                                          r"\s+by\s+[^,;.]*)?$", ctx.text[last_prog.end:upto]):
+    if last_prog is not None and re.match(r"^[”\"’]?\)?(?:\s*\([^)]*\))?\s*,?\s*"
+                                          r"(?:[^.;]*?\b(?:implemented|funded|run|managed)\s+by\s+[^,;.]*)?$",
+                                          ctx.text[last_prog.end:upto]):
         return "programme", last_prog  # "X (ACR), implemented by A with funding from B"
     first_prog = next((m for m in ctx.mentions if m.kind == "programme" and s <= m.start < upto), None)
     ana = _PROG_ANAPHOR.search(seg)
@@ -583,7 +613,7 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
         # funding: "funded by X", "with the support of X"
         for rx, rule in ((_FUNDED_BY, "funded-by"), (_SUPPORT_OF, "support-of")):
             for t in rx.finditer(seg):
-                funders = _list_after(ctx, s + t.end(), e, _ORG_C)
+                funders = [f for f in _list_after(ctx, s + t.end(), e, _ORG_C) if not _X_FUNDED.match(text, f.end)]
                 if not funders:
                     continue
                 kind, funded = _sentence_subject(ctx, s, s + t.start(), s + t.start(), per[i] if in_body else [])
@@ -594,6 +624,17 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
                     for x in ev_all:
                         for f in funders:
                             ctx.add("eventFundedBy", x, f, (s, e), f"event.{rule}")
+        # a grant received from donors, for a programme named after "for"
+        for t in _GRANT.finditer(seg):
+            donors = _list_after(ctx, s + t.end(), e, _ORG_C)
+            if not donors:
+                continue
+            rest = text[donors[-1].end:e]
+            for_m = re.match(r"[^.;]{0,40}?\bfor\s+(?:the\s+)?(?:\w+\s+){0,6}?(?=[“\"A-Z])", rest)
+            prog = _next_mention(ctx, donors[-1].end + for_m.end(), _PROG, 12) if for_m else None
+            if prog is not None and prog.end <= e:
+                for d in donors:
+                    ctx.add("funds", d, prog, (s, e), "funding.grant-received")
         # implementation
         for t in _IMPL_ACTIVE.finditer(seg):
             org = _prev_mention(ctx, s + t.start() + 1, _ORG, 25)
@@ -662,13 +703,46 @@ def _rules(ctx: _Ctx, per: list[list[int]]) -> None:
         # programme periods
         for a, b, y1, y2 in find_year_ranges(seg, offset=s):
             prog = _prev_mention(ctx, a, _PROG, 2)
+            if prog is None:
+                # "“X,” a three-year project (2024–2027)": the period of the programme just named
+                near = _prev_mention(ctx, a, _PROG, 60)
+                if near is not None and re.fullmatch(r"[,”\"’]*\s+(?:a|an)\s+(?:[\w\-]+\s+){0,3}?"
+                                                     r"(?:project|programme|program|initiative)\s*",
+                                                     text[near.end:a]):
+                    prog = near
             if prog is not None:
                 span = (prog.start, b)
                 ctx.add("startDate", prog, Value(text[a:b], a, b, y1, "date", "year"), span, "programme.period")
                 ctx.add("endDate", prog, Value(text[a:b], a, b, y2, "date", "year"), span, "programme.period")
+        _programme_runs(ctx, s, e)
         if not ev_all:
             continue
         _event_rules(ctx, i, s, e, ev, ev_all)
+
+
+_RUNS = re.compile(r"\b(?:runs?|ran|running|will run|lasts?|lasting|spans?|spanning|is implemented|will be implemented|"
+                   r"was implemented|period)\s+(?:\w+\s+){0,2}?(?:from|between)?\s*(?:\(\s*)?$")
+
+
+def _programme_runs(ctx: _Ctx, s: int, e: int) -> None:
+    """A programme's period in months or years: "X (March 2023 – February 2026)", "the project runs from
+    March 2023 to February 2026", "which will run from 2024 to 2027"."""
+    text = ctx.text
+    seg = text[s:e]
+    periods = [(d.start, d.end, d.start_value, d.end_value, d.precision) for d in find_dates(seg, offset=s)
+               if d.rule == "month-range"]
+    periods += [(a, b, y1, y2, "year") for a, b, y1, y2 in find_year_periods(seg, offset=s)]
+    for a, b, v1, v2, precision in periods:
+        prog = _prev_mention(ctx, a, _PROG, 2)
+        if prog is None:
+            if not _RUNS.search(text[max(s, a - 40):a]):
+                continue
+            kind, found = _sentence_subject(ctx, s, a, a, [])
+            if kind != "programme" or found is None:
+                continue
+            prog = found
+        ctx.add("startDate", prog, Value(text[a:b], a, b, v1, "date", precision), (s, e), "programme.runs")
+        ctx.add("endDate", prog, Value(text[a:b], a, b, v2, "date", precision), (s, e), "programme.runs")
 
 
 def _geography(ctx: _Ctx, prog: Mention, pos: int, s: int, e: int, *, across: bool = True) -> None:
@@ -724,10 +798,16 @@ def _event_rules(ctx: _Ctx, i: int, s: int, e: int, ev: Mention | None, evs: lis
                     ctx.add("coOrganisedBy" if co or (len(subj) > 1 and "jointly" in seg) else "organisedBy",
                             targets[0], o, (s, e), "event.co-organiser" if co else "event.organiser-active")
             else:
-                for o in subj:
-                    ctx.add("attendedBy", targets[0], o, (s, e), "event.presenter")
+                cohost = re.search(r"\bco-?(?:hosted|organi[sz]ed|convened)\s+with\s+", seg[t.end():])
+                partners = _list_after(ctx, s + t.end() + cohost.end(), e, _ORG_C) if cohost else []
+                for o in subj + partners:
+                    # "A and B presented the plan at an event co-hosted with C": all three organised it
+                    ctx.add("coOrganisedBy" if partners else "attendedBy", targets[0], o, (s, e),
+                            "event.co-hosted-with" if partners else "event.presenter")
             break
     for t in _COLLAB.finditer(seg):
+        if "partnership" in t.group(0) and _IMPL_PASSIVE.search(seg[:t.start()]):
+            continue  # "implemented by A in partnership with B": B is the programme's partner (partnerIn)
         for x in targets:
             for o in _list_after(ctx, s + t.end(), e, _ORG):
                 ctx.add("inCollaborationWith", x, o, (s, e), "event.collaboration")
@@ -785,7 +865,10 @@ def _subject_orgs(ctx: _Ctx, s: int, upto: int) -> list[Mention]:
             continue
         if m.start < ctx.dateline[1] and ctx.dateline[1] > 0 and m.start < ctx.dateline[1]:
             continue
-        clause = re.split(r"[,;(–—]", text[s:m.start])[-1]
+        before = text[s:m.start]
+        if before.count("(") > before.count(")"):
+            continue  # inside brackets: "the Khartoum Process (EU–Horn of Africa …) held" is the process's
+        clause = re.split(r"[,;(–—]", before)[-1]
         if re.search(r"(?i)\b(?:under|within|as part of|with|in|funded|supported|by|for|from|of|through|on behalf of|"
                      r"to|at|and its)\b", clause):
             continue
@@ -798,6 +881,10 @@ def _subject_orgs(ctx: _Ctx, s: int, upto: int) -> list[Mention]:
     return out
 
 
+_BOUND = re.compile(r"(?i)\b(?:more than|over|at least|nearly|almost|up to|fewer than|less than|under|close to|"
+                    r"upwards of|in excess of)\s+$")
+
+
 def _counts(ctx: _Ctx, s: int, e: int, ev: Mention) -> None:
     seg = ctx.text[s:e]
     total = None
@@ -807,6 +894,8 @@ def _counts(ctx: _Ctx, s: int, e: int, ev: Mention) -> None:
             continue
         if not _COUNT_TRIGGER.search(seg):
             continue
+        if _BOUND.search(seg[max(0, m.start() - 16):m.start()]):
+            break  # "more than 60 participants" states a bound, not the count
         total = (n, s + m.start(), s + m.end())
         break
     fem = next((x for x in _FEMALE.finditer(seg) if count_value(x["n"]) is not None), None)
@@ -934,6 +1023,7 @@ def extract(release: Release, index: EntityIndex) -> Extraction:
     ctx = _Ctx(release, text, [], _sentences(text), year)
     ctx.mentions = [_to_mention(f) for f in found if f.kind]
     code = _dateline(ctx, found)
+    ctx.dateline_code = code
     if ctx.year is None and ctx.dateline_date is not None:
         ctx.year = int(ctx.dateline_date.start_value[:4]) if ctx.dateline_date.has_year else None
     if ctx.year is None:

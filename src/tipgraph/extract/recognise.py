@@ -80,7 +80,10 @@ _DOC_HEADS = {"plan": TG.NationalActionPlan, "procedures": TG.Document, "law": T
               "handbook": TG.Document, "manual": TG.Document, "report": TG.Report, "protocol": TG.Document,
               "convention": TG.Legislation, "roadmap": TG.Document, "mechanism": TG.Document,
               "decree": TG.Legislation, "regulation": TG.Legislation, "regulations": TG.Legislation,
-              "programme": TG.Document}
+              "programme": TG.Document, "guide": TG.Document, "note": TG.Document, "toolkit": TG.Document,
+              "decision": TG.Legislation, "resolution": TG.Legislation}
+#: A numbered act: "Decision No. 27", "Resolution No. 1/2024", "Decree No. 310".
+_NUMBERED_ACT = re.compile(r"\b(?P<name>(?:Decision|Resolution|Decree|Order|Ordinance|Law)\s+No\.?\s?\d+(?:[/\-]\d+)*)")
 _CONNECT = frozenset([
     "of", "for", "on", "against", "and", "the", "in", "to", "de", "del", "des", "du", "la", "le", "&"
 ])
@@ -121,6 +124,12 @@ _MONTH_WORDS = frozenset([
 ])
 
 
+# ("Forum of …" and "Dialogue of …" can be bodies, so they are not here)
+_EVENT_WORDS = frozenset(["meeting", "workshop", "conference", "session", "seminar", "training",
+                          "consultation", "webinar", "summit", "roundtable", "plenary"])
+_TIME_WORDS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+                         "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                         "november", "december", "today", "tomorrow"])
 _GENERIC_MODIFIERS = frozenset(["national", "federal", "state", "regional", "local", "international", "the",
                                 "district", "provincial"])
 
@@ -246,8 +255,12 @@ def engine_for(index: EntityIndex) -> Engine:
 _CAP = r"(?:[A-Z][\w’'\-]*|[A-Z]{2,}[\w.\-]*)"
 _NAME_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w’'\-\.]*|&|,")
 _ACRONYM_DEF = re.compile(r"\(\s*(?P<acr>[A-Z][A-Za-z]*[A-Z][A-Za-z0-9.\-&/]*|[A-Z]{2,}[0-9]*)(?:\s+\d{1,3})?\s*\)")
-_PERSON_NAME = (r"(?P<name>(?:[A-Z][a-z\u00e0-\u024f'’\-]+|[A-Z]\.)(?:\s+(?:van|de|der|von|bin|binti|ibn|da|dos|el|"
-                r"al|le|la)?\s*(?:(?:al|el)-)?(?:[A-Z][a-z\u00e0-\u024f'’\-]+|[A-Z]{2,}|[A-Z]\.)){1,3})")
+# a name stays on one line: a title-case headline above a dateline is not a person
+# a name stays on one line (a title-case headline above a dateline is not a person), does not start
+# inside an abbreviation ("H.E." is no initial "E."), and keeps hyphenated parts ("Owusu-Mensah")
+_NAME_WORD = r"[A-Z][a-z\u00e0-\u024f'’]+(?:-[A-Za-z][a-z\u00e0-\u024f'’]+)*"
+_PERSON_NAME = (rf"(?<![\w.])(?P<name>(?:{_NAME_WORD}|[A-Z]\.)(?:[ \t\u00a0]+(?:(?:van|de|der|von|bin|binti|ibn|da|"
+                rf"dos|el|al|le|la)[ \t\u00a0]+)?(?:(?:al|el)-)?(?:{_NAME_WORD}|[A-Z]{{2,}}|[A-Z]\.)){{1,3}})")
 _TITLE_NAME = re.compile(rf"\b{_TITLES}\.?\s+{_PERSON_NAME}")
 _NAME_COMMA = re.compile(rf"(?<![\w’'])({_PERSON_NAME}),\s+(?:the\s+)?(?P<post>[^,;.“”\"]*)")
 _NAME_LINE = re.compile(rf"^\s*{_PERSON_NAME}\s*\((?:Mr|Ms|Mrs|Dr)\.?\)\s*$", re.M)
@@ -260,6 +273,12 @@ _APPOSITIVE_ORG = re.compile(
     r"not-for-profit organi[sz]ation|women's organi[sz]ation|organi[sz]ation|association|foundation)\b")
 _QUOTED_PROGRAMME = re.compile(
     r"\b(?:project|programme|program|initiative)\s+[\"“](?P<name>[^\"”]{3,120})[\"”]")
+#: "“Safe Labor Pathways,” a three-year project": a quoted name in apposition to a programme word.
+_QUOTED_APPOSITIVE = re.compile(r"[\"“](?P<name>[A-Z][^\"”]{2,120}?),?[\"”],?\s+(?:a|an)\s+(?:[\w\-]+\s+){0,3}?"
+                                r"(?:project|programme|program|initiative)\b")
+#: "UNHCR, the UN Refugee Agency," names a body by its acronym and a descriptive UN title.
+_UN_APPOSITIVE = re.compile(r"(?<![\w.\-])(?P<acr>[A-Z]{3,8}),\s+the\s+(?:UN|United Nations)(?:['’]s)?\s+"
+                            r"(?:[A-Z][a-z]+\s+){0,3}(?:Agency|Programme|Fund|Office|Organization|Organisation)\b")
 _PROGRAMME_TITLE_LINE = re.compile(r"^\s*(?P<acr>[A-Z][A-Z0-9.\-]{2,20}):\s+(?P<title>[^\n]{8,200}?)\s*"
                                    r"(?:\((?P<y1>(?:19|20)\d\d)\s*[-–]\s*(?P<y2>(?:19|20)\d\d)\))?\s*$", re.M)
 
@@ -331,7 +350,10 @@ def _org_names(text: str) -> list[Found]:
                     rest.append(j)
                 before_head = any(k in heads for k in pieces[-1])
                 rest_head = any(k in heads for k in rest)
-                if (rest_head and before_head) or (w == "," and not _ministry_list(words, pieces[-1], rest)):
+                # "UNHCR and the African Union Commission": "and the" starts another body
+                and_the = w.lower() == "and" and i + 1 < len(words) and words[i + 1].lower() == "the"
+                if (rest_head and before_head) or and_the or (w == "," and not _ministry_list(words, pieces[-1],
+                                                                                             rest)):
                     pieces.append([])
                     continue
             pieces[-1].append(i)
@@ -350,6 +372,15 @@ def _org_names(text: str) -> list[Found]:
                 piece = piece[1:]
                 while piece and words[piece[0]].lower() in ("of", "from", "the", "and", ","):
                     piece = piece[1:]
+            # "Meeting of the X Working Group": the event is no part of the body's name
+            while len(piece) > 2 and words[piece[0]].lower() in _EVENT_WORDS and words[piece[1]].lower() == "of":
+                piece = piece[2:]
+                while piece and words[piece[0]].lower() == "the":
+                    piece = piece[1:]
+            # "… Embassy on Friday", "… Office in March": a day or month ends no name
+            while len(piece) > 2 and words[piece[-1]].lower().rstrip(".") in _TIME_WORDS and \
+                    words[piece[-2]].lower() in ("on", "in", "of"):
+                piece = piece[:-2]
             if not piece or not [k for k in piece if k in heads]:
                 continue
             hs = [k for k in piece if k in heads]
@@ -473,10 +504,22 @@ def _acronym_defs(text: str) -> list[tuple[Found, str]]:
                 chosen = chosen[1:]
         if not chosen:
             continue
+        commas = [i for i, w in enumerate(chosen) if w.group(0) == ","]
+        if commas:
+            # "… Agency, and of the EU Border Assistance Mission (EUBAM)": prefer the name after the last comma
+            tail = chosen[commas[-1] + 1:]
+            while tail and (tail[0].group(0).lower() in _CONNECT or not (_is_cap(tail[0].group(0))
+                                                                           or tail[0].group(0).isupper())):
+                tail = tail[1:]
+            tail_initials = "".join(w.group(0) if w.group(0).isupper() and len(w.group(0)) <= 5 else w.group(0)[0]
+                                    for w in tail if _is_cap(w.group(0)) or w.group(0).isupper())
+            if tail and _initials_fit(tail_initials, acr):
+                chosen = tail
         s = base - len(left) + chosen[0].start()
         e = base - len(left) + chosen[-1].end()
         name = text[s:e]
-        initials = "".join(w[0] for w in re.findall(r"[A-Z][\w’']*", name))
+        # an acronym inside the name gives all its letters: "EU Border Assistance Mission …" is EUBAM
+        initials = "".join(w if w.isupper() and len(w) <= 5 else w[0] for w in re.findall(r"[A-Z][\w’']*", name))
         if not _initials_fit(initials, acr):
             continue
         out.append((Found(s, e, name, "", name, "acronym.definition", score=0.85), acr))
@@ -539,6 +582,13 @@ def recognise(text: str, index: EntityIndex, engine: Engine) -> list[Found]:
         if m["acr"] not in STOP_ACRONYMS:
             found.append(Found(m.start("acr"), m.end("acr"), m["acr"], "organisation", m["acr"], "org.funder-acronym",
                                cls=TG.GovernmentBody, score=0.7))
+    for m in _UN_APPOSITIVE.finditer(text):
+        acr = m["acr"]
+        if acr in STOP_ACRONYMS:
+            continue
+        for a in re.finditer(rf"(?<![\w.\-]){acr}(?![\w\-])", text):
+            found.append(Found(a.start(), a.end(), acr, "organisation", acr, "org.un-appositive",
+                               cls=TG.IntergovernmentalOrganisation, score=0.8, priority=1))
     for m in _NGO_NAME.finditer(text):
         found.append(Found(m.start("name"), m.end("name"), m["name"], "organisation", m["name"], "org.ngo",
                            cls=TG.CivilSocietyOrganisation, score=0.8, priority=1))
@@ -637,6 +687,9 @@ def _programmes(text: str) -> list[Found]:
             continue
         cls = _PROGRAMME_WORDS.get(m.group(0).lower(), TG.Project)
         out.append(Found(s, s + len(name), name, "programme", name, "programme.phrase", cls=cls, score=0.8))
+    for m in _QUOTED_APPOSITIVE.finditer(text):
+        out.append(Found(m.start("name"), m.end("name"), m["name"], "programme", m["name"], "programme.quoted",
+                         cls=TG.Project, score=0.85, priority=2))
     for m in _QUOTED_PROGRAMME.finditer(text):
         out.append(Found(m.start("name"), m.end("name"), m["name"], "programme", m["name"], "programme.quoted",
                          cls=TG.Project, score=0.85, priority=2))
@@ -684,7 +737,8 @@ _DOC_RX = re.compile(
     r"(?P<name>(?:(?:draft|revised|new|updated)\s+)?(?:(?:[A-Z][\w’'\-]*|[A-Z]{2,})\s+"
     r"(?:(?:of|on|for|against|and|the|in)\s+){0,2}){0,6}"
     r"(?:Action\s+Plan|Standard\s+Operating\s+Procedures|Operating\s+Procedures|Referral\s+Mechanism|Guidelines|"
-    r"Strategy|Roadmap|Road\s+Map|Handbook|Manual|Protocol|Law|Act|Code|Decree|Convention|Programme|Report)"
+    r"Strategy|Roadmap|Road\s+Map|Handbook|Manual|Protocol|Law|Act|Code|Decree|Convention|Programme|Report|"
+    r"Response\s+Plan|Work\s+Plan|Plan\s+of\s+Action|Policy\s+Guide|Guide|Guidance\s+Note|Toolkit)(?:\s+\d\.\d)?"
     r"(?:\s+(?:on|for|against|of|to)\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s*(?:(?:of|for|on|in|and|against|the|to)\s+)*){1,8})?"
     r"(?:,?\s*(?:for\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?)"
     r"|(?P<low>(?:the\s+)?(?:regional|national|draft)\s+action\s+plan\s+(?:on|for|against)\s+[a-z][\w\s\-]{3,60}?"
@@ -697,6 +751,9 @@ _LEGISLATION = re.compile(r"\b(?P<name>(?:national\s+)?anti-[A-Za-z]+(?:\s+and\s
 
 def _documents(text: str) -> list[Found]:
     out: list[Found] = []
+    for m in _NUMBERED_ACT.finditer(text):
+        out.append(Found(m.start("name"), m.end("name"), m["name"], "document", m["name"], "document.numbered",
+                         cls=TG.Legislation, score=0.75, priority=1))
     for m in _LEGISLATION.finditer(text):
         out.append(Found(m.start("name"), m.end("name"), m["name"], "document", m["name"], "document.legislation",
                          cls=TG.Legislation, score=0.7, priority=1))
@@ -733,10 +790,38 @@ def _documents(text: str) -> list[Found]:
     return out
 
 
+#: Honorifics before a name: not part of it ("Mr Petar Vasilev", "Datuk Seri Ahmad Razali").
+_HONORIFICS = frozenset(["mr", "ms", "mrs", "miss", "dr", "prof", "professor", "h.e", "hon", "honourable", "sir",
+                         "dame", "madam", "excellency", "datuk", "dato", "dato'", "dato’", "datin", "tan", "tun",
+                         "seri", "sri", "pehin", "shri", "smt", "eng", "engr", "judge", "justice"])
+#: Honorifics that are also given names: stripped only after another honorific ("Tan Sri", "Datuk Seri").
+_HONORIFIC_TAIL = frozenset(["tan", "seri", "sri"])
+
+
+def _strip_honorifics(words: list[str]) -> list[str]:
+    """Drop leading honorifics; "Sri" or "Tan" alone may be a name and is kept.
+
+    >>> _strip_honorifics("Datuk Seri Ahmad Razali".split()), _strip_honorifics("Sri Mulyani".split())
+    (['Ahmad', 'Razali'], ['Sri', 'Mulyani'])
+    """
+    out = list(words)
+    stripped = False
+    if len(out) > 3 and [w.lower() for w in out[:2]] == ["tan", "sri"]:
+        out, stripped = out[2:], True
+    while len(out) > 2 or (out and out[0].lower().rstrip(".") in _HONORIFICS - _HONORIFIC_TAIL and len(out) > 1):
+        w = out[0].lower().rstrip(".")
+        if w in _HONORIFICS and (w not in _HONORIFIC_TAIL or stripped):
+            out, stripped = out[1:], True
+        else:
+            break
+    return out
+
+
 def _clean_name(name: str) -> str | None:
     words = name.split()
     while words and words[0].lower().rstrip(".") in _NOT_NAME:
         words = words[1:]
+    words = _strip_honorifics(words)
     if len(words) < 2 or len(words) > 4:
         return None
     if any(w.lower() in _MONTH_WORDS or w.lower() in _POST_WORDS or _head_of(w) or w.lower() in _NOT_NAME
@@ -773,7 +858,8 @@ def _people(text: str) -> list[Found]:
             out.append(Found(s, s + len(name), name, "person", name, "person.apposition", cls=TG.Person,
                              score=0.8, priority=2))
     # "IOM Chief of Mission Ananya Rattanakorn", "Deputy Minister Aida Bekova"
-    for m in re.finditer(rf"\b(?:Chief of Mission|Minister|Director|Ambassador|Representative|Coordinator|Head|"
+    for m in re.finditer(rf"\b(?:Chief of Mission|Charg[ée] d[’']Affaires(?:\s+a\.i\.)?|Minister|Director|Ambassador|"
+                         rf"Representative|Coordinator|Head|"
                          rf"Chairperson|Chair|Commissioner|Officer|Adviser|Advisor|Manager|Secretary)\s+{_PERSON_NAME}",
                          text):
         name = _clean_name(m["name"])
