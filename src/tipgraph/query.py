@@ -39,6 +39,7 @@ from .sparql import Limits, check_query
 from .sparql import lexical as sparqltext
 from .sparql.inline import sliced
 from .store import RawResult, Store
+from .store.oxigraph import iri_term, text_term
 
 _KINDS = {"entity", "string", "integer", "date"}
 #: Values that leave a parameter open (unbound): "where does UNODC implement anything?"
@@ -166,7 +167,11 @@ class QueryResult:
     worker: int | None = None
 
     def __len__(self) -> int:
-        return len(self.rows) if self.kind == "SELECT" else len(self.triples)
+        """How many rows (triples), without converting them to rdflib terms."""
+        if self.kind != "SELECT":
+            return len(self.triples)
+        rows = self.__dict__["_rows"]
+        return len(rows.wire) if type(rows) is _Pending else len(rows)
 
     def __iter__(self) -> Iterator[tuple[Node | None, ...]]:
         """The rows (the triples of a CONSTRUCT), one at a time."""
@@ -272,6 +277,32 @@ class QueryResult:
         if self.truncated:
             text += f"; CAPPED at {self.max_rows} rows, more exist (raise max_rows / --max-rows)"
         return text
+
+
+class _Pending:
+    """Rows as they crossed the pipe from the worker (plain values, see :data:`Wire`), turned
+    into rdflib terms when :attr:`QueryResult.rows` is first read."""
+
+    __slots__ = ("wire",)
+
+    def __init__(self, wire: list[tuple[Any, ...]]) -> None:
+        self.wire = wire
+
+
+def _get_rows(self: QueryResult) -> list[tuple[Node | None, ...]]:
+    rows = self.__dict__["_rows"]
+    if type(rows) is _Pending:
+        rows = self.__dict__["_rows"] = _decode_cells(rows.wire)
+    return rows  # type: ignore[no-any-return]
+
+
+def _set_rows(self: QueryResult, value: Any) -> None:
+    self.__dict__["_rows"] = value
+
+
+# The rows of a SELECT are converted to rdflib terms when first read (a 5,000-row table is
+# converted in tens of milliseconds, and len() or a query that only counts need none of it).
+QueryResult.rows = property(_get_rows, _set_rows, doc="The rows, each a tuple of rdflib terms (None: unbound).")  # type: ignore[assignment]
 
 
 # ---------------------------------------------------------------------------
@@ -438,14 +469,15 @@ def run_query(store: Store, sparql: str, bindings: Mapping[str, Any] | None = No
         wire, pid = run_reused(_answerer(store), limits.timeout, key=state,
                                args=(text, terms, limits.max_rows, inline),
                                confine=not limits.allow_network, memory_mb=limits.memory_mb)
-        raw = _decode(wire)
+        raw = _decode(wire, rows=False)
     elif store.capabilities.forkable:  # writes through the rdflib view are not counted: a fresh fork each time
         raw = run_limited(_execute, limits.timeout, args=(store, text, terms, limits.max_rows, inline),
                           confine=not limits.allow_network, memory_mb=limits.memory_mb)
     else:  # the data is elsewhere (a server): its engine bounds the time, there is nothing to fork
         raw = store.execute(text, terms, limits.max_rows)
     raw = _drop_columns(raw, added)
-    return QueryResult(kind=raw.kind, vars=raw.vars, rows=raw.rows, boolean=raw.boolean, triples=raw.triples,
+    rows: Any = _Pending(raw.rows) if pid is not None else raw.rows  # from the reused worker: plain values
+    return QueryResult(kind=raw.kind, vars=raw.vars, rows=rows, boolean=raw.boolean, triples=raw.triples,
                        truncated=raw.truncated, max_rows=limits.max_rows,
                        seconds=time.perf_counter() - started, backend=store.backend, name=name, warnings=warnings,
                        worker=pid)
@@ -492,8 +524,6 @@ def _enc(term: Node | None) -> Any:
 
 
 def _dec(value: Any) -> Any:
-    from .store.oxigraph import iri_term, text_term
-
     if value is None or isinstance(value, Node):
         return value
     if type(value) is str:
@@ -502,6 +532,21 @@ def _dec(value: Any) -> Any:
         return BNode(value[0])
     text, lang, dt = value
     return text_term(text, lang) if dt is None else Literal(text, datatype=iri_term(dt))
+
+
+def _decode_cells(rows: list[tuple[Any, ...]]) -> list[tuple[Node | None, ...]]:
+    """Rows of plain values (see :func:`_enc`) as rdflib terms; a value that recurs (a label, a
+    country, a date) is converted once and its term shared (terms are immutable)."""
+    memo: dict[Any, Any] = {}
+    get = memo.get
+
+    def term(value: Any) -> Any:
+        found = get(value)
+        if found is None and value is not None:
+            found = memo[value] = _dec(value)
+        return found
+
+    return [tuple(map(term, row)) for row in rows]
 
 
 def _encode(raw: RawResult) -> Wire:
@@ -515,11 +560,11 @@ def _encode(raw: RawResult) -> Wire:
             [tuple(map(_enc, t)) for t in raw.triples], raw.truncated)
 
 
-def _decode(wire: Wire) -> RawResult:
-    kind, vars_, rows, boolean, triples, truncated = wire
-    return RawResult(kind=kind, vars=vars_, rows=[tuple(map(_dec, row)) for row in rows], boolean=boolean,
-                     triples=[tuple(map(_dec, t)) for t in triples],
-                     truncated=truncated)
+def _decode(wire: Wire, *, rows: bool = True) -> RawResult:
+    """The :class:`RawResult` that :func:`_encode` wrote; ``rows=False`` leaves the rows as plain values."""
+    kind, vars_, cells, boolean, triples, truncated = wire
+    return RawResult(kind=kind, vars=vars_, rows=_decode_cells(cells) if rows else cells,  # type: ignore[arg-type]
+                     boolean=boolean, triples=_decode_cells(triples), truncated=truncated)  # type: ignore[arg-type]
 
 
 def pages(store: Store, sparql: str, bindings: Mapping[str, Any] | None = None, *, size: int = 100,
