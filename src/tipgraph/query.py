@@ -293,7 +293,7 @@ def _get_rows(self: QueryResult) -> list[tuple[Node | None, ...]]:
     rows = self.__dict__["_rows"]
     if type(rows) is _Pending:
         rows = self.__dict__["_rows"] = _decode_cells(rows.wire)
-    return rows  # type: ignore[no-any-return]
+    return rows
 
 
 def _set_rows(self: QueryResult, value: Any) -> None:
@@ -564,7 +564,7 @@ def _decode(wire: Wire, *, rows: bool = True) -> RawResult:
     """The :class:`RawResult` that :func:`_encode` wrote; ``rows=False`` leaves the rows as plain values."""
     kind, vars_, cells, boolean, triples, truncated = wire
     return RawResult(kind=kind, vars=vars_, rows=_decode_cells(cells) if rows else cells,  # type: ignore[arg-type]
-                     boolean=boolean, triples=_decode_cells(triples), truncated=truncated)  # type: ignore[arg-type]
+                     boolean=boolean, triples=_decode_cells(triples), truncated=truncated)
 
 
 def pages(store: Store, sparql: str, bindings: Mapping[str, Any] | None = None, *, size: int = 100,
