@@ -409,3 +409,44 @@ def test_at_most_a_few_workers_are_kept() -> None:
     finally:
         stop_workers()
     assert not any(_alive(p) for p in pids if p is not None)
+
+
+def test_rows_from_the_worker_are_terms_when_read(kg_ox: tipgraph.KnowledgeGraph) -> None:
+    sparql = ("SELECT ?o ?l ?n ?d WHERE { ?o skos:prefLabel ?l . OPTIONAL { ?o tg:startDate ?d } "
+              "BIND(STRLEN(?l) AS ?n) } ORDER BY ?o ?l ?d")
+    res = kg_ox.query(sparql)
+    assert res.worker is not None
+
+    def pending(r: Any) -> bool:
+        return type(r.__dict__["_rows"]).__name__ == "_Pending"
+
+    assert pending(res)  # not converted yet
+    n = len(res)
+    assert pending(res) and n > 10  # len() converts nothing
+    # timeout=None: answered in this process (no worker), the rows still come back as rdflib terms
+    same_process = run_query(kg_ox.store, sparql, limits=Limits(timeout=None))
+    assert same_process.worker is None
+    assert res.rows == same_process.rows and len(res.rows) == n
+    kinds = {type(x) for row in res.rows for x in row}
+    assert {URIRef, Literal, type(None)} <= kinds
+    assert any(isinstance(x, Literal) and x.datatype == XSD.date for row in res.rows for x in row)
+    assert all(type(x) in (URIRef, Literal, type(None)) for row in same_process.rows for x in row)
+    assert res.records() == same_process.records() and res.to_csv() == same_process.to_csv()
+    assert len(kg_ox.in_words(res).rows) == n
+    assert kg_ox.labels([TGD["org-0001"]]) == {TGD["org-0001"]: "UNODC"}  # labels() reads its rows in-process
+
+
+def test_a_worker_is_forked_with_the_heap_frozen() -> None:
+    import gc
+
+    from tipgraph.process import run_limited, run_reused, stop_workers
+
+    assert gc.isenabled()
+    before = gc.get_freeze_count()
+    # In the worker, everything inherited is frozen: a collection there never walks it.
+    assert run_limited(gc.get_freeze_count, 10) > 1000
+    try:
+        assert run_reused(gc.get_freeze_count, 10, key=("frozen", 1))[0] > 1000
+    finally:
+        stop_workers()
+    assert gc.get_freeze_count() == before and gc.isenabled()  # the parent is as it was

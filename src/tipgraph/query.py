@@ -465,7 +465,8 @@ def run_query(store: Store, sparql: str, bindings: Mapping[str, Any] | None = No
     pid = None
     state = store.state
     inline = _plan(name) == "inline"
-    if store.capabilities.forkable and state is not None:
+    plain = store.capabilities.forkable and state is not None  # the rows come as plain values (see Wire)
+    if plain:
         wire, pid = run_reused(_answerer(store), limits.timeout, key=state,
                                args=(text, terms, limits.max_rows, inline),
                                confine=not limits.allow_network, memory_mb=limits.memory_mb)
@@ -476,7 +477,7 @@ def run_query(store: Store, sparql: str, bindings: Mapping[str, Any] | None = No
     else:  # the data is elsewhere (a server): its engine bounds the time, there is nothing to fork
         raw = store.execute(text, terms, limits.max_rows)
     raw = _drop_columns(raw, added)
-    rows: Any = _Pending(raw.rows) if pid is not None else raw.rows  # from the reused worker: plain values
+    rows: Any = _Pending(raw.rows) if plain else raw.rows
     return QueryResult(kind=raw.kind, vars=raw.vars, rows=rows, boolean=raw.boolean, triples=raw.triples,
                        truncated=raw.truncated, max_rows=limits.max_rows,
                        seconds=time.perf_counter() - started, backend=store.backend, name=name, warnings=warnings,
@@ -563,8 +564,8 @@ def _encode(raw: RawResult) -> Wire:
 def _decode(wire: Wire, *, rows: bool = True) -> RawResult:
     """The :class:`RawResult` that :func:`_encode` wrote; ``rows=False`` leaves the rows as plain values."""
     kind, vars_, cells, boolean, triples, truncated = wire
-    return RawResult(kind=kind, vars=vars_, rows=_decode_cells(cells) if rows else cells,  # type: ignore[arg-type]
-                     boolean=boolean, triples=_decode_cells(triples), truncated=truncated)
+    return RawResult(kind=kind, vars=vars_, rows=_decode_cells(cells) if rows else cells,
+                     boolean=boolean, triples=_decode_cells(triples), truncated=truncated)  # type: ignore[arg-type]
 
 
 def pages(store: Store, sparql: str, bindings: Mapping[str, Any] | None = None, *, size: int = 100,
