@@ -450,3 +450,18 @@ def test_a_worker_is_forked_with_the_heap_frozen() -> None:
     finally:
         stop_workers()
     assert gc.get_freeze_count() == before and gc.isenabled()  # the parent is as it was
+
+
+def test_a_backend_that_hands_over_plain_cells_gives_the_same_answer(kg_ox: tipgraph.KnowledgeGraph) -> None:
+    if not hasattr(kg_ox.store, "execute_plain"):
+        pytest.skip("this backend has no execute_plain (the worker converts its rdflib terms)")
+    from tipgraph.query import bind_named, execute_bound
+
+    for name in ("who-works-where", "facilities", "implementers-of-programme", "events-in-country"):
+        query = get_named_query(name)
+        reference = execute_bound(kg_ox.store, query.sparql, bind_named(kg_ox.store, query, {}), None)  # rdflib terms
+        rows = kg_ox.query(name).rows
+        assert rows == reference.rows and rows
+        assert [type(x) for r in rows for x in r] == [type(x) for r in reference.rows for x in r]
+    assert kg_ox.query("ASK { ?s ?p ?o }").boolean is True
+    assert len(kg_ox.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3").triples) == 3

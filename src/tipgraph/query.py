@@ -507,7 +507,15 @@ def _answerer(store: Store) -> Any:
     """The function a reused worker runs for ``store``: execute, then encode (one per store)."""
     fn = store.__dict__.get("_tipgraph_answer")
     if fn is None:
+        # A backend may hand the cells over as plain values itself (``execute_plain``, same arguments
+        # as ``execute``; the cells as :func:`_enc` writes them): no rdflib term is made in the worker,
+        # which for a 5,000-row table is most of what the worker does beyond the engine.
+        plain = getattr(store, "execute_plain", None)
+
         def answer(sparql: str, bindings: Mapping[str, Node], max_rows: int | None, inline: bool = True) -> Wire:
+            if plain is not None:
+                raw = plain(sparql, bindings, max_rows, inline=inline or not store.capabilities.inline_choice)
+                return (raw.kind, raw.vars, raw.rows, raw.boolean, raw.triples, raw.truncated)
             return _encode(_execute(store, sparql, bindings, max_rows, inline))
 
         fn = store.__dict__["_tipgraph_answer"] = answer
