@@ -510,9 +510,8 @@ def _answerer(store: Store) -> Any:
         # A backend may hand the cells over as plain values itself (``execute_plain``, same arguments
         # as ``execute``; the cells as :func:`_enc` writes them): no rdflib term is made in the worker,
         # which for a 5,000-row table is most of what the worker does beyond the engine.
-        plain = getattr(store, "execute_plain", None)
-
         def answer(sparql: str, bindings: Mapping[str, Node], max_rows: int | None, inline: bool = True) -> Wire:
+            plain = getattr(store, "execute_plain", None)
             if plain is not None:
                 raw = plain(sparql, bindings, max_rows, inline=inline or not store.capabilities.inline_choice)
                 return (raw.kind, raw.vars, raw.rows, raw.boolean, raw.triples, raw.truncated)
