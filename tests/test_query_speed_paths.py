@@ -212,13 +212,14 @@ def test_a_query_can_keep_its_values_as_substitutions(kg_ox: tipgraph.KnowledgeG
     """``# @plan substitutions`` (countries-in-region: the EXISTS plans better without the region)."""
     assert get_named_query("countries-in-region").plan == "substitutions"
     seen: list[bool] = []
-    original = OxigraphStore.execute
+    method = "execute_plain" if hasattr(OxigraphStore, "execute_plain") else "execute"  # what the worker calls
+    original = getattr(OxigraphStore, method)
 
     def spy(self: OxigraphStore, sparql: str, bindings: Any, max_rows: Any, *, inline: bool = True) -> Any:
         seen.append(inline)
         return original(self, sparql, bindings, max_rows, inline=inline)
 
-    monkeypatch.setattr(OxigraphStore, "execute", spy)
+    monkeypatch.setattr(OxigraphStore, method, spy)
     a = kg_ox.query("countries-in-region", timeout=None)
     b = kg_ox.query("countries-in-region", timeout=None, max_rows=9999)
     assert a.rows and a.rows == b.rows
@@ -409,3 +410,59 @@ def test_at_most_a_few_workers_are_kept() -> None:
     finally:
         stop_workers()
     assert not any(_alive(p) for p in pids if p is not None)
+
+
+def test_rows_from_the_worker_are_terms_when_read(kg_ox: tipgraph.KnowledgeGraph) -> None:
+    sparql = ("SELECT ?o ?l ?n ?d WHERE { ?o skos:prefLabel ?l . OPTIONAL { ?o tg:startDate ?d } "
+              "BIND(STRLEN(?l) AS ?n) } ORDER BY ?o ?l ?d")
+    res = kg_ox.query(sparql)
+    assert res.worker is not None
+
+    def pending(r: Any) -> bool:
+        return type(r.__dict__["_rows"]).__name__ == "_Pending"
+
+    assert pending(res)  # not converted yet
+    n = len(res)
+    assert pending(res) and n > 10  # len() converts nothing
+    # timeout=None: answered in this process (no worker), the rows still come back as rdflib terms
+    same_process = run_query(kg_ox.store, sparql, limits=Limits(timeout=None))
+    assert same_process.worker is None
+    assert res.rows == same_process.rows and len(res.rows) == n
+    kinds = {type(x) for row in res.rows for x in row}
+    assert {URIRef, Literal, type(None)} <= kinds
+    assert any(isinstance(x, Literal) and x.datatype == XSD.date for row in res.rows for x in row)
+    assert all(type(x) in (URIRef, Literal, type(None)) for row in same_process.rows for x in row)
+    assert res.records() == same_process.records() and res.to_csv() == same_process.to_csv()
+    assert len(kg_ox.in_words(res).rows) == n
+    assert kg_ox.labels([TGD["org-0001"]]) == {TGD["org-0001"]: "UNODC"}  # labels() reads its rows in-process
+
+
+def test_a_worker_is_forked_with_the_heap_frozen() -> None:
+    import gc
+
+    from tipgraph.process import run_limited, run_reused, stop_workers
+
+    assert gc.isenabled()
+    before = gc.get_freeze_count()
+    # In the worker, everything inherited is frozen: a collection there never walks it.
+    assert run_limited(gc.get_freeze_count, 10) > 1000
+    try:
+        assert run_reused(gc.get_freeze_count, 10, key=("frozen", 1))[0] > 1000
+    finally:
+        stop_workers()
+    assert gc.get_freeze_count() == before and gc.isenabled()  # the parent is as it was
+
+
+def test_a_backend_that_hands_over_plain_cells_gives_the_same_answer(kg_ox: tipgraph.KnowledgeGraph) -> None:
+    if not hasattr(kg_ox.store, "execute_plain"):
+        pytest.skip("this backend has no execute_plain (the worker converts its rdflib terms)")
+    from tipgraph.query import bind_named, execute_bound
+
+    for name in ("who-works-where", "facilities", "implementers-of-programme", "events-in-country"):
+        query = get_named_query(name)
+        reference = execute_bound(kg_ox.store, query.sparql, bind_named(kg_ox.store, query, {}), None)  # rdflib terms
+        rows = kg_ox.query(name).rows
+        assert rows == reference.rows and rows
+        assert [type(x) for r in rows for x in r] == [type(x) for r in reference.rows for x in r]
+    assert kg_ox.query("ASK { ?s ?p ?o }").boolean is True
+    assert len(kg_ox.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3").triples) == 3

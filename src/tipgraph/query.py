@@ -39,6 +39,7 @@ from .sparql import Limits, check_query
 from .sparql import lexical as sparqltext
 from .sparql.inline import sliced
 from .store import RawResult, Store
+from .store.oxigraph import iri_term, text_term
 
 _KINDS = {"entity", "string", "integer", "date"}
 #: Values that leave a parameter open (unbound): "where does UNODC implement anything?"
@@ -166,7 +167,11 @@ class QueryResult:
     worker: int | None = None
 
     def __len__(self) -> int:
-        return len(self.rows) if self.kind == "SELECT" else len(self.triples)
+        """How many rows (triples), without converting them to rdflib terms."""
+        if self.kind != "SELECT":
+            return len(self.triples)
+        rows = self.__dict__["_rows"]
+        return len(rows.wire) if type(rows) is _Pending else len(rows)
 
     def __iter__(self) -> Iterator[tuple[Node | None, ...]]:
         """The rows (the triples of a CONSTRUCT), one at a time."""
@@ -272,6 +277,32 @@ class QueryResult:
         if self.truncated:
             text += f"; CAPPED at {self.max_rows} rows, more exist (raise max_rows / --max-rows)"
         return text
+
+
+class _Pending:
+    """Rows as they crossed the pipe from the worker (plain values, see :data:`Wire`), turned
+    into rdflib terms when :attr:`QueryResult.rows` is first read."""
+
+    __slots__ = ("wire",)
+
+    def __init__(self, wire: list[tuple[Any, ...]]) -> None:
+        self.wire = wire
+
+
+def _get_rows(self: QueryResult) -> list[tuple[Node | None, ...]]:
+    rows = self.__dict__["_rows"]
+    if type(rows) is _Pending:
+        rows = self.__dict__["_rows"] = _decode_cells(rows.wire)
+    return rows
+
+
+def _set_rows(self: QueryResult, value: Any) -> None:
+    self.__dict__["_rows"] = value
+
+
+# The rows of a SELECT are converted to rdflib terms when first read (a 5,000-row table is
+# converted in tens of milliseconds, and len() or a query that only counts need none of it).
+QueryResult.rows = property(_get_rows, _set_rows, doc="The rows, each a tuple of rdflib terms (None: unbound).")  # type: ignore[assignment]
 
 
 # ---------------------------------------------------------------------------
@@ -434,18 +465,20 @@ def run_query(store: Store, sparql: str, bindings: Mapping[str, Any] | None = No
     pid = None
     state = store.state
     inline = _plan(name) == "inline"
-    if store.capabilities.forkable and state is not None:
+    plain = store.capabilities.forkable and state is not None  # the rows come as plain values (see Wire)
+    if plain:
         wire, pid = run_reused(_answerer(store), limits.timeout, key=state,
                                args=(text, terms, limits.max_rows, inline),
                                confine=not limits.allow_network, memory_mb=limits.memory_mb)
-        raw = _decode(wire)
+        raw = _decode(wire, rows=False)
     elif store.capabilities.forkable:  # writes through the rdflib view are not counted: a fresh fork each time
         raw = run_limited(_execute, limits.timeout, args=(store, text, terms, limits.max_rows, inline),
                           confine=not limits.allow_network, memory_mb=limits.memory_mb)
     else:  # the data is elsewhere (a server): its engine bounds the time, there is nothing to fork
         raw = store.execute(text, terms, limits.max_rows)
     raw = _drop_columns(raw, added)
-    return QueryResult(kind=raw.kind, vars=raw.vars, rows=raw.rows, boolean=raw.boolean, triples=raw.triples,
+    rows: Any = _Pending(raw.rows) if plain else raw.rows
+    return QueryResult(kind=raw.kind, vars=raw.vars, rows=rows, boolean=raw.boolean, triples=raw.triples,
                        truncated=raw.truncated, max_rows=limits.max_rows,
                        seconds=time.perf_counter() - started, backend=store.backend, name=name, warnings=warnings,
                        worker=pid)
@@ -474,7 +507,14 @@ def _answerer(store: Store) -> Any:
     """The function a reused worker runs for ``store``: execute, then encode (one per store)."""
     fn = store.__dict__.get("_tipgraph_answer")
     if fn is None:
+        # A backend may hand the cells over as plain values itself (``execute_plain``, same arguments
+        # as ``execute``; the cells as :func:`_enc` writes them): no rdflib term is made in the worker,
+        # which for a 5,000-row table is most of what the worker does beyond the engine.
         def answer(sparql: str, bindings: Mapping[str, Node], max_rows: int | None, inline: bool = True) -> Wire:
+            plain = getattr(store, "execute_plain", None)
+            if plain is not None:
+                raw = plain(sparql, bindings, max_rows, inline=inline or not store.capabilities.inline_choice)
+                return (raw.kind, raw.vars, raw.rows, raw.boolean, raw.triples, raw.truncated)
             return _encode(_execute(store, sparql, bindings, max_rows, inline))
 
         fn = store.__dict__["_tipgraph_answer"] = answer
@@ -492,8 +532,6 @@ def _enc(term: Node | None) -> Any:
 
 
 def _dec(value: Any) -> Any:
-    from .store.oxigraph import iri_term, text_term
-
     if value is None or isinstance(value, Node):
         return value
     if type(value) is str:
@@ -502,6 +540,21 @@ def _dec(value: Any) -> Any:
         return BNode(value[0])
     text, lang, dt = value
     return text_term(text, lang) if dt is None else Literal(text, datatype=iri_term(dt))
+
+
+def _decode_cells(rows: list[tuple[Any, ...]]) -> list[tuple[Node | None, ...]]:
+    """Rows of plain values (see :func:`_enc`) as rdflib terms; a value that recurs (a label, a
+    country, a date) is converted once and its term shared (terms are immutable)."""
+    memo: dict[Any, Any] = {}
+    get = memo.get
+
+    def term(value: Any) -> Any:
+        found = get(value)
+        if found is None and value is not None:
+            found = memo[value] = _dec(value)
+        return found
+
+    return [tuple(map(term, row)) for row in rows]
 
 
 def _encode(raw: RawResult) -> Wire:
@@ -515,11 +568,11 @@ def _encode(raw: RawResult) -> Wire:
             [tuple(map(_enc, t)) for t in raw.triples], raw.truncated)
 
 
-def _decode(wire: Wire) -> RawResult:
-    kind, vars_, rows, boolean, triples, truncated = wire
-    return RawResult(kind=kind, vars=vars_, rows=[tuple(map(_dec, row)) for row in rows], boolean=boolean,
-                     triples=[tuple(map(_dec, t)) for t in triples],
-                     truncated=truncated)
+def _decode(wire: Wire, *, rows: bool = True) -> RawResult:
+    """The :class:`RawResult` that :func:`_encode` wrote; ``rows=False`` leaves the rows as plain values."""
+    kind, vars_, cells, boolean, triples, truncated = wire
+    return RawResult(kind=kind, vars=vars_, rows=_decode_cells(cells) if rows else cells,
+                     boolean=boolean, triples=_decode_cells(triples), truncated=truncated)  # type: ignore[arg-type]
 
 
 def pages(store: Store, sparql: str, bindings: Mapping[str, Any] | None = None, *, size: int = 100,
