@@ -366,6 +366,24 @@ def with_values(text: str, b: dict[str, Any]) -> str:
             + " ".join(sparql_term(b[k]) for k in names) + ") }")
 
 
+def _to_ox(term: Any) -> Any:
+    """An rdflib term as a pyoxigraph term (for a library that does not export its own converter)."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot convert {term!r} to a pyoxigraph term")
+
+
 def vm_hwm_mb(pid: int) -> float | None:
     """Peak resident memory of another process (``VmHWM``), in MiB; None when it cannot be read."""
     try:
@@ -444,7 +462,10 @@ def worker_queries(args: argparse.Namespace, rec: Recorder) -> None:
     from tipgraph.resources import INFERRED_GRAPH
     from tipgraph.sparql import Limits
     from tipgraph.store import OxigraphStore, open_store
-    from tipgraph.store.oxigraph import to_ox
+    try:
+        from tipgraph.store.oxigraph import to_ox
+    except ImportError:
+        to_ox = _to_ox
 
     if args.store_dir and args.store_dir.endswith(".nq"):  # a dump of a reasoned store (fast to read)
         store = open_store("oxigraph:")
@@ -460,7 +481,11 @@ def worker_queries(args: argparse.Namespace, rec: Recorder) -> None:
         else:
             materialise(store)
     rec.stage("load", {"quads": store.count(), "inferred": store.count(INFERRED_GRAPH)})
-    engine = store._ox  # type: ignore[attr-defined]
+    engine = getattr(store, "_ox", None)
+    if not isinstance(engine, ox.Store):  # the store keeps its engine elsewhere: a bare one of the same quads
+        engine = ox.Store()
+        engine.bulk_load(store.dump(), format=ox.RdfFormat.N_QUADS)
+        rec.data["info"]["bare_engine"] = "a separate pyoxigraph store (the store's own engine was not found)"
     kg = KnowledgeGraph(store)
     limits = Limits(timeout=args.query_cap, max_rows=MAX_ROWS)
     named = named_queries()
