@@ -1314,6 +1314,13 @@ def goals(r: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
     return out
 
 
+def took(r: dict[str, Any]) -> str:
+    """How long a size's run took: generating plus every group's process, in minutes."""
+    walls = [w.get("wall_seconds") for w in r.get("workers", {}).values() if isinstance(w, dict)]
+    total = r.get("generate_seconds", 0) + sum(x for x in walls if isinstance(x, (int, float)))
+    return f"{total / 60:.1f} min" if walls else "–"
+
+
 def noisy(r: dict[str, Any]) -> bool:
     """Was the machine busy (a 1- or 5-minute load average above 1.5 at the start or end)?"""
     la = r.get("loadavg") or {}
@@ -1345,6 +1352,43 @@ def mark(ok: bool | None) -> str:
     return "–" if ok is None else "yes" if ok else "**no**"
 
 
+def size_tables(r: dict[str, Any]) -> list[str]:
+    """The two tables of one size: every stage, then every question, in each column."""
+    lines: list[str] = []
+    triples = f" ({r['triples']:,} triples)" if isinstance(r.get("triples"), int) else ""
+    lines += ["", f"### At {r['size']}{triples}", "", loadavg_text(r), "",
+              "| stage | tipgraph | its CPU time | " + " | ".join(COLUMNS[1:]) + " | peak memory |",
+              "|---|" + "---:|" * (len(COLUMNS) + 1) + "---:|"]
+    for s in stage_rows(r):
+        peak = s["peak"]
+        peak_text = "" if not isinstance(peak, (int, float)) else (
+            f"{peak:,.0f} MiB" + (" ⚠ over 2 GiB" if peak > GIB2_MB else ""))
+        tg = s["cells"]["tipgraph"]
+        cpu = secs(tg["cpu_p50"]) if isinstance(tg, dict) and isinstance(tg.get("cpu_p50"), (int, float)) else ""
+        lines.append(f"| {s['label']} | {_cell_text(tg, s['notes']['tipgraph'])} | {cpu} | "
+                     + " | ".join(_cell_text(s["cells"][c], s["notes"][c]) for c in COLUMNS[1:])
+                     + f" | {peak_text} |")
+    lines += ["", "| question | rows | tipgraph | bare pyoxigraph | plain rdflib | Oxigraph server (HTTP) | "
+                  "tipgraph ÷ bare | first 100 rows | bare, values as substitutions |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for q in question_rows(r):
+        c = q["cells"]
+        rows = "–" if q["rows"] is None else f"{q['rows']:,}" + (" (capped)" if q["capped"] else "")
+        tag = (" †" if q["analyst"] else "") + ("" if q["plan"].get("inlined", True) else " ⁴") + (
+            " ⁵" if q["values_block"] else "")
+        first = q["first100"]
+        first_text = "" if first is None else fmt(first) + (
+            " (rows differ!)" if isinstance(first, dict) and "p50" in first and not first.get("same") else "")
+        lines.append(f"| {q['name']}{tag} | {rows} | {fmt(c['tipgraph'])} | {fmt(c['bare pyoxigraph'])} | "
+                     f"{fmt(c['plain rdflib'])} | {fmt(c['Oxigraph server (HTTP)'])} | "
+                     f"{overhead(c['tipgraph'], c['bare pyoxigraph'])} | {first_text} | {fmt(c['comparison'])} |")
+    lines += ["", "† analyst query (`ANALYST_QUERIES` in `run.py`); the others are the named questions of "
+                  "`ontology/queries/` with their default parameters. ⁴ the library passes this question's "
+                  "values as substitutions, and so does the bare column. ⁵ over HTTP the values went in a "
+                  "trailing `VALUES` block."]
+    return lines
+
+
 def render_tables(results: list[dict[str, Any]]) -> str:
     if not results:
         return "No results yet: run `make bench`.\n"
@@ -1362,8 +1406,8 @@ def render_tables(results: list[dict[str, Any]]) -> str:
         "### Data",
         "",
         "| size | triples | named graphs | organisations | programmes | engagements | events | people | "
-        "generated in | measured | load average at start → end (1 min) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "generated in | measured | the size took | load average at start → end (1 min) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
     ]
     for r in results:
         e = r["entities"]
@@ -1372,43 +1416,13 @@ def render_tables(results: list[dict[str, Any]]) -> str:
                    or "not recorded") + (" ⚠" if noisy(r) else "")
         lines.append(f"| {r['size']} | {r['triples']:,} | {r['graphs']:,} | {e.get('org', 0):,} | "
                      f"{e.get('prg', 0):,} | {e.get('eng', 0):,} | {e.get('evt', 0):,} | {e.get('per', 0):,} | "
-                     f"{secs(r['generate_seconds'])} | {r['machine']['date']} | {la_text} |")
+                     f"{secs(r['generate_seconds'])} | {r['machine']['date']} | {took(r)} | {la_text} |")
     if any(noisy(r) for r in results):
         lines += ["", "⚠ **The machine was busy during the sizes marked ⚠ (load average above 1.5): their timings "
                       "are noisy, and wall-clock times there are longer than on a quiet machine.**"]
 
     for r in results:
-        triples = f" ({r['triples']:,} triples)" if isinstance(r.get("triples"), int) else ""
-        lines += ["", f"### At {r['size']}{triples}", "", loadavg_text(r), "",
-                  "| stage | tipgraph | its CPU time | " + " | ".join(COLUMNS[1:]) + " | peak memory |",
-                  "|---|" + "---:|" * (len(COLUMNS) + 1) + "---:|"]
-        for s in stage_rows(r):
-            peak = s["peak"]
-            peak_text = "" if not isinstance(peak, (int, float)) else (
-                f"{peak:,.0f} MiB" + (" ⚠ over 2 GiB" if peak > GIB2_MB else ""))
-            tg = s["cells"]["tipgraph"]
-            cpu = secs(tg["cpu_p50"]) if isinstance(tg, dict) and isinstance(tg.get("cpu_p50"), (int, float)) else ""
-            lines.append(f"| {s['label']} | {_cell_text(tg, s['notes']['tipgraph'])} | {cpu} | "
-                         + " | ".join(_cell_text(s["cells"][c], s["notes"][c]) for c in COLUMNS[1:])
-                         + f" | {peak_text} |")
-        lines += ["", "| question | rows | tipgraph | bare pyoxigraph | plain rdflib | Oxigraph server (HTTP) | "
-                      "tipgraph ÷ bare | first 100 rows | bare, values as substitutions |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-        for q in question_rows(r):
-            c = q["cells"]
-            rows = "–" if q["rows"] is None else f"{q['rows']:,}" + (" (capped)" if q["capped"] else "")
-            tag = (" †" if q["analyst"] else "") + ("" if q["plan"].get("inlined", True) else " ⁴") + (
-                " ⁵" if q["values_block"] else "")
-            first = q["first100"]
-            first_text = "" if first is None else fmt(first) + (
-                " (rows differ!)" if isinstance(first, dict) and "p50" in first and not first.get("same") else "")
-            lines.append(f"| {q['name']}{tag} | {rows} | {fmt(c['tipgraph'])} | {fmt(c['bare pyoxigraph'])} | "
-                         f"{fmt(c['plain rdflib'])} | {fmt(c['Oxigraph server (HTTP)'])} | "
-                         f"{overhead(c['tipgraph'], c['bare pyoxigraph'])} | {first_text} | {fmt(c['comparison'])} |")
-        lines += ["", "† analyst query (`ANALYST_QUERIES` in `run.py`); the others are the named questions of "
-                      "`ontology/queries/` with their default parameters. ⁴ the library passes this question's "
-                      "values as substitutions, and so does the bare column. ⁵ over HTTP the values went in a "
-                      "trailing `VALUES` block."]
+        lines += size_tables(r)
 
     # Growth: t ≈ a·n^b over the sizes measured.
     by_size = [(float(r["triples"]), {s["key"]: s for s in stage_rows(r)}, {q["name"]: q for q in question_rows(r)})
@@ -1520,8 +1534,7 @@ def overhead(slow: Any, fast: Any) -> str:
 
 def query_tables(results: list[dict[str, Any]]) -> list[str]:
     """The per-size tables alone (for scripts that render a few results files by hand)."""
-    text = render_tables(results)
-    return text.split("\n### How each stage grows", 1)[0].splitlines()
+    return [line for r in results for line in size_tables(r)]
 
 
 def update_readme(tables: str, readme: Path) -> None:
