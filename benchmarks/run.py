@@ -656,25 +656,43 @@ def worker_shacl(args: argparse.Namespace, rec: Recorder) -> None:
     has_engine = "engine" in inspect.signature(kg.validate).parameters
     rec.data["info"]["engine_parameter"] = has_engine
 
+    def default_engine() -> str:
+        """The engine ``kg.validate()`` runs when not told which (the library's own answer, if it has one)."""
+        import importlib
+
+        pick = getattr(importlib.import_module("tipgraph.kg"), "_engine", None)
+        try:
+            if pick is not None:
+                return str(pick(None))
+        except (TypeError, ValueError):
+            pass
+        default = inspect.signature(kg.validate).parameters["engine"].default
+        return default if isinstance(default, str) else "the default (the library does not name it)"
+
     def run(**kw: Any) -> dict[str, Any]:
         t, c = time.perf_counter(), time.process_time()
         res = kg.validate(owl=False, **kw)
         total, cpu = time.perf_counter() - t, time.process_time() - c
         sh = res.shacl
-        engine = getattr(sh, "engine", None) or kw.get("engine") or (
-            "pyshacl" if not has_engine else "default (the result does not name it)")
+        engine = getattr(sh, "engine", None) or kw.get("engine") or ("pyshacl" if not has_engine else default_engine())
         return stat([total], single=True, cpu=[round(cpu, 6)], conforms=sh.conforms, violations=len(sh.violations),
                      engine=str(engine), inner_seconds=getattr(sh, "seconds", None))
 
     small = args.size_n <= args.shacl_max
     if has_engine:
+        rec.data["info"]["default_engine"] = default_engine()
         try:
             rec.stage("validate", run())
         except Exception as exc:
             rec.stage("validate", {"failed": f"{type(exc).__name__}: {exc}"})
         if small:
             try:
-                rec.stage("pyshacl", run(engine="pyshacl"))
+                py = run(engine="pyshacl")
+                ours = rec.data["stages"].get("validate", {})
+                if "conforms" in ours:  # the same outcome and number of violations as pySHACL
+                    py["same_as_default"] = (py["conforms"], py["violations"]) == (ours["conforms"],
+                                                                                  ours["violations"])
+                rec.stage("pyshacl", py)
             except Exception as exc:
                 rec.stage("pyshacl", {"failed": f"{type(exc).__name__}: {exc}"})
         else:
@@ -1156,7 +1174,9 @@ def stage_rows(r: dict[str, Any]) -> list[dict[str, Any]]:
         py = v
     add("validate", "validate (SHACL, `kg.validate(owl=False)`)", pk("shacl", "validate") or pk("shacl"),
         tg=v, tg_note=f"engine: {v['engine']}" if isinstance(v, dict) and v.get("engine") else "",
-        rdf=py, rdf_note="pySHACL" if isinstance(py, dict) and "p50" in py else "")
+        rdf=py, rdf_note=("pySHACL" + ("" if not isinstance(py.get("same_as_default"), bool) else
+                                       ", same violations" if py["same_as_default"] else ", other violations!")
+                          if isinstance(py, dict) and "p50" in py else ""))
     add("reason", "reason (materialise the inferred graph)", pk("reason-rules", "reason") or pk("reason-rules"),
         tg=cell(r, "reason-rules", "reason"), tg_note="rules engine",
         rdf=cell(r, "memory", "reason"), rdf_note="tipgraph's memory backend",
