@@ -13,7 +13,7 @@ STAMP  := $(VENV)/.installed
 help:
 	@echo "make demo   - build the graph, validate, reason, answer the competency questions, write maps to $(OUT)/"
 	@echo "make test   - the whole test suite"
-	@echo "make bench  - benchmarks at 10k, 100k and 1M triples (tens of minutes)"
+	@echo "make bench  - benchmarks at 10k, 100k and 1M triples (about an hour; see benchmarks/README.md)"
 	@echo "make lab    - JupyterLab with the notebooks"
 
 setup: $(STAMP)

@@ -1,40 +1,41 @@
-"""Benchmark every stage of tipgraph on synthetic landscapes of growing size, beside plain rdflib.
+"""Benchmark every stage of tipgraph on synthetic landscapes of growing size, beside the bare engine,
+plain rdflib and the Oxigraph server over HTTP, all in the same run.
 
     python benchmarks/run.py --sizes 10k,100k,1m          # what `make bench` runs
     python benchmarks/run.py --quick                       # smallest size, one repetition (smoke test)
+    python benchmarks/run.py --render-only                 # the tables again from results/*.json
 
-For each size the runner generates the landscape (``benchmarks/generate.py``), then runs each
-group of stages in a fresh Python process, so that each group's peak memory (``ru_maxrss``) is
-its own, under an address-space limit (``--memory-limit``) so that a stage needing more fails on
-its own instead of waking the kernel's OOM killer:
+For each size the runner generates the landscape (``benchmarks/generate.py``), records the load
+average, then runs each group of stages in a fresh Python process, so that each group's peak
+memory (``ru_maxrss``) is its own, under an address-space limit (``--memory-limit``) so that a
+stage needing more fails on its own instead of waking the kernel's OOM killer:
 
-``reason-rules``       load, then ``tipgraph.reason.materialise`` with the default rules engine
-                       (its inferred graph is written out for the other groups).
-``reason-reasonable``  the same with ``engine="reasonable"`` (the previous default), checked to
-                       infer the same graph.
-``oxigraph``           the default store: ``load_default`` (bulk loader) and the previous path
-                       (parse into Python, then add), ``KnowledgeGraph.stats()``, every named query
-                       and analyst query (engine time through ``store.execute``; sandboxed time
-                       through ``run_query``, answered by the reused worker), the bare fork.
-``queries``            every named and analyst query three ways: ``kg.query`` (checks, bindings,
-                       the reused sandbox worker, rdflib terms), the bare engine (pyoxigraph, the
-                       same text with the values written in) and the bare engine given the values
-                       as ``substitutions`` (the path before); the first 100 rows of the bigger
-                       answers (``run_query(..., limit=100)``); the worker's round trip and a fork.
-                       ``--store-dir`` (a store directory or an N-Quads dump of a reasoned store)
-                       runs it by hand on data built once.
-``memory``             tipgraph's ``memory`` backend (rdflib's memory store and its own SPARQL
-                       engine) on the same data and inferences; each query in a forked child with
-                       a time cap.
+``reason-rules``       load, then ``materialise`` (the rules engine); its inferred graph is
+                       written out for the other groups.
+``reason-reasonable``  the same with ``engine="reasonable"``, checked to infer the same graph
+                       (up to ``--reasonable-max``).
+``oxigraph``           load: ``load_default`` and the bare pyoxigraph bulk loader; ``kg.stats()``.
+``queries``            every named and analyst query: ``kg.query``, the bare engine (the same text
+                       with the values written in), the bare engine given the values as
+                       ``substitutions``, the first 100 rows of the longer answers; the reused
+                       worker's round trip, ``ASK`` on the engine, a fork. ``--store-dir`` (a store
+                       directory or an N-Quads dump of a reasoned store) runs it on data built once.
+``http``               the Oxigraph server (``oxigraph serve-read-only``, as ``tipgraph serve``
+                       runs it): ``oxigraph load``, start-up, every query as one HTTP POST.
+``memory``             tipgraph's memory backend (rdflib's store and SPARQL engine): load,
+                       reasoning and every query, each in a forked child with a time cap.
 ``rdflib``             plain rdflib: ``Dataset().parse(file, format="trig")``.
-``shacl``              ``KnowledgeGraph.validate(owl=False)`` (pySHACL), up to ``--shacl-max``.
-``network``            ``tipgraph.network.project``, degree and (k-sampled) betweenness centrality,
-                       the HTML map of the whole landscape and one of 10,000 nodes.
+``shacl``              ``kg.validate(owl=False)`` with the library's default engine (the engine
+                       that ran is recorded), and pySHACL up to ``--shacl-max``.
+``network``            projection, degree, betweenness (the library's path, networkx beside it up
+                       to ``--networkx-max``), the map of the whole landscape and of 10,000 nodes.
 
-Timings are medians after one warm-up run; a stage whose first run takes longer than
-``--slow`` seconds is run once and reported as a single sample. Results go to
+Parts of the library that a version lacks are recorded as "not available in this version".
+Timings are medians after one warm-up run (wall clock, with the process's CPU time beside);
+a stage whose first run takes longer than ``--slow`` seconds is run once. Results go to
 ``<results>/<size>.json`` and ``<results>/summary.md``; with the default results folder the
-tables in ``benchmarks/README.md`` are regenerated too.
+tables in ``benchmarks/README.md`` are regenerated too. Every number in the tables is computed
+from the JSON.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ import argparse
 import gc
 import importlib.metadata
 import json
+import math
 import os
 import platform
 import resource
@@ -53,6 +55,7 @@ import sys
 import tempfile
 import time
 import traceback
+from functools import partial
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -67,7 +70,9 @@ README = HERE / "README.md"
 START_MARK = "<!-- results:start -->"
 END_MARK = "<!-- results:end -->"
 MAX_ROWS = 10_000          # the library's default row cap (tipgraph.sparql.safety.DEFAULT_MAX_ROWS)
-WORKERS = ("reason-rules", "reason-reasonable", "oxigraph", "queries", "memory", "rdflib", "shacl", "network")
+#: Version of the results files; files of an older runner are left out of the tables.
+RESULTS_FORMAT = 2
+WORKERS = ("reason-rules", "reason-reasonable", "oxigraph", "queries", "http", "memory", "rdflib", "shacl", "network")
 
 PREFIXES = """PREFIX tg:   <https://w3id.org/tipgraph/ontology#>
 PREFIX tgd:  <https://w3id.org/tipgraph/id/>
@@ -78,7 +83,8 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 ANALYST_QUERIES: dict[str, tuple[str, str]] = {
     "agg-per-country": (
         "engagements and distinct organisations per country (GROUP BY)",
-        PREFIXES + """SELECT ?country ?label (COUNT(DISTINCT ?org) AS ?organisations) (COUNT(DISTINCT ?e) AS ?engagements)
+        PREFIXES + """SELECT ?country ?label (COUNT(DISTINCT ?org) AS ?organisations)
+       (COUNT(DISTINCT ?e) AS ?engagements)
 WHERE {
   ?e tg:engagementCountry ?country ;
      tg:engagedOrganisation ?org .
@@ -171,9 +177,12 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def stat(samples: list[float], **extra: Any) -> dict[str, Any]:
+def stat(samples: list[float], *, cpu: list[float] | None = None, **extra: Any) -> dict[str, Any]:
+    """Median, range and samples of wall-clock seconds; ``cpu`` = this process's CPU seconds per run."""
     out: dict[str, Any] = {"p50": statistics.median(samples), "min": min(samples), "max": max(samples),
                            "n": len(samples), "samples": [round(s, 6) for s in samples]}
+    if cpu:
+        out["cpu_p50"] = round(statistics.median(cpu), 6)
     out.update(extra)
     return out
 
@@ -185,20 +194,22 @@ def measure(fn: Callable[[], Any], repeat: int, *, slow: float, warmup: bool = T
     ``setup`` runs (untimed) before each run, e.g. to free the store the previous run built.
     """
     samples: list[float] = []
+    cpu: list[float] = []
     result: Any = None
     for i in range(repeat + (1 if warmup else 0)):
         if setup is not None:
             setup()
         gc.collect()
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         result = fn()
-        dt = time.perf_counter() - t
+        dt, dc = time.perf_counter() - t, time.process_time() - c
         if i == 0 and dt > slow:
-            return stat([dt], single=True), result
+            return stat([dt], cpu=[dc], single=True), result
         if i == 0 and warmup:
             continue
         samples.append(dt)
-    return stat(samples), result
+        cpu.append(dc)
+    return stat(samples, cpu=cpu), result
 
 
 def in_child(fn: Callable[[], Any], repeat: int, *, cap: float, slow: float) -> dict[str, Any]:
@@ -224,7 +235,7 @@ def in_child(fn: Callable[[], Any], repeat: int, *, cap: float, slow: float) -> 
         samples, result = run_limited(body, cap)
     except QueryTimeoutError:
         return {"timeout": True, "cap": cap}
-    except Exception as exc:  # noqa: BLE001 - e.g. the child ran out of its memory limit and died
+    except Exception as exc:
         return {"failed": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"}
     if len(samples) == 1:
         return stat(samples, single=True, result=result)
@@ -262,7 +273,8 @@ def all_queries() -> list[tuple[str, str, str, dict[str, Any]]]:
     """(kind, name, sparql, bindings-to-resolve) for every named and analyst query."""
     from tipgraph.query import named_queries
 
-    out = [("named", q.name, q.sparql, {}) for q in sorted(named_queries().values(), key=lambda q: q.name)]
+    out: list[tuple[str, str, str, dict[str, Any]]] = [
+        ("named", q.name, q.sparql, {}) for q in sorted(named_queries().values(), key=lambda q: q.name)]
     out += [("analyst", name, sparql, {}) for name, (_, sparql) in ANALYST_QUERIES.items()]
     return out
 
@@ -279,98 +291,484 @@ def bindings_for(store: Any, kind: str, name: str) -> dict[str, Any]:
     try:
         return bind_named(store, query, {})
     except BadInputError:
-        out = {}
+        out: dict[str, Any] = {}
         for p in query.params:
             try:
                 out[p.name] = convert_param(store, p, p.default) if p.default is not None else None
             except BadInputError:
                 rows = execute_bound(store, "SELECT ?e WHERE { ?e a/rdfs:subClassOf* ?cls } ORDER BY ?e LIMIT 1",
-                                     {"cls": p.cls}, 1).rows
+                                     {"cls": p.cls} if p.cls is not None else {}, 1).rows
                 out[p.name] = rows[0][0] if rows else None
         return {k: v for k, v in out.items() if v is not None}
+
+
+# ---------------------------------------------------------------------------
+# Feature detection: other work changes the library while this runner stays the same
+# ---------------------------------------------------------------------------
+NOT_AVAILABLE = "not available in this version"
+
+
+def _rows(res: Any) -> list[Any]:
+    """The rows of a query result, whether it holds a list or iterates lazily."""
+    rows = getattr(res, "rows", None)
+    return list(rows) if rows is not None else list(res)
+
+
+def query_text(sparql: str, b: dict[str, Any], plan: str) -> tuple[str, str | None]:
+    """(the text with the bound variables projected, the same with the values written in or None).
+
+    Uses the library's own ``_project_bound`` and ``inline_bindings`` when it has them; an older
+    or newer library without them gives the text as it is and no inlined form.
+    """
+    try:
+        from tipgraph.query import _project_bound
+        text, _added = _project_bound(sparql, b)
+    except (ImportError, TypeError, ValueError):
+        text = sparql
+    if not b:
+        return text, text
+    try:
+        from tipgraph.sparql.inline import inline_bindings
+        inlined = inline_bindings(text, b)
+    except ImportError:
+        inlined = None
+    return text, inlined if plan == "inline" else None
+
+
+def prepared(store: Any) -> list[dict[str, Any]]:
+    """Every named and analyst query with its bindings, its texts and how the library passes its values."""
+    from tipgraph.query import named_queries
+
+    named = named_queries()
+    out = []
+    for kind, name, sparql, _ in all_queries():
+        entry: dict[str, Any] = {"kind": kind, "name": name, "sparql": sparql}
+        try:
+            b = bindings_for(store, kind, name)
+            plan = getattr(named[name], "plan", "inline") if kind == "named" else "inline"
+            text, inlined = query_text(sparql, b, plan)
+            entry.update(bindings=b, text=text, inlined=inlined, plan=plan)
+        except Exception as exc:
+            entry["error"] = exc
+        out.append(entry)
+    return out
+
+
+def with_values(text: str, b: dict[str, Any]) -> str:
+    """``text`` with a trailing ``VALUES`` block giving the bound values (standard SPARQL; for a
+    plain HTTP client, which cannot pass pre-bound variables)."""
+    if not b:
+        return text
+    from tipgraph.store.terms import sparql_term
+
+    names = sorted(b)
+    return (text + "\nVALUES (" + " ".join(f"?{k}" for k in names) + ") { ("
+            + " ".join(sparql_term(b[k]) for k in names) + ") }")
+
+
+def _to_ox(term: Any) -> Any:
+    """An rdflib term as a pyoxigraph term (for a library that does not export its own converter)."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot convert {term!r} to a pyoxigraph term")
+
+
+def vm_hwm_mb(pid: int) -> float | None:
+    """Peak resident memory of another process (``VmHWM``), in MiB; None when it cannot be read."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError):
+        pass
+    return None
 
 
 # ---------------------------------------------------------------------------
 # Workers (each runs in its own process)
 # ---------------------------------------------------------------------------
 def worker_oxigraph(args: argparse.Namespace, rec: Recorder) -> None:
+    """Load: ``load_default`` (tipgraph), the bare pyoxigraph bulk loader; then ``kg.stats()``."""
     import pyoxigraph as ox
 
     from tipgraph import KnowledgeGraph
-    from tipgraph.loading import load_default, parse_file
-    from tipgraph.query import run_query
+    from tipgraph.loading import load_default
     from tipgraph.reason import materialise
     from tipgraph.resources import INFERRED_GRAPH, ONTOLOGY_GRAPH, ontology_file
-    from tipgraph.process import run_limited
-    from tipgraph.sparql import Limits
     from tipgraph.store import open_store
 
-    data = [args.data]
     holder: dict[str, Any] = {}
 
     def load() -> None:
         store = open_store("oxigraph:")
-        holder["counts"] = load_default(store, data=data)
+        holder["counts"] = load_default(store, data=[args.data])
         holder["store"] = store
+
+    def bare() -> int:
+        store = ox.Store()
+        store.bulk_load(path=str(ontology_file()), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
+        store.bulk_load(path=str(args.data), format=ox.RdfFormat.TRIG)
+        holder["bare"] = store
+        return len(store)
 
     def free() -> None:
         holder.pop("store", None)
+        holder.pop("bare", None)
         gc.collect()
 
-    def load_parsed() -> tuple[list[float], float]:
-        """What load_default did before it used the bulk loader, in a child (its peak stays there)."""
-        samples: list[float] = []
-        for i in range(1 + args.repeat):
-            gc.collect()
-            t = time.perf_counter()
-            other = open_store("oxigraph:")
-            other.apply(nquads=parse_file(ontology_file(), graph=ONTOLOGY_GRAPH).nquads + parse_file(args.data).nquads)
-            samples.append(time.perf_counter() - t)
-            del other
-            if i == 0 and samples[0] > args.slow:
-                break
-        return samples, peak_mb()
-
-    samples, child_peak = run_limited(load_parsed, args.worker_cap)
-    rec.stage("load_parsed", stat(samples[1:] or samples, single=len(samples) == 1, peak_mb=round(child_peak, 1)))
+    st, n = measure(bare, args.repeat, slow=args.slow, setup=free)
+    st.update(quads=n)
+    rec.stage("load_bare", st)
+    free()
     st, _ = measure(load, args.repeat, slow=args.slow, setup=free)
     store = holder["store"]
     rec.data["info"]["quads_loaded"] = holder["counts"]
     rec.stage("load", st)
 
-    # The inferences come from the reason-rules worker (the library's default engine), so that
-    # this process's memory is that of a loaded store plus queries.
     dump = Path(args.tmp) / f"inferred-rules-{args.label}.nt"
     if dump.exists():
         store.load(dump, format="ntriples", graph=INFERRED_GRAPH)
     else:
         materialise(store)
         rec.data["info"]["inferences_from"] = "materialise in the oxigraph worker (the reason-rules worker left none)"
-    rec.stage("reason_loaded", {"inferred": store.count(INFERRED_GRAPH)})
-
     kg = KnowledgeGraph(store)
     rec.stage("stats", in_child(lambda: len(kg.stats().graphs), args.repeat, cap=args.stats_cap, slow=args.slow))
     rec.data["info"]["graphs"] = len(store.graphs())
 
+
+def worker_queries(args: argparse.Namespace, rec: Recorder) -> None:
+    """Each query three ways: ``kg.query`` (checks, bindings, reused sandbox worker, rdflib terms), the
+    bare engine (pyoxigraph with the same text, values written in, solutions read as pyoxigraph
+    terms), and the bare engine with the values as ``substitutions`` (the library's path before)."""
+    import pyoxigraph as ox
+
+    from tipgraph import KnowledgeGraph
+    from tipgraph.loading import load_default
+    from tipgraph.namespace import PREFIXES as NS, shorten
+    from tipgraph.process import run_limited
+    from tipgraph.query import named_queries, run_query
+    from tipgraph.reason import materialise
+    from tipgraph.resources import INFERRED_GRAPH
+    from tipgraph.sparql import Limits
+    from tipgraph.store import OxigraphStore, open_store
+    try:
+        from tipgraph.store.oxigraph import to_ox
+    except ImportError:
+        to_ox = _to_ox
+
+    if args.store_dir and args.store_dir.endswith(".nq"):  # a dump of a reasoned store (fast to read)
+        store = open_store("oxigraph:")
+        store.load(Path(args.store_dir), format="nquads")
+    elif args.store_dir:
+        store = OxigraphStore(args.store_dir)
+    else:
+        store = open_store("oxigraph:")
+        load_default(store, data=[args.data])
+        reference = Path(args.tmp) / f"inferred-rules-{args.label}.nt"
+        if reference.exists():  # the inferences the reason-rules worker computed (same library, same data)
+            store.load(reference, format="ntriples", graph=INFERRED_GRAPH)
+        else:
+            materialise(store)
+    rec.stage("load", {"quads": store.count(), "inferred": store.count(INFERRED_GRAPH)})
+    engine = getattr(store, "_ox", None)
+    if not isinstance(engine, ox.Store):  # the store keeps its engine elsewhere: a bare one of the same quads
+        engine = ox.Store()
+        engine.bulk_load(store.dump(), format=ox.RdfFormat.N_QUADS)
+        rec.data["info"]["bare_engine"] = "a separate pyoxigraph store (the store's own engine was not found)"
+    kg = KnowledgeGraph(store)
     limits = Limits(timeout=args.query_cap, max_rows=MAX_ROWS)
-    for kind, name, sparql, _ in all_queries():
+    named = named_queries()
+    try:
+        paged = "limit" in __import__("inspect").signature(run_query).parameters
+    except (TypeError, ValueError):
+        paged = False
+
+    def bare(text: str, subs: dict[Any, Any] | None = None) -> int:
+        res: Any = engine.query(text, use_default_graph_as_union=True, prefixes=NS, substitutions=subs or {})
+        if isinstance(res, ox.QueryBoolean):
+            return 1
+        n = 0
+        for sol in res:
+            tuple(sol)
+            n += 1
+            if n > MAX_ROWS:
+                break
+        return n
+
+    def ask(target: str, params: dict[str, Any]) -> list[Any]:
+        return _rows(kg.query(target, timeout=args.query_cap, max_rows=MAX_ROWS, **params))
+
+    def first_page(text: str, values: dict[str, Any]) -> list[Any]:
+        return _rows(run_query(store, text, values, limits=limits, limit=100))
+
+    for q in prepared(store):
+        name, kind, sparql = q["name"], q["kind"], q["sparql"]
         try:
-            b = bindings_for(store, kind, name)
-            st, res = measure(lambda: store.execute(sparql, b, MAX_ROWS), args.repeat, slow=args.slow)
-            st.update(rows=len(res.rows), truncated=res.truncated, kind=kind)
-            rec.query(name, "oxigraph", st)
-            st, _ = measure(lambda: run_query(store, sparql, b, limits=limits), args.repeat, slow=args.slow)
-            rec.query(name, "sandboxed", st)
-        except Exception as exc:  # noqa: BLE001 - report and go on with the next query
+            if "error" in q:
+                raise q["error"]
+            b, text, inlined = q["bindings"], q["text"], q["inlined"]
+            rec.query(name, "plan", {"inlined": inlined is not None or not b, "kind": kind})
+            subs = {ox.Variable(k): to_ox(v) for k, v in b.items()}
+            run_text, run_subs = (inlined, None) if inlined is not None else (text, subs)
+            st, n = measure(partial(bare, run_text, run_subs), args.repeat, slow=args.slow)
+            st.update(rows=min(n, MAX_ROWS), truncated=n > MAX_ROWS)
+            rec.query(name, "bare", st)
+            if b:
+                st, _ = measure(partial(bare, text, subs), args.repeat, slow=args.slow)
+                rec.query(name, "bare_substitutions", st)
+            if kind == "named":
+                params: dict[str, Any] = {k: shorten(v) for k, v in b.items()}
+                target, query = name, named.get(name)
+            else:
+                target, query, params = sparql, None, {}
+            st, res = measure(partial(ask, target, params), args.repeat, slow=args.slow)
+            st.update(rows=len(res))
+            rec.query(name, "tipgraph", st)
+            if len(res) > 100:
+                if not paged:
+                    rec.query(name, "first100", {"skipped": NOT_AVAILABLE})
+                    continue
+                page_text = query.sparql if query else sparql
+                st, page = measure(partial(first_page, page_text, b), args.repeat, slow=args.slow)
+                st.update(rows=len(page), same=[tuple(r) for r in page] == [tuple(r) for r in res[:100]])
+                rec.query(name, "first100", st)
+        except Exception as exc:
             rec.error(f"query {name}", exc)
-    rec.stage("queries", {"count": len(rec.data["queries"])})
+    st, res = measure(lambda: kg.query("ASK { }"), max(args.repeat, 5), slow=args.slow)
+    st.update(worker=getattr(res, "worker", NOT_AVAILABLE))
+    rec.stage("worker_roundtrip", st)
+    st, _ = measure(lambda: engine.query("ASK { }"), max(args.repeat, 5), slow=args.slow)
+    rec.stage("engine_ask", st)
     st, _ = measure(lambda: run_limited(lambda: None, 60), max(args.repeat, 5), slow=args.slow)
     rec.stage("fork", st)
+    rec.stage("queries", {"count": len(rec.data["queries"])})
+
+
+def worker_http(args: argparse.Namespace, rec: Recorder) -> None:
+    """The Oxigraph server (``oxigraph serve-read-only``, as ``tipgraph serve`` runs it) over HTTP.
+
+    Its store directory is filled by the server's own loader (``oxigraph load``: the ontology,
+    the data, and the inferred graph the reason-rules worker wrote); each query is one
+    form-encoded POST from a plain client (urllib), the answer read in full and parsed from
+    SPARQL JSON. Values are written in where the library writes them in, else given as a
+    trailing ``VALUES`` block.
+    """
+    import urllib.parse
+    import urllib.request
+
+    from tipgraph.namespace import PREFIXES as NS
+    from tipgraph.resources import INFERRED_GRAPH, ONTOLOGY_GRAPH, ontology_file
+    from tipgraph.store import open_store
+
+    try:
+        from tipgraph.serve import oxigraph_command, start_oxigraph
+        exe = oxigraph_command()
+    except Exception as exc:
+        rec.stage("load", {"skipped": f"{NOT_AVAILABLE} ({type(exc).__name__}: {exc})"})
+        return
+    folder = Path(args.tmp) / f"http-store-{args.label}"
+
+    def cli_load(*extra: str) -> None:
+        subprocess.run([exe, "load", "--location", str(folder), *extra], check=True, capture_output=True,
+                       timeout=args.worker_cap)
+
+    def load() -> None:
+        import shutil
+        shutil.rmtree(folder, ignore_errors=True)
+        cli_load("--file", str(ontology_file()), "--graph", ONTOLOGY_GRAPH)
+        cli_load("--file", str(args.data))
+
+    st, _ = measure(load, args.repeat, slow=args.slow)
+    rec.stage("load", st)
+    dump = Path(args.tmp) / f"inferred-rules-{args.label}.nt"
+    if dump.exists():
+        cli_load("--file", str(dump), "--graph", INFERRED_GRAPH)
+    else:
+        rec.data["info"]["inferences_from"] = "none: the reason-rules worker left no inferred graph"
+    # The bindings come from an embedded store with the same data (resolving labels to IRIs).
+    from tipgraph.loading import load_default
+
+    local = open_store("oxigraph:")
+    load_default(local, data=[args.data])
+    if dump.exists():
+        local.load(dump, format="ntriples", graph=INFERRED_GRAPH)
+    queries = prepared(local)
+    del local
+    gc.collect()
+    prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in NS.items())
+
+    t = time.perf_counter()
+    server = start_oxigraph(folder, port=0, timeout_s=args.query_cap, read_only=True)
+    rec.stage("start", stat([time.perf_counter() - t], single=True))
+    try:
+        def post(text: str) -> int:
+            body = urllib.parse.urlencode({"query": prefixes + text}).encode()
+            req = urllib.request.Request(server.query_url, data=body, headers={
+                "Accept": "application/sparql-results+json",
+                "Content-Type": "application/x-www-form-urlencoded"})
+            with urllib.request.urlopen(req, timeout=args.query_cap + 5) as resp:
+                answer = json.loads(resp.read())
+            return 1 if "boolean" in answer else len(answer["results"]["bindings"])
+
+        for q in queries:
+            name = q["name"]
+            try:
+                if "error" in q:
+                    raise q["error"]
+                text = q["inlined"] if q["inlined"] is not None else with_values(q["text"], q["bindings"])
+                st, n = measure(partial(post, text), args.repeat, slow=args.slow)
+                st.update(rows=n, values_block=q["inlined"] is None and bool(q["bindings"]))
+                rec.query(name, "http", st)
+            except Exception as exc:
+                rec.error(f"query {name}", exc)
+        st, _ = measure(lambda: post("ASK { }"), max(args.repeat, 5), slow=args.slow)
+        rec.stage("ask", st)
+        rec.stage("queries", {"count": len(rec.data["queries"])})
+    finally:
+        rec.data["info"]["server_peak_mb"] = vm_hwm_mb(server.process.pid)
+        server.stop()
+        import shutil
+        shutil.rmtree(folder, ignore_errors=True)
+        server.log.unlink(missing_ok=True)
+        rec.save()
+
+
+def worker_shacl(args: argparse.Namespace, rec: Recorder) -> None:
+    """``kg.validate(owl=False)`` with the library's default engine at every size; pySHACL (the
+    rdflib engine) up to ``--shacl-max``. Which engine ran is recorded."""
+    import inspect
+
+    import tipgraph
+
+    kg = tipgraph.load([args.data], reason=False)
+    rec.stage("load", {"p50": 0.0, "n": 0})
+    has_engine = "engine" in inspect.signature(kg.validate).parameters
+    rec.data["info"]["engine_parameter"] = has_engine
+
+    def default_engine() -> str:
+        """The engine ``kg.validate()`` runs when not told which (the library's own answer, if it has one)."""
+        import importlib
+
+        pick = getattr(importlib.import_module("tipgraph.kg"), "_engine", None)
+        try:
+            if pick is not None:
+                return str(pick(None))
+        except (TypeError, ValueError):
+            pass
+        default = inspect.signature(kg.validate).parameters["engine"].default
+        return default if isinstance(default, str) else "the default (the library does not name it)"
+
+    def run(**kw: Any) -> dict[str, Any]:
+        t, c = time.perf_counter(), time.process_time()
+        res = kg.validate(owl=False, **kw)
+        total, cpu = time.perf_counter() - t, time.process_time() - c
+        sh = res.shacl
+        engine = getattr(sh, "engine", None) or kw.get("engine") or ("pyshacl" if not has_engine else default_engine())
+        return stat([total], single=True, cpu=[round(cpu, 6)], conforms=sh.conforms, violations=len(sh.violations),
+                     engine=str(engine), inner_seconds=getattr(sh, "seconds", None))
+
+    small = args.size_n <= args.shacl_max
+    if has_engine:
+        rec.data["info"]["default_engine"] = default_engine()
+        try:
+            rec.stage("validate", run())
+        except Exception as exc:
+            rec.stage("validate", {"failed": f"{type(exc).__name__}: {exc}"})
+        if small:
+            try:
+                py = run(engine="pyshacl")
+                ours = rec.data["stages"].get("validate", {})
+                if "conforms" in ours:  # the same outcome and number of violations as pySHACL
+                    py["same_as_default"] = (py["conforms"], py["violations"]) == (ours["conforms"],
+                                                                                  ours["violations"])
+                rec.stage("pyshacl", py)
+            except Exception as exc:
+                rec.stage("pyshacl", {"failed": f"{type(exc).__name__}: {exc}"})
+        else:
+            rec.stage("pyshacl", {"skipped": f"above --shacl-max {size_label(args.shacl_max)} triples"})
+    elif small:
+        rec.stage("validate", run())
+    else:
+        rec.stage("validate", {"skipped": f"the store-native validator is {NOT_AVAILABLE}, and pySHACL is "
+                                          f"skipped above --shacl-max {size_label(args.shacl_max)} triples"})
+
+
+def worker_network(args: argparse.Namespace, rec: Recorder) -> None:
+    """Projection, degree, betweenness (the library's path, and networkx where it finishes), maps."""
+    import networkx as nx
+
+    import tipgraph
+
+    kg = tipgraph.load([args.data])
+    rec.stage("load", {"p50": 0.0, "n": 0})
+    try:
+        from tipgraph.network import project
+    except ImportError as exc:
+        rec.stage("project", {"skipped": f"tipgraph.network is {NOT_AVAILABLE} ({exc})"})
+        return
+    st, G = measure(lambda: project(kg.store), args.repeat, slow=args.slow)
+    st.update(nodes=G.number_of_nodes(), edges=G.number_of_edges())
+    rec.stage("project", st)
+    try:
+        from tipgraph.analysis import simple_view
+        H = simple_view(G)
+    except ImportError:
+        H = nx.Graph(G)
+    st, _ = measure(lambda: nx.degree_centrality(H), args.repeat, slow=args.slow)
+    rec.stage("degree", st)
+    k = min(args.betweenness_k, H.number_of_nodes())
+    betweenness_centrality: Callable[..., dict[Any, float]] | None
+    try:
+        from tipgraph.analysis.measures import betweenness_centrality
+        try:
+            import igraph
+            library = f"igraph {igraph.__version__}"  # imported before the clock starts (about 1 s, once)
+        except ImportError:
+            library = "networkx (igraph is not installed)"
+    except ImportError:
+        betweenness_centrality = None
+        library = NOT_AVAILABLE
+    ours = None
+    if betweenness_centrality is not None:
+        st, ours = measure(lambda: betweenness_centrality(H, k=k, seed=42), 1, slow=args.slow, warmup=False)
+        st.update(k=k, library=library)
+        rec.stage("betweenness", st)
+    else:
+        rec.stage("betweenness", {"skipped": f"tipgraph.analysis.measures.betweenness_centrality is {NOT_AVAILABLE}"})
+    if args.size_n <= args.networkx_max:
+        st, theirs = measure(lambda: nx.betweenness_centrality(H, k=k, seed=42), 1, slow=args.slow, warmup=False)
+        st.update(k=k)
+        if ours is not None:
+            st["max_difference"] = max((abs(ours[v] - theirs[v]) for v in theirs), default=0.0)
+        rec.stage("betweenness_networkx", st)
+    else:
+        rec.stage("betweenness_networkx", {"skipped": f"above --networkx-max {size_label(args.networkx_max)} triples"})
+    try:
+        import tipgraph.maps
+    except ImportError as exc:
+        rec.stage("map", {"skipped": f"tipgraph.maps is {NOT_AVAILABLE} ({exc})"})
+        return
+    out = Path(args.tmp) / f"map-{args.label}.html"
+    if G.number_of_nodes() > args.map_max_nodes:
+        rec.stage("map", {"skipped": f"{G.number_of_nodes():,} nodes, above --map-max-nodes {args.map_max_nodes:,}"})
+    else:
+        _whole_map(kg, out, args, rec)
+    _map_10k(G, H, args, rec)
 
 
 def worker_reason(args: argparse.Namespace, rec: Recorder) -> None:
     """Load, then materialise with one engine; a fresh process per engine, so the peak is its own."""
-    import pyoxigraph as ox
 
     from tipgraph.loading import load_default
     from tipgraph.reason import materialise
@@ -392,96 +790,6 @@ def worker_reason(args: argparse.Namespace, rec: Recorder) -> None:
     rec.stage("reason", st)
 
 
-def worker_queries(args: argparse.Namespace, rec: Recorder) -> None:
-    """Each query three ways: ``kg.query`` (checks, bindings, reused sandbox worker, rdflib terms), the
-    bare engine (pyoxigraph with the same text, values written in, solutions read as pyoxigraph
-    terms), and the bare engine with the values as ``substitutions`` (the library's path before)."""
-    import pyoxigraph as ox
-
-    from tipgraph import KnowledgeGraph
-    from tipgraph.loading import load_default
-    from tipgraph.namespace import PREFIXES as NS, shorten
-    from tipgraph.process import run_limited
-    from tipgraph.query import _project_bound, named_queries, run_query
-    from tipgraph.reason import materialise
-    from tipgraph.resources import INFERRED_GRAPH
-    from tipgraph.sparql import Limits
-    from tipgraph.sparql.inline import inline_bindings
-    from tipgraph.store import OxigraphStore, open_store
-    from tipgraph.store.oxigraph import to_ox
-
-    if args.store_dir and args.store_dir.endswith(".nq"):  # a dump of a reasoned store (fast to read)
-        store = open_store("oxigraph:")
-        store.load(Path(args.store_dir), format="nquads")
-    elif args.store_dir:
-        store = OxigraphStore(args.store_dir)
-    else:
-        store = open_store("oxigraph:")
-        load_default(store, data=[args.data])
-        reference = Path(args.tmp) / f"inferred-rules-{args.label}.nt"
-        if reference.exists():  # the inferences the reason-rules worker computed (same library, same data)
-            store.load(reference, format="ntriples", graph=INFERRED_GRAPH)
-        else:
-            materialise(store)
-    rec.stage("load", {"quads": store.count(), "inferred": store.count(INFERRED_GRAPH)})
-    engine = store._ox
-    kg = KnowledgeGraph(store)
-    limits = Limits(timeout=args.query_cap, max_rows=MAX_ROWS)
-    named = named_queries()
-
-    def bare(text: str, subs: dict[Any, Any] | None = None) -> int:
-        res: Any = engine.query(text, use_default_graph_as_union=True, prefixes=NS, substitutions=subs or {})
-        if isinstance(res, ox.QueryBoolean):
-            return 1
-        n = 0
-        for sol in res:
-            tuple(sol)
-            n += 1
-            if n > MAX_ROWS:
-                break
-        return n
-
-    for kind, name, sparql, _ in all_queries():
-        try:
-            b = bindings_for(store, kind, name)
-            text, _added = _project_bound(sparql, b)
-            inlined = inline_bindings(text, b)
-            plan = named[name].plan if kind == "named" else "inline"
-            rec.query(name, "plan", {"inlined": (inlined is not None and plan == "inline") or not b, "kind": kind})
-            st, n = measure(lambda: bare(inlined if inlined is not None else text,
-                                         None if inlined is not None else {ox.Variable(k): to_ox(v) for k, v in b.items()}),
-                            args.repeat, slow=args.slow)
-            st.update(rows=min(n, MAX_ROWS), truncated=n > MAX_ROWS)
-            rec.query(name, "bare", st)
-            if b:
-                subs = {ox.Variable(k): to_ox(v) for k, v in b.items()}
-                st, _ = measure(lambda: bare(text, subs), args.repeat, slow=args.slow)
-                rec.query(name, "bare_substitutions", st)
-            if kind == "named":
-                params = {k: shorten(v) for k, v in b.items()}
-                ask = lambda: kg.query(name, timeout=args.query_cap, max_rows=MAX_ROWS, **params)  # noqa: E731
-                query = named[name]
-            else:
-                ask = lambda: kg.query(sparql, timeout=args.query_cap, max_rows=MAX_ROWS)  # noqa: E731
-                query = None
-            st, res = measure(ask, args.repeat, slow=args.slow)
-            st.update(rows=len(res.rows), worker=res.worker)
-            rec.query(name, "tipgraph", st)
-            if len(res.rows) > 100:
-                st, page = measure(lambda: run_query(store, query.sparql if query else sparql, b, limits=limits,
-                                                     limit=100), args.repeat, slow=args.slow)
-                st.update(rows=len(page.rows), same=[tuple(r) for r in page.rows] == [tuple(r) for r in res.rows[:100]])
-                rec.query(name, "first100", st)
-        except Exception as exc:  # noqa: BLE001 - report and go on with the next query
-            rec.error(f"query {name}", exc)
-    st, res = measure(lambda: kg.query("ASK { }"), max(args.repeat, 5), slow=args.slow)
-    st.update(worker=res.worker)
-    rec.stage("worker_roundtrip", st)
-    st, _ = measure(lambda: engine.query("ASK { }"), max(args.repeat, 5), slow=args.slow)
-    rec.stage("engine_ask", st)
-    st, _ = measure(lambda: run_limited(lambda: None, 60), max(args.repeat, 5), slow=args.slow)
-    rec.stage("fork", st)
-    rec.stage("queries", {"count": len(rec.data["queries"])})
 
 
 def _same_rows(a: Any, b: Any) -> bool:
@@ -493,7 +801,6 @@ def _same_rows(a: Any, b: Any) -> bool:
 
 
 def worker_memory(args: argparse.Namespace, rec: Recorder) -> None:
-    import pyoxigraph as ox
 
     from tipgraph.loading import load_default
     from tipgraph.reason import materialise
@@ -528,12 +835,15 @@ def worker_memory(args: argparse.Namespace, rec: Recorder) -> None:
     else:
         materialise(store)
         rec.data["info"]["inferred_added"] = "computed here"
+    def count_rows(text: str, values: dict[str, Any]) -> int:
+        return len(store.execute(text, values, MAX_ROWS).rows)
+
     for kind, name, sparql, _ in all_queries():
         try:
             b = bindings_for(store, kind, name)
-            rec.query(name, "memory", in_child(lambda: len(store.execute(sparql, b, MAX_ROWS).rows),
-                                               args.repeat, cap=args.memory_cap, slow=1.0))
-        except Exception as exc:  # noqa: BLE001
+            rec.query(name, "memory", in_child(partial(count_rows, sparql, b), args.repeat, cap=args.memory_cap,
+                                               slow=1.0))
+        except Exception as exc:
             rec.error(f"query {name}", exc)
     rec.stage("queries", {"count": len(rec.data["queries"])})
 
@@ -555,52 +865,6 @@ def worker_rdflib(args: argparse.Namespace, rec: Recorder) -> None:
     st, _ = measure(parse, args.repeat, slow=args.slow, setup=free)
     rec.stage("load", st)
 
-
-def worker_shacl(args: argparse.Namespace, rec: Recorder) -> None:
-    import tipgraph
-
-    kg = tipgraph.load([args.data], reason=False)
-    rec.stage("load", {"p50": 0.0, "n": 0})
-    t = time.perf_counter()
-    res = kg.validate(owl=False)
-    total = time.perf_counter() - t
-    rec.stage("validate", stat([total], single=True, conforms=res.shacl.conforms,
-                               violations=len(res.shacl.violations), pyshacl_seconds=res.shacl.seconds))
-
-
-def worker_network(args: argparse.Namespace, rec: Recorder) -> None:
-    import networkx as nx
-
-    import tipgraph
-
-    kg = tipgraph.load([args.data])
-    rec.stage("load", {"p50": 0.0, "n": 0})
-    try:
-        from tipgraph.network import project
-    except ImportError as exc:
-        rec.stage("project", {"skipped": f"tipgraph.network is not available ({exc})"})
-        return
-    st, G = measure(lambda: project(kg.store), args.repeat, slow=args.slow)
-    st.update(nodes=G.number_of_nodes(), edges=G.number_of_edges())
-    rec.stage("project", st)
-    H = nx.Graph(G)
-    st, _ = measure(lambda: nx.degree_centrality(H), args.repeat, slow=args.slow)
-    rec.stage("degree", st)
-    k = min(args.betweenness_k, H.number_of_nodes())
-    st, _ = measure(lambda: nx.betweenness_centrality(H, k=k, seed=42), 1, slow=args.slow, warmup=False)
-    st.update(k=k)
-    rec.stage("betweenness", st)
-    try:
-        import tipgraph.maps  # noqa: F401
-    except ImportError as exc:
-        rec.stage("map", {"skipped": f"tipgraph.maps is not available ({exc})"})
-        return
-    out = Path(args.tmp) / f"map-{args.label}.html"
-    if G.number_of_nodes() > args.map_max_nodes:
-        rec.stage("map", {"skipped": f"{G.number_of_nodes():,} nodes, above --map-max-nodes {args.map_max_nodes:,}"})
-    else:
-        _whole_map(kg, out, args, rec)
-    _map_10k(G, H, args, rec)
 
 
 def _whole_map(kg: Any, out: Path, args: argparse.Namespace, rec: Recorder) -> None:
@@ -639,7 +903,7 @@ def _map_10k(G: Any, H: Any, args: argparse.Namespace, rec: Recorder) -> None:
 
 
 WORKER_FUNCS = {"reason-rules": worker_reason, "reason-reasonable": worker_reason,
-                "oxigraph": worker_oxigraph, "queries": worker_queries, "memory": worker_memory,
+                "oxigraph": worker_oxigraph, "queries": worker_queries, "http": worker_http, "memory": worker_memory,
                 "rdflib": worker_rdflib, "shacl": worker_shacl, "network": worker_network}
 
 
@@ -653,7 +917,7 @@ def run_worker(args: argparse.Namespace) -> int:
     rec.data["info"]["pid"] = os.getpid()
     try:
         WORKER_FUNCS[args.worker](args, rec)
-    except Exception as exc:  # noqa: BLE001 - the parent reads the error from the JSON
+    except Exception as exc:
         rec.error(args.worker, exc)
         return 1
     finally:
@@ -690,7 +954,7 @@ def machine() -> dict[str, Any]:
         "cores": os.cpu_count(), "cpu": cpu, "ram_gib": round(ram, 1),
         "python": platform.python_version(), "platform": platform.platform(),
         "versions": {d: version(d) for d in ("tipgraph", "rdflib", "pyoxigraph", "oxrdflib", "reasonable",
-                                                 "pyshacl", "networkx")},
+                                                 "pyshacl", "networkx", "igraph", "oxigraph")},
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
 
@@ -704,28 +968,28 @@ def launch(worker: str, args: argparse.Namespace, label: str, data: Path, tmp: P
            "--reason-cap", str(args.reason_cap), "--stats-cap", str(args.stats_cap),
            "--betweenness-k", str(args.betweenness_k), "--reason-worker-cap", str(args.reason_worker_cap),
            "--memory-limit", str(args.memory_limit), "--map-max-nodes", str(args.map_max_nodes),
-           "--worker-cap", str(args.worker_cap)]
+           "--worker-cap", str(args.worker_cap), "--size-n", str(args.size_n), "--shacl-max", str(args.shacl_max),
+           "--networkx-max", str(args.networkx_max)]
     started = time.perf_counter()
     env = dict(os.environ, RUST_BACKTRACE="0")  # a reasoner that runs out of memory prints one line, not 60
     err_path = tmp / f"{worker}-{label}.stderr"
-    err = open(err_path, "wb")
-    proc = subprocess.Popen(cmd, start_new_session=True, stdin=subprocess.DEVNULL, env=env, stderr=err)
     timed_out = False
-    try:
-        proc.wait(timeout=cap)
-    except subprocess.TimeoutExpired:
-        timed_out = True
+    with open(err_path, "wb") as err:
+        proc = subprocess.Popen(cmd, start_new_session=True, stdin=subprocess.DEVNULL, env=env, stderr=err)
         try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait()
-    finally:
-        try:  # forked query children of the worker, if any survived it
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    err.close()
+            proc.wait(timeout=cap)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+        finally:
+            try:  # forked query children of the worker, if any survived it
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
     result: dict[str, Any] = {"worker": worker, "stages": {}, "queries": {}, "peak_mb": {}, "errors": []}
     if out.exists():
         result = json.loads(out.read_text(encoding="utf-8"))
@@ -749,18 +1013,22 @@ def run_size(n: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
     path = data_dir / f"synthetic-{label}.trig"
     print(f"== {label}: generating {path}", flush=True)
     gen = generate(n, args.seed, path)
+    assert not isinstance(gen, str)  # written to a file: a report
     result: dict[str, Any] = {
-        "size": label, "target": n, "triples": gen.triples, "seed": args.seed, "graphs": gen.graphs,
+        "format": RESULTS_FORMAT, "size": label, "target": n, "triples": gen.triples, "seed": args.seed,
+        "graphs": gen.graphs,
         "entities": gen.entities, "generate_seconds": round(gen.seconds, 2), "repeat": args.repeat,
         "machine": machine(), "workers": {},
     }
-    caps = {w: args.worker_cap for w in WORKERS}
+    caps = dict.fromkeys(WORKERS, args.worker_cap)
     caps.update({"shacl": args.shacl_cap, "reason-rules": args.reason_worker_cap,
                  "reason-reasonable": args.reason_worker_cap})
+    args.size_n = n
+    result["loadavg"] = {"start": [round(x, 2) for x in os.getloadavg()]}
     for worker in args.workers:
-        if worker == "shacl" and n > args.shacl_max:
-            result["workers"][worker] = {"skipped": f"above --shacl-max {size_label(args.shacl_max)} triples"}
-            print(f"   {worker}: skipped (above --shacl-max)", flush=True)
+        if worker == "reason-reasonable" and n > args.reasonable_max:
+            result["workers"][worker] = {"skipped": f"above --reasonable-max {size_label(args.reasonable_max)} triples"}
+            print(f"   {worker}: skipped (above --reasonable-max)", flush=True)
             continue
         print(f"   {worker} ...", end="", flush=True)
         res = launch(worker, args, label, path, tmp, caps[worker])
@@ -769,7 +1037,9 @@ def run_size(n: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         errs = f", {len(res.get('errors', []))} error(s)" if res.get("errors") else ""
         print(f" {res['wall_seconds']} s, peak {res.get('peak_mb', {}).get('worker', '?')} MiB{note}{errs}",
               flush=True)
+    result["loadavg"]["end"] = [round(x, 2) for x in os.getloadavg()]
     return result
+
 
 
 # ---------------------------------------------------------------------------
@@ -845,6 +1115,300 @@ def get(res: dict[str, Any], worker: str, *keys: str) -> Any:
     return cur
 
 
+
+#: The columns of every per-size table, in order.
+COLUMNS = ("tipgraph", "bare pyoxigraph", "plain rdflib", "Oxigraph server (HTTP)", "comparison")
+GIB2_MB = 2048.0
+
+
+def cell(r: dict[str, Any], worker: str, stage: str) -> Any:
+    """A stage's result, or the failure of the worker that should have produced it."""
+    st = get(r, worker, "stages", stage)
+    if isinstance(st, dict) and ("p50" in st or st.get("skipped") or st.get("failed") or st.get("timeout")):
+        return st
+    return _worker_failure(r, worker) or st
+
+
+def _sum_cell(cells: list[Any]) -> dict[str, Any] | None:
+    """The sum of the medians of several cells; ``partial`` counts the ones without a median."""
+    timed = [c["p50"] for c in cells if isinstance(c, dict) and "p50" in c]
+    if not timed:
+        return None
+    over = [c for c in cells if not (isinstance(c, dict) and "p50" in c)]
+    out: dict[str, Any] = {"p50": sum(timed), "partial": len(over), "n": len(timed)}
+    cpu = [c.get("cpu_p50") for c in cells if isinstance(c, dict) and "p50" in c]
+    if cpu and all(isinstance(x, (int, float)) for x in cpu):
+        out["cpu_p50"] = sum(cpu)
+    return out
+
+
+def stage_rows(r: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every stage of one size: its label, one result per column, notes, the peak memory of its process.
+
+    The tables, the growth exponents and the goals are all computed from these rows.
+    """
+    rows: list[dict[str, Any]] = []
+
+    def add(key: str, label: str, peak: Any = None, **cells: Any) -> None:
+        cols = dict.fromkeys(COLUMNS)
+        notes = dict.fromkeys(COLUMNS, "")
+        for k, v in cells.items():
+            col = {"tg": "tipgraph", "ox": "bare pyoxigraph", "rdf": "plain rdflib", "http": "Oxigraph server (HTTP)",
+                   "cmp": "comparison"}[k.split("_")[0]]
+            if k.endswith("_note"):
+                notes[col] = v
+            else:
+                cols[col] = v
+        rows.append({"key": key, "label": label, "cells": cols, "notes": notes, "peak": peak})
+
+    def pk(worker: str, stage: str = "worker") -> Any:
+        return get(r, worker, "peak_mb", stage)
+
+    add("load", "load (ontology + data into a new store)", pk("oxigraph", "load"),
+        tg=cell(r, "oxigraph", "load"), ox=cell(r, "oxigraph", "load_bare"), rdf=cell(r, "rdflib", "load"),
+        http=cell(r, "http", "load"), http_note="`oxigraph load`", cmp=cell(r, "memory", "load"),
+        cmp_note="tipgraph's memory backend")
+    v = cell(r, "shacl", "validate")
+    py = cell(r, "shacl", "pyshacl")
+    if py is None and isinstance(v, dict) and v.get("engine") == "pyshacl":
+        py = v
+    add("validate", "validate (SHACL, `kg.validate(owl=False)`)", pk("shacl", "validate") or pk("shacl"),
+        tg=v, tg_note=f"engine: {v['engine']}" if isinstance(v, dict) and v.get("engine") else "",
+        rdf=py, rdf_note=("pySHACL" + ("" if not isinstance(py.get("same_as_default"), bool) else
+                                       ", same violations" if py["same_as_default"] else ", other violations!")
+                          if isinstance(py, dict) and "p50" in py else ""))
+    add("reason", "reason (materialise the inferred graph)", pk("reason-rules", "reason") or pk("reason-rules"),
+        tg=cell(r, "reason-rules", "reason"), tg_note="rules engine",
+        rdf=cell(r, "memory", "reason"), rdf_note="tipgraph's memory backend",
+        cmp=cell(r, "reason-reasonable", "reason"), cmp_note='`engine="reasonable"`')
+    qs = question_rows(r)
+    named = [q for q in qs if not q["analyst"]]
+    add("queries", f"queries (the {len(named)} named questions, sum of medians)", pk("queries"),
+        tg=_sum_cell([q["cells"]["tipgraph"] for q in named]),
+        ox=_sum_cell([q["cells"]["bare pyoxigraph"] for q in named]),
+        rdf=_sum_cell([q["cells"]["plain rdflib"] for q in named]),
+        http=_sum_cell([q["cells"]["Oxigraph server (HTTP)"] for q in named]))
+    add("roundtrip", "round trip of an empty query (`ASK { }`)", None,
+        tg=cell(r, "queries", "worker_roundtrip"), tg_note="reused worker", ox=cell(r, "queries", "engine_ask"),
+        http=cell(r, "http", "ask"), cmp=cell(r, "queries", "fork"), cmp_note="a fork per query")
+    add("stats", "statistics (`kg.stats()`)", None, tg=cell(r, "oxigraph", "stats"))
+    pj = cell(r, "network", "project")
+    add("project", "network projection", pk("network", "project"), tg=pj,
+        tg_note=(f"{pj['nodes']:,} nodes, {pj['edges']:,} edges" if isinstance(pj, dict) and "nodes" in pj else ""))
+    bt, bn = cell(r, "network", "betweenness"), cell(r, "network", "betweenness_networkx")
+    diff = bn.get("max_difference") if isinstance(bn, dict) else None
+    add("betweenness", "betweenness centrality (k-sampled)", pk("network", "betweenness"), tg=bt,
+        tg_note=(f"{bt.get('library', '')}, k = {bt.get('k')}" if isinstance(bt, dict) and "k" in bt else ""),
+        cmp=bn, cmp_note="networkx" + (f", scores within {diff:.1e}" if isinstance(diff, float) else ""))
+    mp = cell(r, "network", "map")
+    add("map", "map of the whole landscape", pk("network"), tg=mp,
+        tg_note=f"{mp['bytes'] / 1e6:.1f} MB" if isinstance(mp, dict) and "bytes" in mp else "")
+    m10 = cell(r, "network", "map10k")
+    if m10 is None and isinstance(pj, dict) and pj.get("nodes", 10_000) < 10_000:
+        m10 = {"skipped": "the network has fewer than 10,000 nodes"}
+    add("map10k", "map of ~10k nodes", pk("network") if isinstance(m10, dict) and "p50" in m10 else None, tg=m10,
+        tg_note=f"{m10['nodes']:,} nodes" if isinstance(m10, dict) and "nodes" in m10 else "")
+    add("serve", "start the server on its store", get(r, "http", "info", "server_peak_mb"),
+        http=cell(r, "http", "start"))
+    return rows
+
+
+def question_rows(r: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every named and analyst query of one size, one result per column."""
+    q_q = get(r, "queries", "queries") or {}
+    me_q = get(r, "memory", "queries") or {}
+    h_q = get(r, "http", "queries") or {}
+    out = []
+    for name in dict.fromkeys([*q_q, *me_q, *h_q]):
+        q = q_q.get(name, {})
+        tg = q.get("tipgraph")
+        out.append({"name": name, "analyst": name in ANALYST_QUERIES, "plan": q.get("plan", {}),
+                    "rows": tg.get("rows") if isinstance(tg, dict) else None,
+                    "capped": bool(isinstance(q.get("bare"), dict) and q["bare"].get("truncated")),
+                    "first100": q.get("first100"), "values_block": bool((h_q.get(name, {}).get("http") or {})
+                                                                         .get("values_block")),
+                    "cells": {"tipgraph": tg, "bare pyoxigraph": q.get("bare"),
+                              "plain rdflib": me_q.get(name, {}).get("memory"),
+                              "Oxigraph server (HTTP)": h_q.get(name, {}).get("http"),
+                              "comparison": q.get("bare_substitutions")}})
+    return out
+
+
+def fmt_sum(st: Any) -> str:
+    if isinstance(st, dict) and "partial" in st:
+        return ("> " if st["partial"] else "") + secs(st["p50"]) + (f" ({st['partial']} not finished)"
+                                                                   if st["partial"] else "")
+    return fmt(st)
+
+
+def fit(points: list[tuple[float, float]]) -> tuple[float, float] | None:
+    """Least-squares fit of t = a·n^b through (n, t) points; (a, b), or None with fewer than two.
+
+    >>> a, b = fit([(10, 2.0), (100, 20.0), (1000, 200.0)])
+    >>> round(b, 6)
+    1.0
+    """
+    pts = [(n, t) for n, t in points if n > 0 and t > 0]
+    if len({n for n, _ in pts}) < 2:
+        return None
+    xs = [math.log(n) for n, _ in pts]
+    ys = [math.log(t) for _, t in pts]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    b = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+    return math.exp(my - b * mx), b
+
+
+def growth_text(points: list[tuple[float, float]]) -> str:
+    f = fit(points)
+    if f is None:
+        return "–"
+    return f"**{f[1]:.2f}** (" + " → ".join(secs(t) for _, t in points) + ")"
+
+
+def _median(st: Any) -> float | None:
+    if isinstance(st, dict) and "p50" in st and not st.get("partial"):
+        return float(st["p50"])
+    return None
+
+
+def goals(r: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
+    """Each issue-15 goal at one size: (goal, target, what this run measured, met?)."""
+    stages = {s["key"]: s for s in stage_rows(r)}
+    named = [q for q in question_rows(r) if not q["analyst"]]
+    out: list[tuple[str, str, str, bool | None]] = []
+
+    def one(goal: str, target: str, st: Any, limit: float) -> None:
+        t = _median(st)
+        text = ("not measured" if not isinstance(st, dict) else f"skipped: {st['skipped']}" if st.get("skipped")
+                else fmt(st))
+        out.append((goal, target, text, None if t is None else t <= limit))
+
+    ratios = []
+    for q in named:
+        tg, bare = _median(q["cells"]["tipgraph"]), _median(q["cells"]["bare pyoxigraph"])
+        if tg and bare:
+            ratios.append((tg / bare, q["name"]))
+    if ratios:
+        worst = max(ratios)
+        over = sum(1 for x, _ in ratios if x > 1.3)
+        out.append(("overhead: `kg.query` ÷ bare engine, every named question", "≤ 1.3×",
+                    f"worst {worst[0]:.2f}× ({worst[1]}); {over} of {len(ratios)} over", over == 0))
+    else:
+        out.append(("overhead: `kg.query` ÷ bare engine, every named question", "≤ 1.3×", "not measured", None))
+    p50s = [(t, q["name"]) for q in named if (t := _median(q["cells"]["tipgraph"])) is not None]
+    if p50s:
+        slow = [x for x in p50s if x[0] > 0.1]
+        out.append(("latency: every named question's p50", "≤ 100 ms",
+                    f"{len(p50s) - len(slow)} of {len(p50s)} within; slowest {secs(max(p50s)[0])} ({max(p50s)[1]})",
+                    not slow and len(p50s) == len(named)))
+    else:
+        out.append(("latency: every named question's p50", "≤ 100 ms", "not measured", None))
+    firsts = [(t, q["name"]) for q in named if (t := _median(q["first100"])) is not None]
+    whole = [(t, q["name"]) for q in named if isinstance(q["rows"], int) and q["rows"] > 100
+             and (t := _median(q["cells"]["tipgraph"])) is not None]
+    if firsts:
+        w = max(firsts)
+        out.append(("first 100 rows of a whole-table answer", "≤ 100 ms",
+                    f"slowest {secs(w[0])} ({w[1]}), {len(firsts)} answers over 100 rows", w[0] <= 0.1))
+    else:
+        na = any(isinstance(q["first100"], dict) and q["first100"].get("skipped") for q in named)
+        out.append(("first 100 rows of a whole-table answer", "≤ 100 ms",
+                    NOT_AVAILABLE if na else "no answer over 100 rows", None))
+    if whole:
+        w = max(whole)
+        out.append(("the whole table (named questions of over 100 rows)", "≤ 2 s",
+                    f"slowest {secs(w[0])} ({w[1]})", w[0] <= 2.0))
+    else:
+        out.append(("the whole table (named questions of over 100 rows)", "≤ 2 s", "no answer over 100 rows", None))
+    one("sandbox: reused worker round trip", "≤ 2 ms", stages["roundtrip"]["cells"]["tipgraph"], 0.002)
+    one("network projection", "≤ 10 s", stages["project"]["cells"]["tipgraph"], 10.0)
+    one("betweenness (k-sampled, the library's path)", "≤ 30 s", stages["betweenness"]["cells"]["tipgraph"], 30.0)
+    one("SHACL validation", "≤ 60 s", stages["validate"]["cells"]["tipgraph"], 60.0)
+    one("reasoning", "≤ 15 s", stages["reason"]["cells"]["tipgraph"], 15.0)
+    one("load", "≤ 3 s", stages["load"]["cells"]["tipgraph"], 3.0)
+    peaks = [(float(s["peak"]), s["label"]) for s in stages.values() if isinstance(s["peak"], (int, float))]
+    if peaks:
+        top = max(peaks)
+        out.append(("peak memory of every stage", "≤ 2 GiB", f"highest {top[0]:,.0f} MiB ({top[1]})",
+                    top[0] <= GIB2_MB))
+    return out
+
+
+def took(r: dict[str, Any]) -> str:
+    """How long a size's run took: generating plus every group's process, in minutes."""
+    walls = [w.get("wall_seconds") for w in r.get("workers", {}).values() if isinstance(w, dict)]
+    total = r.get("generate_seconds", 0) + sum(x for x in walls if isinstance(x, (int, float)))
+    return f"{total / 60:.1f} min" if walls else "–"
+
+
+def noisy(r: dict[str, Any]) -> bool:
+    """Was the machine busy (a 1- or 5-minute load average above 1.5 at the start or end)?"""
+    la = r.get("loadavg") or {}
+    return any(isinstance(v, list) and max(v[:2], default=0) > 1.5 for v in la.values())
+
+
+def loadavg_text(r: dict[str, Any]) -> str:
+    la = r.get("loadavg") or {}
+    if not la:
+        return "Load average: not recorded."
+    parts = [f"{when} {' / '.join(f'{x:.2f}' for x in v)}" for when, v in la.items() if isinstance(v, list)]
+    text = "Load average (1, 5, 15 minutes): " + "; ".join(parts) + "."
+    if noisy(r):
+        text += (" **Warning: the machine was busy (load average above 1.5 on its "
+                 f"{r['machine'].get('cores', '?')} cores): these timings are noisy.**")
+    return text
+
+
+def _cell_text(st: Any, note: str) -> str:
+    if isinstance(st, dict) and isinstance(st.get("skipped"), str) and 8 < len(st["skipped"]) <= 60:
+        return f"skipped: {st['skipped']}"
+    text = fmt_sum(st) if st is not None else ""
+    if note and st is not None and text not in ("", "–"):
+        text += f" ({note})"
+    return text
+
+
+def mark(ok: bool | None) -> str:
+    return "–" if ok is None else "yes" if ok else "**no**"
+
+
+def size_tables(r: dict[str, Any]) -> list[str]:
+    """The two tables of one size: every stage, then every question, in each column."""
+    lines: list[str] = []
+    triples = f" ({r['triples']:,} triples)" if isinstance(r.get("triples"), int) else ""
+    lines += ["", f"### At {r['size']}{triples}", "", loadavg_text(r), "",
+              "| stage | tipgraph | its CPU time | " + " | ".join(COLUMNS[1:]) + " | peak memory |",
+              "|---|" + "---:|" * (len(COLUMNS) + 1) + "---:|"]
+    for s in stage_rows(r):
+        peak = s["peak"]
+        peak_text = "" if not isinstance(peak, (int, float)) else (
+            f"{peak:,.0f} MiB" + (" ⚠ over 2 GiB" if peak > GIB2_MB else ""))
+        tg = s["cells"]["tipgraph"]
+        cpu = secs(tg["cpu_p50"]) if isinstance(tg, dict) and isinstance(tg.get("cpu_p50"), (int, float)) else ""
+        lines.append(f"| {s['label']} | {_cell_text(tg, s['notes']['tipgraph'])} | {cpu} | "
+                     + " | ".join(_cell_text(s["cells"][c], s["notes"][c]) for c in COLUMNS[1:])
+                     + f" | {peak_text} |")
+    lines += ["", "| question | rows | tipgraph | bare pyoxigraph | plain rdflib | Oxigraph server (HTTP) | "
+                  "tipgraph ÷ bare | first 100 rows | bare, values as substitutions |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for q in question_rows(r):
+        c = q["cells"]
+        rows = "–" if q["rows"] is None else f"{q['rows']:,}" + (" (capped)" if q["capped"] else "")
+        tag = (" †" if q["analyst"] else "") + ("" if q["plan"].get("inlined", True) else " ⁴") + (
+            " ⁵" if q["values_block"] else "")
+        first = q["first100"]
+        first_text = "" if first is None else fmt(first) + (
+            " (rows differ!)" if isinstance(first, dict) and "p50" in first and not first.get("same") else "")
+        lines.append(f"| {q['name']}{tag} | {rows} | {fmt(c['tipgraph'])} | {fmt(c['bare pyoxigraph'])} | "
+                     f"{fmt(c['plain rdflib'])} | {fmt(c['Oxigraph server (HTTP)'])} | "
+                     f"{overhead(c['tipgraph'], c['bare pyoxigraph'])} | {first_text} | {fmt(c['comparison'])} |")
+    lines += ["", "† analyst query (`ANALYST_QUERIES` in `run.py`); the others are the named questions of "
+                  "`ontology/queries/` with their default parameters. ⁴ the library passes this question's "
+                  "values as substitutions, and so does the bare column. ⁵ over HTTP the values went in a "
+                  "trailing `VALUES` block."]
+    return lines
+
+
 def render_tables(results: list[dict[str, Any]]) -> str:
     if not results:
         return "No results yet: run `make bench`.\n"
@@ -852,112 +1416,103 @@ def render_tables(results: list[dict[str, Any]]) -> str:
     v = m["versions"]
     lines = [
         f"Measured on {m['date']}: {m['cores']} cores ({m['cpu'] or 'unknown CPU'}), {m['ram_gib']} GiB RAM, "
-        f"Python {m['python']}, {m['platform']}; tipgraph {v['tipgraph']}, rdflib {v['rdflib']}, "
-        f"pyoxigraph {v['pyoxigraph']}, oxrdflib {v['oxrdflib']}, reasonable {v['reasonable']}, "
-        f"pySHACL {v['pyshacl']}, networkx {v['networkx']}. Medians of {results[-1]['repeat']} runs after a "
-        "warm-up; ¹ = a single run (the first run took longer than the `--slow` limit); ² = failed (see "
-        "*Problems during the run*). Ratios say how many times faster the second is than the first.",
+        f"Python {m['python']}, {m['platform']}; "
+        + ", ".join(f"{d} {v.get(d, '?')}" for d in sorted(v)) +
+        f". Medians of {results[-1]['repeat']} run(s) after a warm-up, wall-clock time; ¹ = a single run (the first "
+        "run took longer than the `--slow` limit); ² = failed (see *Problems during the run*). Every number below is "
+        "computed from `results/<size>.json` by `run.py`. \"Its CPU time\" is the CPU time of the process that ran "
+        "the stage (the work of a sandbox worker or a server is not in it).",
         "",
         "### Data",
         "",
         "| size | triples | named graphs | organisations | programmes | engagements | events | people | "
-        "generated in | measured |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "generated in | measured | the size took | load average at start → end (1 min) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
     ]
     for r in results:
         e = r["entities"]
+        la = r.get("loadavg") or {}
+        la_text = (" → ".join(f"{la[k][0]:.2f}" for k in ("start", "end") if isinstance(la.get(k), list))
+                   or "not recorded") + (" ⚠" if noisy(r) else "")
         lines.append(f"| {r['size']} | {r['triples']:,} | {r['graphs']:,} | {e.get('org', 0):,} | "
                      f"{e.get('prg', 0):,} | {e.get('eng', 0):,} | {e.get('evt', 0):,} | {e.get('per', 0):,} | "
-                     f"{secs(r['generate_seconds'])} | {r['machine']['date']} |")
+                     f"{secs(r['generate_seconds'])} | {r['machine']['date']} | {took(r)} | {la_text} |")
+    if any(noisy(r) for r in results):
+        lines += ["", "⚠ **The machine was busy during the sizes marked ⚠ (load average above 1.5): their timings "
+                      "are noisy, and wall-clock times there are longer than on a quiet machine.**"]
 
-    lines += ["", "### Load (ontology + data into a new store)", "",
-              "| size | tipgraph oxigraph (`load_default`: Oxigraph's bulk loader) | parse into Python, then add "
-              "(the previous `load_default`) | tipgraph memory backend | plain rdflib `Dataset.parse` | "
-              "rdflib ÷ oxigraph |",
-              "|---|---:|---:|---:|---:|---:|"]
     for r in results:
-        ox_ = get(r, "oxigraph", "stages", "load")
-        lines.append(f"| {r['size']} | {fmt(ox_)} | {fmt(get(r, 'oxigraph', 'stages', 'load_parsed'))} | "
-                     f"{fmt(get(r, 'memory', 'stages', 'load'))} | {fmt(get(r, 'rdflib', 'stages', 'load'))} | "
-                     f"{ratio(get(r, 'rdflib', 'stages', 'load'), ox_)} |")
+        lines += size_tables(r)
 
-    lines += ["", "### Validation (SHACL, `kg.validate(owl=False)`)", "",
-              "| size | total | of which pySHACL | conforms | violations | peak memory |", "|---|---:|---:|---|---:|---:|"]
-    for r in results:
-        w = r["workers"].get("shacl", {})
-        st = get(r, "shacl", "stages", "validate")
-        if "shacl" not in r["workers"]:
-            lines.append(f"| {r['size']} | not run | | | | |")
-        elif w.get("skipped"):
-            lines.append(f"| {r['size']} | skipped: {w['skipped']} | | | | |")
-        elif w.get("timed_out"):
-            lines.append(f"| {r['size']} | > {w['timed_out']:g} s (timed out) | | | | {w['peak_mb'].get('worker')} MiB |")
-        elif isinstance(st, dict) and "p50" in st:
-            lines.append(f"| {r['size']} | {fmt(st)} | {secs(st['pyshacl_seconds'])} | {st['conforms']} | "
-                         f"{st['violations']} | {w['peak_mb'].get('worker')} MiB |")
-        else:
-            lines.append(f"| {r['size']} | failed | | | | |")
+    # Growth: t ≈ a·n^b over the sizes measured.
+    by_size = [(float(r["triples"]), {s["key"]: s for s in stage_rows(r)}, {q["name"]: q for q in question_rows(r)})
+               for r in results if isinstance(r.get("triples"), int)]
+    lines += ["", "### How each stage grows with the data (t ≈ a·n^b: the fitted b, then the points)", ""]
+    if len(by_size) < 2:
+        lines.append("Only one size measured: no exponent.")
+    else:
+        lines += ["Least-squares fit of log t against log n (n = triples) through the sizes of the tables above, "
+                  f"{' → '.join(r['size'] for r in results)}; b = 1 is linear.", "",
+                  "| stage | " + " | ".join(COLUMNS) + " |", "|---|" + "---|" * len(COLUMNS)]
+        for key, s in by_size[-1][1].items():
+            cells = []
+            for c in COLUMNS:
+                pts = [(n, t) for n, st, _ in by_size if key in st and (t := _median(st[key]["cells"][c])) is not None]
+                cells.append(growth_text(pts) if len(pts) >= 2 else "")
+            if any(cells):
+                lines.append(f"| {s['label']} | " + " | ".join(cells) + " |")
+        lines += ["", "| question | tipgraph | bare pyoxigraph | plain rdflib | Oxigraph server (HTTP) |",
+                  "|---|---|---|---|---|"]
+        for name in by_size[-1][2]:
+            cells = []
+            for c in COLUMNS[:4]:
+                pts = [(n, t) for n, _, qs in by_size
+                       if name in qs and (t := _median(qs[name]["cells"][c])) is not None]
+                cells.append(growth_text(pts) if len(pts) >= 2 else "")
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
 
-    lines += ["", "### Reasoning (materialisation of the inferred graph)", "",
-              "| size | inferred triples | `materialise` on oxigraph (rules engine, the default) | peak memory | "
-              "`engine=\"reasonable\"` (the previous default) | peak memory | speed-up | same inferences | "
-              "`materialise` on the memory backend (reasonable) |",
-              "|---|---:|---:|---:|---:|---:|---:|---|---:|"]
-    for r in results:
-        lib = get(r, "reason-rules", "stages", "reason")
-        old = get(r, "reason-reasonable", "stages", "reason")
-        if not isinstance(old, dict) or ("p50" not in old and not old.get("skipped")):
-            old = _worker_failure(r, "reason-reasonable") or old
-        if not isinstance(lib, dict) or ("p50" not in lib and not lib.get("skipped")):
-            lib = _worker_failure(r, "reason-rules") or lib
-        inferred = lib.get("inferred") if isinstance(lib, dict) else None
-        same = old.get("same_as_rules", "–") if isinstance(old, dict) else "–"
-        lines.append((f"| {r['size']} | {inferred:,} | " if isinstance(inferred, int) else f"| {r['size']} | – | ")
-                     + f"{fmt(lib)} | {_peak(r, 'reason-rules')} | {fmt(old)} | {_peak(r, 'reason-reasonable')} | "
-                     f"{ratio(old, lib)} | {same} | {fmt(get(r, 'memory', 'stages', 'reason'))} |")
+    # Peak memory per stage, with the 2 GiB goal.
+    lines += ["", "### Peak memory per stage (resident, MiB; ⚠ = over the 2 GiB goal)", "",
+              "Each group of stages runs in its own process; a stage's peak is its process's peak when the stage "
+              "ended, so it includes what the process loaded before it (the store, the inferences).", "",
+              "| stage | " + " | ".join(r["size"] for r in results) + " |", "|---|" + "---:|" * len(results)]
+    extra = [("plain rdflib parse", "rdflib", "load"), ("memory backend (load, reasoning child, queries)", "memory",
+                                                       "worker"),
+             ('reasoning with `engine="reasonable"`', "reason-reasonable", "worker")]
+    per = [{s["label"]: s["peak"] for s in stage_rows(r)} for r in results]
+    for i, r in enumerate(results):
+        for label, worker, stage in extra:
+            per[i][label] = get(r, worker, "peak_mb", stage)
+    for label in per[-1]:
+        vals = []
+        for p in per:
+            x = p.get(label)
+            vals.append("" if not isinstance(x, (int, float)) else f"{x:,.0f}" + (" ⚠" if x > GIB2_MB else ""))
+        if any(vals):
+            lines.append(f"| {label} | " + " | ".join(vals) + " |")
 
-    lines += query_tables(results)
+    # The goals of issue 15, from the same results.
+    lines += ["", "### The goals of issue 15 (set for 1M triples on this machine)", "",
+              "| goal | target | " + " | ".join(f"{r['size']}: measured | met" for r in results) + " |",
+              "|---|---|" + "---|---|" * len(results)]
+    table = [goals(r) for r in results]
+    for i, (goal, target, _, _) in enumerate(table[-1]):
+        cells = []
+        for g in table:
+            _, _, got, ok = g[i] if i < len(g) else ("", "", "not measured", None)
+            cells.append(f"{got} | {mark(ok)}")
+        lines.append(f"| {goal} | {target} | " + " | ".join(cells) + " |")
+    if not any(r.get("target") == 1_000_000 for r in results):
+        lines += ["", "The goals are set for 1M triples, which this run did not measure: the columns above say "
+                      "only how the smaller sizes compare with them."]
 
-    lines += ["", "### Network and map", "",
-              "| size | nodes | edges | projection | degree centrality | betweenness (k-sampled) | "
-              "map of the whole landscape | map of ~10k nodes |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|"]
-    for r in results:
-        pj = get(r, "network", "stages", "project")
-        bt = get(r, "network", "stages", "betweenness")
-        mp = get(r, "network", "stages", "map")
-        m10 = get(r, "network", "stages", "map10k")
-        nodes = pj.get("nodes", "–") if isinstance(pj, dict) else "–"
-        edges = pj.get("edges", "–") if isinstance(pj, dict) else "–"
-        bt_text = f"{fmt(bt)} (k={bt['k']})" if isinstance(bt, dict) and "k" in bt else fmt(bt)
-        mp_text = (f"{fmt(mp)} ({mp['bytes'] / 1e6:.1f} MB)" if isinstance(mp, dict) and "bytes" in mp
-                   else fmt(mp))
-        m10_text = (f"{fmt(m10)} ({m10['nodes']:,} nodes)" if isinstance(m10, dict) and "nodes" in m10
-                    else "– (graph smaller)" if isinstance(pj, dict) and "nodes" in pj else fmt(m10))
-        lines.append(f"| {r['size']} | {nodes if isinstance(nodes, str) else f'{nodes:,}'} | "
-                     f"{edges if isinstance(edges, str) else f'{edges:,}'} | {fmt(pj)} | "
-                     f"{fmt(get(r, 'network', 'stages', 'degree'))} | {bt_text} | {mp_text} | {m10_text} |")
-
-    lines += ["", "### Peak memory (resident, MiB, each group in its own process)", "",
-              "| size | oxigraph: load | load + reasoning (rules) | load + reasoning (reasonable) | load + queries | "
-              "memory backend | plain rdflib parse | SHACL | network + map |",
-              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for r in results:
-        def pk(worker: str, stage: str = "worker") -> str:
-            v_ = get(r, worker, "peak_mb", stage)
-            return f"{v_:,.0f}" if isinstance(v_, (int, float)) else "–"
-
-        def child(worker: str) -> str:
-            failure = _worker_failure(r, worker)
-            text = pk(worker)
-            return f"> {text} (failed ²)" if failure and text != "–" else text
-        lines.append(f"| {r['size']} | {pk('oxigraph', 'load')} | {child('reason-rules')} | {child('reason-reasonable')} | "
-                     f"{pk('oxigraph')} | {pk('memory')} | {pk('rdflib')} | {pk('shacl')} | {pk('network')} |")
-
-    problems = []
+    problems: list[str] = []
+    skipped: list[str] = []
     for r in results:
         for w, res in r["workers"].items():
-            if isinstance(res, dict):
+            if isinstance(res, dict) and res.get("skipped"):
+                skipped.append(f"- {r['size']} {w}: {res['skipped']}.")
+            elif isinstance(res, dict):
                 failure = _worker_failure(r, w)
                 if failure and failure.get("failed"):
                     problems.append(f"- {r['size']} {w}: {failure['failed']}.")
@@ -969,6 +1524,12 @@ def render_tables(results: list[dict[str, Any]]) -> str:
                 for name, st in (res.get("stages") or {}).items():
                     if isinstance(st, dict) and st.get("failed"):
                         problems.append(f"- {r['size']} {w} {name}: failed: {st['failed'][:300]}")
+                    if isinstance(st, dict) and st.get("skipped"):
+                        skipped.append(f"- {r['size']} {w} {name}: {st['skipped']}.")
+                for name, cells in (res.get("queries") or {}).items():
+                    for key, st in cells.items():
+                        if isinstance(st, dict) and st.get("skipped"):
+                            skipped.append(f"- {r['size']} {w} query {name} ({key}): {st['skipped']}.")
                 for name, cells in (res.get("queries") or {}).items():
                     for key, st in cells.items():
                         if isinstance(st, dict) and st.get("failed"):
@@ -978,7 +1539,9 @@ def render_tables(results: list[dict[str, Any]]) -> str:
                     problems.append(f"- {r['size']} {w}: the inferences the queries used came from "
                                     f"{info['inferences_from']}.")
     if problems:
-        lines += ["", "### Problems during the run", ""] + problems
+        lines += ["", "### Problems during the run", "", *problems]
+    if skipped:
+        lines += ["", "### Not measured in this run", "", *skipped]
     return "\n".join(lines) + "\n"
 
 
@@ -990,48 +1553,8 @@ def overhead(slow: Any, fast: Any) -> str:
 
 
 def query_tables(results: list[dict[str, Any]]) -> list[str]:
-    """One table of every query per size (tipgraph, bare pyoxigraph, plain rdflib), then the sandbox."""
-    lines: list[str] = []
-    for r in results:
-        triples = f" ({r['triples']:,} triples)" if isinstance(r.get("triples"), int) else ""
-        lines += ["", f"### Queries at {r['size']}{triples}", "",
-                  "tipgraph = `kg.query` (the checks, the bindings, the reused sandbox worker, rows as rdflib "
-                  "terms); bare = pyoxigraph running the same text with the values written in, solutions read "
-                  "as pyoxigraph terms; substitutions = the bare engine given the values as `substitutions` (the "
-                  "library's path before); first 100 = `run_query(..., limit=100)`; memory = tipgraph's "
-                  "rdflib backend (its own SPARQL engine).",
-                  "",
-                  "| query | rows | tipgraph | bare pyoxigraph | tipgraph ÷ bare | substitutions (before) | "
-                  "first 100 rows | memory (rdflib) |",
-                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
-        q_q = get(r, "queries", "queries") or {}
-        me_q = get(r, "memory", "queries") or {}
-        for name in list(q_q) or list(me_q):
-            q = q_q.get(name, {})
-            tg, bare = q.get("tipgraph"), q.get("bare")
-            rows = tg.get("rows", "–") if isinstance(tg, dict) else "–"
-            if isinstance(bare, dict) and bare.get("truncated"):
-                rows = f"{rows} (capped)"
-            tag = " †" if name in ANALYST_QUERIES else ""
-            plan = q.get("plan", {})
-            sub = "" if plan.get("inlined", True) else " ⁴"
-            first = q.get("first100")
-            first_text = "" if first is None else fmt(first) + ("" if first.get("same") else " (rows differ!)")
-            lines.append(f"| {name}{tag}{sub} | {rows} | {fmt(tg)} | {fmt(bare)} | {overhead(tg, bare)} | "
-                         f"{fmt(q.get('bare_substitutions'))} | {first_text} | {fmt(me_q.get(name, {}).get('memory'))} |")
-        lines.append("")
-        lines.append("† analyst query (see `ANALYST_QUERIES` in `benchmarks/run.py`); the others are the named "
-                     "competency questions of `ontology/queries/` with their default parameters. "
-                     "⁴ values left as substitutions (see `tipgraph.sparql.inline`).")
-    lines += ["", "### Sandbox, statistics", "",
-              "| size | a fork per query (`run_limited(lambda: None)`, before) | reused worker: `kg.query(\"ASK { }\")` "
-              "| the engine alone: `ASK { }` | `kg.stats()` |",
-              "|---|---:|---:|---:|---:|"]
-    for r in results:
-        lines.append(f"| {r['size']} | {fmt(get(r, 'queries', 'stages', 'fork'))} | "
-                     f"{fmt(get(r, 'queries', 'stages', 'worker_roundtrip'))} | "
-                     f"{fmt(get(r, 'queries', 'stages', 'engine_ask'))} | {fmt(get(r, 'oxigraph', 'stages', 'stats'))} |")
-    return lines
+    """The per-size tables alone (for scripts that render a few results files by hand)."""
+    return [line for r in results for line in size_tables(r)]
 
 
 def update_readme(tables: str, readme: Path) -> None:
@@ -1078,7 +1601,14 @@ def main(argv: list[str] | None = None) -> int:
                    help="address-space limit of each worker process in GiB (default 12; 0 = none)")
     p.add_argument("--map-max-nodes", type=int, default=60_000,
                    help="largest network drawn as one whole-landscape map (default 60000 nodes)")
-    p.add_argument("--shacl-max", default="100k", help="largest size validated with SHACL (default 100k)")
+    p.add_argument("--shacl-max", default="100k",
+                   help="largest size validated with pySHACL (default 100k); the library's default validator "
+                        "runs at every size when it has a store-native engine")
+    p.add_argument("--reasonable-max", default="100k",
+                   help='largest size reasoned with engine="reasonable" for comparison (default 100k; at 1M it '
+                        "runs out of a 12 GiB limit)")
+    p.add_argument("--networkx-max", default="100k",
+                   help="largest size whose betweenness networkx also computes, for comparison (default 100k)")
     p.add_argument("--shacl-cap", type=float, default=1200.0, help="time limit of the SHACL worker (s)")
     p.add_argument("--worker-cap", type=float, default=2400.0, help="time limit of any other worker (s)")
     p.add_argument("--betweenness-k", type=int, default=100,
@@ -1089,9 +1619,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", help=argparse.SUPPRESS)
     p.add_argument("--label", help=argparse.SUPPRESS)
     p.add_argument("--tmp", help=argparse.SUPPRESS)
+    p.add_argument("--size-n", type=int, default=0, help=argparse.SUPPRESS)
     p.add_argument("--store-dir", help="queries worker run by hand: read this store directory instead of --data")
     args = p.parse_args(argv)
 
+    args.shacl_max = parse_size(str(args.shacl_max))
+    args.reasonable_max = parse_size(str(args.reasonable_max))
+    args.networkx_max = parse_size(str(args.networkx_max))
     if args.worker:
         if args.memory_cap is None:
             args.memory_cap = 60.0
@@ -1105,9 +1639,8 @@ def main(argv: list[str] | None = None) -> int:
         args.reason_cap = min(args.reason_cap, 60.0)
         args.stats_cap = min(args.stats_cap, 60.0)
         args.betweenness_k = min(args.betweenness_k, 100)
-        args.memory_cap = args.memory_cap or 5.0
+        args.memory_cap = args.memory_cap or 2.0
         args.reason_worker_cap = min(args.reason_worker_cap, 300.0)
-    args.shacl_max = parse_size(args.shacl_max)
     args.workers = [w.strip() for w in args.workers.split(",") if w.strip()]
     unknown = set(args.workers) - set(WORKERS)
     if unknown:
@@ -1141,7 +1674,10 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, ValueError):
             continue
         if isinstance(old, dict) and "target" in old and old.get("size") not in done:
-            results.append(old)
+            if old.get("format") == RESULTS_FORMAT:
+                results.append(old)
+            else:
+                print(f"left out {f}: written by an older version of this runner", file=sys.stderr)
     results.sort(key=lambda r: r["target"])
     tables = render_tables(results)
     atomic_write(args.results / "summary.md", "# tipgraph benchmark results\n\n" + tables)

@@ -1,55 +1,129 @@
-"""A quick run of the benchmark runner (benchmarks/run.py --quick) at the smallest size."""
+"""A quick run of the benchmark runner (benchmarks/run.py --quick) at the smallest size, and its tables
+rendered again from edited copies of its results (the numbers in the tables come from the JSON)."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-STAGES = ["### Data", "### Load", "### Validation (SHACL", "### Reasoning", "### Queries at 5k",
-          "### Sandbox, statistics", "### Network and map", "### Peak memory"]
+import pytest
+
+HEADINGS = ["### Data", "### At 5k (", "### How each stage grows", "### Peak memory per stage",
+            "### The goals of issue 15"]
+WORKERS = {"reason-rules", "reason-reasonable", "oxigraph", "queries", "http", "memory", "rdflib", "shacl", "network"}
+LOAD_ROW = "| load (ontology + data into a new store) | "
 
 
-def test_quick_run_writes_every_stage(repo: Path, tmp_path: Path) -> None:
-    results = tmp_path / "results"
+def run(repo: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(repo / "benchmarks" / "run.py"), *args],
+                          capture_output=True, text=True, timeout=420, cwd=str(cwd))
+
+
+@pytest.fixture(scope="module")
+def quick(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The results folder of one ``--quick`` run at 5k triples (the committed README left alone)."""
+    tmp = tmp_path_factory.mktemp("bench")
     readme = repo / "benchmarks" / "README.md"
     before = readme.read_bytes() if readme.exists() else None
-    proc = subprocess.run(
-        [sys.executable, str(repo / "benchmarks" / "run.py"), "--quick", "--sizes", "5k", "--results", str(results),
-         "--data-dir", str(tmp_path / "data")],
-        capture_output=True, text=True, timeout=240, cwd=str(tmp_path),
-    )
+    proc = run(repo, "--quick", "--sizes", "5k", "--results", str(tmp / "results"), "--data-dir", str(tmp / "data"),
+               cwd=tmp)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    summary = (results / "summary.md").read_text(encoding="utf-8")
-    for heading in STAGES:
+    assert (readme.read_bytes() if readme.exists() else None) == before
+    return tmp / "results"
+
+
+def line(summary: str, start: str) -> str:
+    found = [x for x in summary.splitlines() if x.startswith(start)]
+    assert found, f"no line starts with {start!r}"
+    return found[0]
+
+
+def test_quick_run_measures_every_stage_and_column(quick: Path) -> None:
+    summary = (quick / "summary.md").read_text(encoding="utf-8")
+    for heading in HEADINGS:
         assert heading in summary, heading
-    data = json.loads((results / "5k.json").read_text(encoding="utf-8"))
-    assert set(data["workers"]) == {"reason-rules", "reason-reasonable", "oxigraph", "queries", "memory", "rdflib",
-                                    "shacl", "network"}
+    data = json.loads((quick / "5k.json").read_text(encoding="utf-8"))
+    assert set(data["workers"]) == WORKERS
     for name, worker in data["workers"].items():
         assert not worker.get("timed_out"), name
         assert worker.get("errors") == [], (name, worker.get("errors"))
-    # Every named query and analyst query was timed on both backends.
+    assert set(data["loadavg"]) == {"start", "end"} and len(data["loadavg"]["start"]) == 3
     from tipgraph.query import named_queries
 
-    queries = data["workers"]["oxigraph"]["queries"]
-    assert set(named_queries()) <= set(queries)
-    for name, cells in queries.items():
-        assert cells["oxigraph"]["p50"] > 0, name
-        assert f"| {name}" in summary
-    # Every named question was timed through kg.query and on the bare engine (values inlined
-    # where the library inlines them), and a first page of a long answer is the answer's head.
+    # Every named question through kg.query, on the bare engine, on rdflib's engine and over HTTP.
     timed = data["workers"]["queries"]["queries"]
-    assert set(named_queries()) <= set(timed)
+    http = data["workers"]["http"]["queries"]
+    memory = data["workers"]["memory"]["queries"]
     for name in named_queries():
         assert timed[name]["tipgraph"]["p50"] > 0 and timed[name]["bare"]["p50"] > 0, name
+        assert http[name]["http"]["p50"] > 0, name
+        # The server gives the same number of rows as the embedded store.
+        assert http[name]["http"]["rows"] == timed[name]["tipgraph"]["rows"], name
+        assert "memory" in memory[name], name
+        assert f"| {name} | " in summary or f"| {name} ⁴" in summary, name
     firsts = {name: cells["first100"] for name, cells in timed.items() if "first100" in cells}
     assert firsts, "no answer was longer than 100 rows: the paging check did not run"
     differ = sorted(name for name, cell in firsts.items() if cell.get("same") is not True)
     assert not differ, f"the first page differs from the head of the whole answer: {differ}"
-    # Both reasoning engines infer the same graph.
-    assert data["workers"]["reason-reasonable"]["stages"]["reason"]["same_as_rules"] is True
-    assert data["workers"]["shacl"]["stages"]["validate"]["conforms"] is True
-    # A run into another folder leaves the committed README alone.
-    assert (readme.read_bytes() if readme.exists() else None) == before
+    stages = {w: data["workers"][w]["stages"] for w in WORKERS}
+    assert stages["reason-reasonable"]["reason"]["same_as_rules"] is True
+    assert stages["shacl"]["validate"]["conforms"] is True and stages["shacl"]["validate"]["engine"]
+    # The library's betweenness (igraph when installed) gives networkx's scores.
+    assert stages["network"]["betweenness"]["p50"] > 0
+    assert stages["network"]["betweenness_networkx"]["max_difference"] < 1e-9
+    for worker, stage in [("oxigraph", "load"), ("oxigraph", "load_bare"), ("rdflib", "load"), ("http", "load"),
+                          ("queries", "worker_roundtrip"), ("http", "ask")]:
+        assert stages[worker][stage]["p50"] > 0, (worker, stage)
+        assert "cpu_p50" in stages[worker][stage], (worker, stage)
+
+
+def _scaled(data: dict[str, Any], size: str, factor: float) -> dict[str, Any]:
+    """A copy of a size's results as if measured at ``factor`` times the triples, the load ``factor`` times slower."""
+    out = json.loads(json.dumps(data))
+    out.update(size=size, target=int(data["target"] * factor), triples=int(data["triples"] * factor))
+    out["workers"]["oxigraph"]["stages"]["load"]["p50"] = data["workers"]["oxigraph"]["stages"]["load"]["p50"] * factor
+    return out
+
+
+def test_tables_are_computed_from_the_results(repo: Path, quick: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "results"
+    shutil.copytree(quick, copy)
+    original = (copy / "summary.md").read_text(encoding="utf-8")
+    assert "| load | ≤ 3 s | " in original and line(original, "| load | ≤ 3 s |").endswith("| yes |")
+
+    # Change one number in the results: the stage table, the goal and the memory table follow.
+    data = json.loads((copy / "5k.json").read_text(encoding="utf-8"))
+    data["workers"]["oxigraph"]["stages"]["load"]["p50"] = 7.25
+    data["workers"]["network"]["peak_mb"]["project"] = 3000.0
+    (copy / "5k.json").write_text(json.dumps(data), encoding="utf-8")
+    proc = run(repo, "--render-only", "--results", str(copy), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    changed = (copy / "summary.md").read_text(encoding="utf-8")
+    assert line(changed, LOAD_ROW).startswith(LOAD_ROW + "7.25 s |")
+    assert line(changed, "| load | ≤ 3 s |").endswith("| **no** |")
+    assert "3,000 MiB ⚠ over 2 GiB" in line(changed, "| network projection |")
+    assert line(changed, "| peak memory of every stage |").endswith("| **no** |")
+    assert line(original, LOAD_ROW) != line(changed, LOAD_ROW)
+
+    # A second size ten times bigger whose load took ten times longer: the fitted exponent is 1.
+    data["workers"]["oxigraph"]["stages"]["load"]["p50"] = 0.5
+    (copy / "5k.json").write_text(json.dumps(data), encoding="utf-8")
+    (copy / "50k.json").write_text(json.dumps(_scaled(data, "50k", 10.0)), encoding="utf-8")
+    proc = run(repo, "--render-only", "--results", str(copy), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    grown = (copy / "summary.md").read_text(encoding="utf-8")
+    growth = grown.split("### How each stage grows", 1)[1]
+    assert line(growth, LOAD_ROW).startswith(LOAD_ROW + "**1.00** (500.0 ms → 5.00 s)")
+    assert "### At 50k (" in grown
+
+    # A results file of an older runner is left out, not mixed in.
+    old = json.loads((copy / "50k.json").read_text(encoding="utf-8"))
+    old.pop("format")
+    (copy / "50k.json").write_text(json.dumps(old), encoding="utf-8")
+    proc = run(repo, "--render-only", "--results", str(copy), cwd=tmp_path)
+    assert proc.returncode == 0 and "older version" in proc.stderr
+    assert "### At 50k (" not in (copy / "summary.md").read_text(encoding="utf-8")
