@@ -28,8 +28,11 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -311,6 +314,7 @@ _BY_PREDICATE = f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ GRAPH <{INFERRED_GRAPH}> {
 
 
 _RDF_TYPE_NT = b"<" + _RDF_TYPE.encode() + b">"
+_first, _second = itemgetter(0), itemgetter(1)
 
 
 def _nt(iri: str) -> bytes:
@@ -354,6 +358,16 @@ def _tables(ontology: Graph) -> _Tables:
 
 
 Pairs = set[tuple[bytes, bytes]]
+
+
+def _by_object(pairs: Iterable[tuple[bytes, bytes]]) -> dict[bytes, set[bytes]]:
+    """``{b: {a, ...}}`` for pairs ``(a, b)``, grouped by a sort (in C) rather than a loop.
+
+    >>> _by_object([(b"x", b"C"), (b"y", b"C"), (b"x", b"D")]) == {b"C": {b"x", b"y"}, b"D": {b"x"}}
+    True
+    """
+    ordered = sorted(pairs, key=_second)
+    return {key: set(map(_first, group)) for key, group in groupby(ordered, key=_second)}
 
 
 class _Closure:
@@ -411,23 +425,23 @@ class _Closure:
     def assert_facts(self, p: bytes, pairs: Pairs) -> None:
         """Take in facts of predicate ``p`` that hold already (asserted)."""
         if p == _RDF_TYPE_NT:
-            for x, c in pairs:
-                self.members.setdefault(c, set()).add(x)
-                self.delta_types.setdefault(c, set()).add(x)
+            for c, xs in _by_object(pairs).items():
+                self.members.setdefault(c, set()).update(xs)
+                self.delta_types.setdefault(c, set()).update(xs)
             return
-        facts = self.facts.setdefault(p, set())
-        pairs -= facts
-        facts |= pairs
+        facts = self.facts.get(p)
+        if facts is None:
+            self.facts[p] = facts = set(pairs)
+        else:
+            pairs = pairs - facts
+            facts |= pairs
         self.delta.setdefault(p, set()).update(pairs)
         self._index(p, pairs)
 
     def derive(self, p: bytes, pairs: Pairs) -> None:
         """Take in conclusions of predicate ``p``: those that are new and about an individual."""
         if p == _RDF_TYPE_NT:
-            by_class: dict[bytes, set[bytes]] = {}
-            for x, c in pairs:
-                by_class.setdefault(c, set()).add(x)
-            for c, xs in by_class.items():
+            for c, xs in _by_object(pairs).items():
                 self.derive_type(c, xs)
             return
         facts = self.facts.get(p)
@@ -463,11 +477,11 @@ class _Closure:
     def _index(self, p: bytes, pairs: Pairs) -> None:
         by_s, by_o = self._by_s.get(p), self._by_o.get(p)
         if by_s is not None:
-            for s, o in pairs:
-                by_s[s].add(o)
+            for s, os in _by_object((o, s) for s, o in pairs).items():
+                by_s[s].update(os)
         if by_o is not None:
-            for s, o in pairs:
-                by_o[o].add(s)
+            for o, ss in _by_object(pairs).items():
+                by_o[o].update(ss)
 
     def run(self) -> None:
         """Derive until nothing new follows."""
@@ -584,10 +598,19 @@ def _pairs(ntriples: bytes) -> dict[bytes, set[tuple[bytes, bytes]]]:
 _CHUNK = 20_000
 
 
-def _write(store: Store, closure: _Closure) -> Counter[bytes]:
-    """Load what the closure derived since the last call into the inferred graph; how many, by predicate."""
+def _is_blank(term: bytes) -> bool:
+    return term[:2] == b"_:"
+
+
+def _write(store: Store, closure: _Closure, blank_nodes: bool) -> Counter[bytes]:
+    """Load what the closure derived since the last call into the inferred graph; how many, by predicate.
+
+    With ``blank_nodes`` a fact about a blank node is added as terms: loaded as N-Triples,
+    its blank node would be a new one (the loader gives a document's blank nodes fresh names).
+    """
     counts: Counter[bytes] = Counter()
     lines: list[bytes] = []
+    blank: list[bytes] = []
 
     def flush(upto: int) -> None:
         while len(lines) >= upto and lines:
@@ -597,15 +620,30 @@ def _write(store: Store, closure: _Closure) -> Counter[bytes]:
     fresh, fresh_types = closure.take_fresh()
     for p, pairs in fresh.items():
         middle = b" " + p + b" "
-        lines.extend([s + middle + o for s, o in pairs])
         counts[p] += len(pairs)
+        if blank_nodes:
+            blank.extend(s + middle + o for s, o in pairs if _is_blank(s) or _is_blank(o))
+            pairs = {(s, o) for s, o in pairs if not (_is_blank(s) or _is_blank(o))}
+        lines.extend([s + middle + o for s, o in pairs])
         flush(_CHUNK)
     for c, xs in fresh_types.items():
         tail = b" " + _RDF_TYPE_NT + b" " + c
-        lines.extend([x + tail for x in xs])
         counts[_RDF_TYPE_NT] += len(xs)
+        if blank_nodes:
+            blank.extend(x + tail for x in xs if _is_blank(x))
+            xs = {x for x in xs if not _is_blank(x)}
+        lines.extend([x + tail for x in xs])
         flush(_CHUNK)
     flush(1)
+    if blank:
+        import pyoxigraph as ox
+
+        from .store.oxigraph import from_ox
+
+        graph = URIRef(INFERRED_GRAPH)
+        store.add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object), graph)  # type: ignore[misc]
+                  for t in ox.parse(b" .\n".join(blank) + b" .\n", format=ox.RdfFormat.N_TRIPLES,
+                                    rename_blank_nodes=False))
     return counts
 
 
@@ -627,7 +665,9 @@ def _materialise_rules(store: Store) -> ReasonReport:
     if not ontology:
         raise BadInputError("the store holds no ontology graph; load the ontology before reasoning")
     extra = file_rules()
-    closure = _Closure(_tables(ontology), set(store.select_terms(_INDIVIDUALS)))
+    individuals = set(store.select_terms(_INDIVIDUALS))
+    blank_nodes = any(_is_blank(x) for x in individuals)  # (a fact about one is about an individual)
+    closure = _Closure(_tables(ontology), individuals)
     lap("individuals")
     # Facts of the predicates no rule reads or writes can neither yield nor be a conclusion.
     wanted = closure.predicates() | {_nt(p) for r in extra for p in r.writes}
@@ -640,7 +680,7 @@ def _materialise_rules(store: Store) -> ReasonReport:
     while True:
         closure.run()
         lap("derive")
-        written = _write(store, closure)
+        written = _write(store, closure, blank_nodes)
         if written:
             by_pred.update(written)
             names = {p[1:-1].decode() for p in written}
