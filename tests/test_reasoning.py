@@ -170,6 +170,6 @@ def test_a_blank_node_keeps_its_conclusions(edges: Path) -> None:
     activity = f"<{reason.TG.activeIn}>".encode()
     (asserted,) = [line.split(b" ", 1)[0] for line in store.dump(exclude=[INFERRED_GRAPH]).splitlines()
                    if line.startswith(b"_:") and f" {activity.decode()} ".encode() in line]
-    inferred = store.dump().splitlines()
-    about = [line for line in inferred if line.startswith(asserted + b" ") and line.endswith(f"<{INFERRED_GRAPH}> .".encode())]
+    tail = f"<{INFERRED_GRAPH}> .".encode()
+    about = [line for line in store.dump().splitlines() if line.startswith(asserted + b" ") and line.endswith(tail)]
     assert any(f"<{reason.TG.Organisation}>".encode() in line for line in about), about

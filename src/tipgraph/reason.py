@@ -1,7 +1,6 @@
 """Materialise the inferences queries need into their own named graph.
 
-The default engine (``engine="rules"``) compiles the ontology into SPARQL ``CONSTRUCT``
-rules and lets the store's own engine run them until nothing new appears:
+The default engine (``engine="rules"``) compiles the ontology into rules:
 
 * the OWL 2 RL rules for the axioms the ontology uses (sub-properties, inverses,
   symmetry, transitivity, domains, ranges, sub-classes);
@@ -10,12 +9,17 @@ rules and lets the store's own engine run them until nothing new appears:
 * the role-specific shortcuts in ``ontology/rules/*.rq`` (an engagement in the
   implementing role yields ``org tg:implements programme``, and so on).
 
-A rule runs again only when a rule it reads from added something (semi-naive). On
-Oxigraph the triples never become Python objects: results travel as N-Triples bytes.
-Measured on 1M triples: about 25 s and under 1 GiB, where the previous engine -
-``reasonable``'s full OWL 2 RL closure over every triple converted to rdflib terms -
-ran out of memory. ``engine="reasonable"`` is kept as an independent cross-check:
-the test suite requires both engines to infer exactly the same graph on the seed.
+It reads the facts of the predicates the rules mention once, as N-Triples terms (bytes,
+never rdflib objects), and runs the OWL 2 RL and chain rules itself: the axioms become
+lookup tables (closed hierarchies, inverses, domains and ranges per predicate), and
+each round derives only from what the last round added, a predicate at a time, with
+sets (semi-naive). The shortcuts stay SPARQL and run in the store's engine, again when a
+predicate they read gained facts. What is new goes to the store as N-Triples. Measured
+on 1M triples: see ``ReasonReport.phases`` and benchmarks/bench_stages.py; the previous
+engine, every rule a SPARQL CONSTRUCT run in the store (kept as :func:`_materialise_sparql`,
+a reference for the tests), took about 41 s there. ``engine="reasonable"`` is an
+independent cross-check: the test suite requires the engines to infer exactly the same
+graph on the seed and on generated data.
 
 Only facts about individuals are kept (no schema-level noise such as reflexive
 ``owl:sameAs`` or ``rdf:type owl:Thing``), and they go to
@@ -544,8 +548,6 @@ class _Closure:
 
 #: One CONSTRUCT line: subject, predicate, object (the serialiser writes single spaces and " .").
 _LINE = re.compile(rb"^(\S+) (\S+) (.*) \.$", re.MULTILINE)
-#: One row of two terms in SPARQL's TSV results (a tab or line break inside a literal is escaped).
-_ROW = re.compile(rb"^([^\t\n]+)\t([^\n]+)$", re.MULTILINE)
 #: A number or boolean that TSV writes bare (``1``, ``-0.5``, ``true``), not in N-Triples syntax.
 _BARE = re.compile(rb"\t[^<\"_\n]")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -579,10 +581,15 @@ def _facts(store: Store, predicate: bytes) -> set[tuple[bytes, bytes]]:
 
         res = engine.query(f"SELECT ?s ?o WHERE {{ ?s {predicate.decode()} ?o }}", use_default_graph_as_union=True)
         data: bytes = res.serialize(format=ox.QueryResultsFormat.TSV) or b""
-        data = data[data.find(b"\n") + 1:]  # the header
+        data = data[data.find(b"\n") + 1:-1]  # the header; the last line break
+        if not data:
+            return set()
+        # A tab or line break inside a literal is escaped: the terms are what splitting leaves.
+        terms = data.replace(b"\n", b"\t").split(b"\t")
+        pairs = zip(terms[0::2], terms[1::2], strict=True)
         if _BARE.search(data) is None:
-            return set(_ROW.findall(data))
-        return {(s, o if o[:1] in b'<"_' else _full(o)) for s, o in _ROW.findall(data)}
+            return set(pairs)
+        return {(s, o if o[:1] in b'<"_' else _full(o)) for s, o in pairs}
     data = store.construct_ntriples(f"CONSTRUCT {{ ?s {predicate.decode()} ?o }} WHERE {{ ?s {predicate.decode()} ?o }}")
     return {(s, o) for s, _, o in _LINE.findall(data)}
 
@@ -649,7 +656,7 @@ def _write(store: Store, closure: _Closure, blank_nodes: bool) -> Counter[bytes]
 
 def _materialise_rules(store: Store) -> ReasonReport:
     started = time.perf_counter()
-    phases: Counter[str] = Counter()
+    phases: defaultdict[str, float] = defaultdict(float)
     clock = [started]
 
     def lap(phase: str) -> None:
@@ -670,9 +677,9 @@ def _materialise_rules(store: Store) -> ReasonReport:
     closure = _Closure(_tables(ontology), individuals)
     lap("individuals")
     # Facts of the predicates no rule reads or writes can neither yield nor be a conclusion.
-    wanted = closure.predicates() | {_nt(p) for r in extra for p in r.writes}
-    for p in sorted(wanted):
-        closure.assert_facts(p, _facts(store, p))
+    wanted = closure.predicates() | {_nt(iri) for r in extra for iri in r.writes}
+    for pred in sorted(wanted):
+        closure.assert_facts(pred, _facts(store, pred))
     lap("read")
     dirty = [True] * len(extra)
     by_pred: Counter[bytes] = Counter()
@@ -683,7 +690,7 @@ def _materialise_rules(store: Store) -> ReasonReport:
         written = _write(store, closure, blank_nodes)
         if written:
             by_pred.update(written)
-            names = {p[1:-1].decode() for p in written}
+            names = {pred[1:-1].decode() for pred in written}
             dirty = [d or bool(r.reads & names) for d, r in zip(dirty, extra, strict=True)]
             lap("write")
         if not any(dirty):
@@ -694,13 +701,13 @@ def _materialise_rules(store: Store) -> ReasonReport:
             if dirty[i]:
                 dirty[i] = False
                 runs += 1
-                for p, pairs in _pairs(store.construct_ntriples(rule.sparql)).items():
-                    closure.derive(p, pairs)
+                for pred, pairs in _pairs(store.construct_ntriples(rule.sparql)).items():
+                    closure.derive(pred, pairs)
         lap("sparql rules")
         if not (closure.delta or closure.delta_types):
             break
     runs += closure.rounds
-    counts = {_short(URIRef(p[1:-1].decode())): n for p, n in by_pred.items()}
+    counts = {_short(URIRef(pred[1:-1].decode())): n for pred, n in by_pred.items()}
     return ReasonReport(asserted=asserted, inferred=sum(counts.values()), seconds=time.perf_counter() - started,
                         rounds=runs, engine="OWL 2 RL tables and chains, semi-naive, with SPARQL rules",
                         by_predicate=counts, rules=[r.name for r in owl_rl_rules(ontology) + chain_rules(ontology)
