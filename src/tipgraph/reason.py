@@ -481,11 +481,11 @@ class _Closure:
     def _index(self, p: bytes, pairs: Pairs) -> None:
         by_s, by_o = self._by_s.get(p), self._by_o.get(p)
         if by_s is not None:
-            for s, os in _by_object((o, s) for s, o in pairs).items():
-                by_s[s].update(os)
+            for s, o in pairs:
+                by_s[s].add(o)
         if by_o is not None:
-            for o, ss in _by_object(pairs).items():
-                by_o[o].update(ss)
+            for s, o in pairs:
+                by_o[o].add(s)
 
     def run(self) -> None:
         """Derive until nothing new follows."""
@@ -594,6 +594,19 @@ def _facts(store: Store, predicate: bytes) -> set[tuple[bytes, bytes]]:
     return {(s, o) for s, _, o in _LINE.findall(data)}
 
 
+def _individuals(store: Store) -> set[bytes]:
+    """Every subject of an asserted fact outside the ontology, in N-Triples syntax."""
+    engine = getattr(store, "_ox", None)  # as in _facts: the lines straight from the engine
+    if store.backend == "oxigraph" and engine is not None:
+        import pyoxigraph as ox
+
+        data: bytes = engine.query(_INDIVIDUALS).serialize(format=ox.QueryResultsFormat.TSV) or b""
+        out = set(data.split(b"\n")[1:])
+        out.discard(b"")
+        return out
+    return set(store.select_terms(_INDIVIDUALS))
+
+
 def _pairs(ntriples: bytes) -> dict[bytes, set[tuple[bytes, bytes]]]:
     out: dict[bytes, set[tuple[bytes, bytes]]] = {}
     for s, p, o in _LINE.findall(ntriples):
@@ -672,7 +685,7 @@ def _materialise_rules(store: Store) -> ReasonReport:
     if not ontology:
         raise BadInputError("the store holds no ontology graph; load the ontology before reasoning")
     extra = file_rules()
-    individuals = set(store.select_terms(_INDIVIDUALS))
+    individuals = _individuals(store)
     blank_nodes = any(_is_blank(x) for x in individuals)  # (a fact about one is about an individual)
     closure = _Closure(_tables(ontology), individuals)
     lap("individuals")
@@ -724,7 +737,7 @@ def _materialise_sparql(store: Store) -> ReasonReport:
         ontology.add((s, p, o))
     if not ontology:
         raise BadInputError("the store holds no ontology graph; load the ontology before reasoning")
-    individuals = set(store.select_terms(_INDIVIDUALS))
+    individuals = _individuals(store)
     rules = owl_rl_rules(ontology) + chain_rules(ontology) + file_rules()
     # Inverse, chained and shortcut facts first, types last: fewer passes to the fixpoint.
     order = {"prp-spo1": 0, "prp-inv": 1, "prp-symp": 2, "prp-dom": 8, "prp-rng": 8, "cax-sco": 9}
