@@ -39,7 +39,7 @@ from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
@@ -590,8 +590,39 @@ def _facts(store: Store, predicate: bytes) -> set[tuple[bytes, bytes]]:
         if _BARE.search(data) is None:
             return set(pairs)
         return {(s, o if o[:1] in b'<"_' else _full(o)) for s, o in pairs}
-    data = store.construct_ntriples(f"CONSTRUCT {{ ?s {predicate.decode()} ?o }} WHERE {{ ?s {predicate.decode()} ?o }}")
-    return {(s, o) for s, _, o in _LINE.findall(data)}
+    rows = store.execute(f"SELECT ?s ?o WHERE {{ ?s {predicate.decode()} ?o }}", {}, None).rows
+    return {(_nt_term(s), _nt_term(o)) for s, o in rows if s is not None and o is not None}
+
+
+def _rule_facts(store: Store, sparql: str) -> dict[bytes, Pairs]:
+    """What a CONSTRUCT rule concludes, by predicate, in N-Triples syntax."""
+    if store.backend == "oxigraph":  # its N-Triples: a triple a line, single spaces
+        return _pairs(store.construct_ntriples(sparql))
+    out: dict[bytes, Pairs] = {}
+    for s, p, o in store.execute(sparql, {}, None).triples:
+        out.setdefault(_nt_term(p), set()).add((_nt_term(s), _nt_term(o)))
+    return out
+
+
+_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+
+
+def _nt_term(term: Node) -> bytes:
+    """An rdflib term in N-Triples syntax on one line (rdflib's ``n3()`` may span lines).
+
+    >>> _nt_term(Literal("a\\nb", lang="en")), _nt_term(URIRef("urn:x"))
+    (b'"a\\\\nb"@en', b'<urn:x>')
+    """
+    if isinstance(term, Literal):
+        text = '"' + str(term).translate(_ESCAPES) + '"'
+        if term.language:
+            text += "@" + term.language
+        elif term.datatype is not None and str(term.datatype) != _XSD + "string":
+            text += f"^^<{term.datatype}>"
+        return text.encode("utf-8")
+    if isinstance(term, BNode):
+        return b"_:" + str(term).encode("utf-8")
+    return b"<" + str(term).encode("utf-8") + b">"
 
 
 def _individuals(store: Store) -> set[bytes]:
@@ -714,7 +745,7 @@ def _materialise_rules(store: Store) -> ReasonReport:
             if dirty[i]:
                 dirty[i] = False
                 runs += 1
-                for pred, pairs in _pairs(store.construct_ntriples(rule.sparql)).items():
+                for pred, pairs in _rule_facts(store, rule.sparql).items():
                     closure.derive(pred, pairs)
         lap("sparql rules")
         if not (closure.delta or closure.delta_types):
