@@ -3,9 +3,9 @@
 * the network projection reads plain strings from Oxigraph and indexes inverse steps once;
   the reference reads rdflib terms through ``Store.execute`` and scans for inverse steps,
   as the projection did before;
-* the rule engine derives in Python from tables of the axioms, semi-naively; the reference
-  runs every SPARQL rule again until a whole round adds nothing, and the independent
-  ``reasonable`` engine must agree too (more in tests/test_reasoning.py);
+* the rule engine runs its rules in two strata with closed hierarchies; the reference runs
+  every rule again until a whole round adds nothing, and the independent ``reasonable``
+  engine must agree too;
 * on the seed and on a 10k-triple synthetic landscape (``benchmarks/generate.py``).
 """
 
