@@ -98,6 +98,27 @@ def from_ox(term: Any) -> Node | None:
     raise TypeError(f"cannot convert {term!r}")
 
 
+def plain_value(term: Any) -> Any:
+    """A pyoxigraph term as a plain value (see :meth:`OxigraphStore.execute_plain`).
+
+    >>> plain_value(ox.Literal("7", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
+    ('7', None, 'http://www.w3.org/2001/XMLSchema#integer')
+    """
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return term.value
+    if kind is ox.Literal:
+        if term.language:
+            return (term.value, term.language, None)
+        dt = term.datatype.value
+        return (term.value, None, None if dt == _XSD_STRING else dt)
+    if term is None:
+        return None
+    if kind is ox.BlankNode:
+        return (term.value,)
+    raise TypeError(f"cannot convert {term!r}")
+
+
 def to_ox(term: Node) -> Any:
     """An rdflib term in pyoxigraph (an invalid IRI raises ``ValueError``)."""
     if isinstance(term, URIRef):
@@ -446,6 +467,23 @@ class OxigraphStore(Store):
         refuses the written query (a literal where only an IRI may stand), the values go as
         substitutions, as before (``inline=False``: always, to compare the two).
         """
+        return self._collect(self._run(sparql, bindings, inline), from_ox, max_rows)
+
+    def execute_plain(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None, *,
+                      inline: bool = True) -> RawResult:
+        """:meth:`execute` with every cell as a plain value instead of an rdflib term: an IRI as its
+        text, a literal as ``(text, language, datatype)`` (both None for a plain string), a blank
+        node as ``(label,)``. The query worker sends these through its pipe as they are, so a
+        thousand-row answer builds no rdflib term until someone reads it.
+
+        >>> from tipgraph.store import open_store
+        >>> s = open_store("oxigraph:"); s.load(b'<urn:s> <urn:p> "o"@en <urn:g> .\\n')
+        >>> s.execute_plain("SELECT ?s ?o WHERE { ?s ?p ?o }", {}, None).rows
+        [('urn:s', ('o', 'en', None))]
+        """
+        return self._collect(self._run(sparql, bindings, inline), plain_value, max_rows)
+
+    def _run(self, sparql: str, bindings: Mapping[str, Node], inline: bool) -> Any:
         res: Any = None
         inlined = inline_bindings(sparql, bindings) if bindings and inline else None
         if inlined is not None:
@@ -462,12 +500,16 @@ class OxigraphStore(Store):
             if mapped is None:
                 raise
             raise mapped from None
+        return res
+
+    @staticmethod
+    def _collect(res: Any, convert: Callable[[Any], Any], max_rows: int | None) -> RawResult:
         if isinstance(res, ox.QueryBoolean):
             return RawResult(kind="ASK", boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
             vars_ = [v.value for v in res.variables]
-            rows = (tuple(from_ox(value) for value in sol) for sol in res)
+            rows = (tuple(map(convert, sol)) for sol in res)
             return collect("SELECT", vars_, rows, max_rows)
-        return collect_triples(((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))  # type: ignore[misc]
+        return collect_triples(((convert(t.subject), convert(t.predicate), convert(t.object))  # type: ignore[misc]
                                 for t in res), max_rows)
 
