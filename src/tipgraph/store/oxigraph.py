@@ -510,6 +510,6 @@ class OxigraphStore(Store):
             vars_ = [v.value for v in res.variables]
             rows = (tuple(map(convert, sol)) for sol in res)
             return collect("SELECT", vars_, rows, max_rows)
-        return collect_triples(((convert(t.subject), convert(t.predicate), convert(t.object))  # type: ignore[misc]
+        return collect_triples(((convert(t.subject), convert(t.predicate), convert(t.object))
                                 for t in res), max_rows)
 
