@@ -429,3 +429,91 @@ def test_an_acronym_named_by_its_un_title(index: EntityIndex) -> None:
     assert ("Aida Bekova", "UNHCR") in facts(x, "holdsPostIn")
     control = run(index, "Almaty, 4 April 2025 – ABCD organised a workshop.")
     assert not any(m.text == "ABCD" and m.kind == "organisation" for m in control.mentions)
+
+
+# ---------------------------------------------------------------- branch h-general2: generalisation
+
+def test_well_known_international_bodies_by_bare_acronym(index: EntityIndex) -> None:
+    x = run(index, "Almaty, 4 April 2025 – IOM organised a workshop for border officers. Experts from INTERPOL, "
+                   "UNICEF and the OSCE took part, with representatives of Frontex.")
+    attended = objects(x, "attendedBy")
+    assert {"INTERPOL", "UNICEF", "OSCE", "Frontex"} <= attended
+    kinds = {m.text: m.proposed_class for m in x.mentions if m.kind == "organisation"}
+    assert kinds["UNICEF"] == TG.IntergovernmentalOrganisation
+    # their full names are the same bodies
+    full = run(index, "Almaty, 4 April 2025 – The United Nations Children's Fund organised a workshop.")
+    assert objects(full, "organisedBy") == {"UNICEF"}
+    # control: an unknown bare acronym stays no organisation, and a word in lower case is no name
+    control = run(index, "Almaty, 4 April 2025 – QXZA organised a workshop. The unicef colour is blue.")
+    assert not any(m.text in ("QXZA", "unicef") and m.kind == "organisation" for m in control.mentions)
+
+
+def test_an_all_capitals_programme_title_line(index: EntityIndex) -> None:
+    x = run(index, "Project profile: CLEAR WATERS – Safer Fishing Work in the Gulf of Guinea\n\n"
+                   "CLEAR WATERS (March 2023 – February 2026) is funded by the Government of Norway and implemented "
+                   "by IOM. The project works in Ghana, Togo and Benin.")
+    progs = {m.text for m in x.mentions if m.kind == "programme"}
+    assert "CLEAR WATERS" in progs
+    assert ("Government of Norway", "CLEAR WATERS") in facts(x, "funds")
+    period = {(c.relation, c.object.value) for c in x.candidates
+              if isinstance(c.object, Value) and c.relation in ("startDate", "endDate")}
+    assert period == {("startDate", "2023-03"), ("endDate", "2026-02")}
+    # control: a headline in capitals with no title after a dash is no programme
+    control = run(index, "BREAKING NEWS\n\nIOM opened an office in Accra on 3 March 2025.")
+    assert not any(m.kind == "programme" and m.text == "BREAKING NEWS" for m in control.mentions)
+
+
+def test_a_page_date_line_does_not_beat_the_days_in_the_text(index: EntityIndex) -> None:
+    x = run(index, "Judges Complete Course\n\nOctober 17, 2025\n\nKATHMANDU – Thirty judges completed a three-day "
+                   "course on Oct. 14–16 in Kathmandu. The course was organized by UNODC.", published="2025-10-17")
+    assert objects(x, "startDate") == {"2025-10-14"}
+    assert objects(x, "endDate") == {"2025-10-16"}
+    # control: with no days in the text, the date line stays the event's date
+    control = run(index, "Judges Complete Course\n\nOctober 17, 2025\n\nKATHMANDU – Thirty judges completed a "
+                         "course in Kathmandu today. The course was organized by UNODC.", published="2025-10-17")
+    assert objects(control, "startDate") == {"2025-10-17"}
+
+
+def test_a_post_of_the_ministry_points_back_to_the_ministry(index: EntityIndex) -> None:
+    x = run(index, "Ulaanbaatar, 3 June 2025. The Ministry of Water and Fisheries launched a hotline at a ceremony "
+                   "on 2 June. “Every call counts,” said Tuya Ganbold, State Secretary of the Ministry.")
+    assert ("Tuya Ganbold", "Ministry of Water and Fisheries") in facts(x, "holdsPostIn")
+    assert not any(m.text.endswith("of the Ministry") and m.kind == "organisation" for m in x.mentions)
+    # control: with no ministry named before, the back-reference gives no post
+    control = run(index, "Ulaanbaatar, 3 June 2025. A hotline opened at a ceremony on 2 June. “Every call counts,” "
+                         "said Tuya Ganbold, State Secretary of the Ministry.")
+    assert not [o for s, o in facts(control, "holdsPostIn") if s == "Tuya Ganbold"]
+
+
+def test_acts_with_brackets_and_years(index: EntityIndex) -> None:
+    x = run(index, "Kathmandu, 3 May 2025 – UNODC organised a workshop for prosecutors. Participants examined the "
+                   "Harbour Crimes (Control) Act, 2071 and the Seafarers Recruitment Ordinance, 1985.")
+    docs = objects(x, "discusses")
+    assert "Harbour Crimes (Control) Act, 2071" in docs
+    assert "Seafarers Recruitment Ordinance, 1985" in docs
+    assert "Act, 2071" not in docs
+    control = run(index, "Kathmandu, 3 May 2025 – UNODC organised a workshop for prosecutors in May 2025.")
+    assert not objects(control, "discusses")
+
+
+def test_a_training_told_by_its_verb(index: EntityIndex) -> None:
+    x = run(index, "Almaty, 4 April 2025 – IOM trained 64 social workers from the Ministry of Labour on identifying "
+                   "victims of trafficking from 2 to 4 April in Almaty.")
+    assert objects(x, "organisedBy") == {"IOM"}
+    assert objects(x, "participantCount") == {"64"}
+    assert objects(x, "startDate") == {"2025-04-02"}
+    assert objects(x, "heldIn") == {"Almaty"}
+    # control: a past record ("had trained") is no event of this release
+    control = run(index, "Almaty, 4 April 2025 – IOM said that the department had trained 40 volunteers last year.")
+    assert not objects(control, "participantCount")
+
+
+def test_member_states_and_technical_help_are_no_body_and_no_funding(index: EntityIndex) -> None:
+    x = run(index, "Jakarta, 4 April 2025 – IOM organised a workshop for officials of ASEAN Member States, with "
+                   "technical assistance from UNICEF.")
+    assert "ASEAN" not in objects(x, "attendedBy")
+    assert not objects(x, "eventFundedBy")
+    control = run(index, "Jakarta, 4 April 2025 – IOM organised a workshop for officials of ASEAN, with the "
+                         "financial support of UNICEF.")
+    assert "ASEAN" in objects(control, "attendedBy")
+    assert objects(control, "eventFundedBy") == {"UNICEF"}

@@ -90,7 +90,8 @@ _GRANT = re.compile(r"\b(?:received|receives|has received|have received|will rec
                     r"(?:an?\s+)?(?:(?:new|additional|further)\s+)?(?:(?:grant|contribution|funding)\s+of\s+)?"
                     r"(?:USD|US\$|\$|EUR|€|GBP|£|CHF|CAD|AUD|JPY|¥|NOK|SEK|DKK)\s?\d[\d.,]*\s*"
                     r"(?:million|billion|thousand|m|bn)?\s+(?:(?:in|of)\s+)?(?:[\w\-]+\s+){0,2}?from\s+")
-_SUPPORT_OF = re.compile(r"\b(?:with|thanks to)\s+(?:the\s+)?(?:generous\s+|financial\s+|kind\s+|technical\s+)*"
+# ("technical support / assistance" is advice, not money: no funding fact)
+_SUPPORT_OF = re.compile(r"\b(?:with|thanks to)\s+(?:the\s+)?(?:generous\s+|financial\s+|kind\s+)*"
                          r"(?:support|funding|contribution|assistance|financing)\s+(?:of|from)\s+")
 _X_FUNDED = re.compile(r"\s*(?:-\s*)?(?:\(\s*[A-Z]{2,}\s*\)\s*)?-?\s*funded\b")
 _IMPL_ACTIVE = re.compile(r"\b(?:is|are|has been|have been|was|were)?\s*(?:currently\s+|jointly\s+|also\s+)?"
@@ -243,7 +244,7 @@ def _propagate(text: str, found: list[Found]) -> list[Found]:
     out = list(found)
     for f in found:
         if f.entity is not None or f.kind not in ("organisation", "programme", "person", "document") or \
-                f.rule.startswith(("graph", "acronym")) or len(f.text) < 3:
+                f.rule.startswith(("graph", "acronym", "list")) or len(f.text) < 3:
             continue
         for m in re.finditer(rf"(?<![\w.\-]){re.escape(f.text)}(?![\w\-])", text):
             if m.start() != f.start:

@@ -283,6 +283,47 @@ _PROGRAMME_TITLE_LINE = re.compile(r"^\s*(?P<acr>[A-Z][A-Z0-9.\-]{2,20}):\s+(?P<
                                    r"(?:\((?P<y1>(?:19|20)\d\d)\s*[-–]\s*(?P<y2>(?:19|20)\d\d)\))?\s*$", re.M)
 
 
+@cache
+def _known_bodies() -> tuple[re.Pattern[str], dict[str, tuple[str, URIRef]]]:
+    """The packaged list of well-known international bodies (``bodies.tsv``): one pattern, spelling → (label, class)."""
+    from importlib.resources import files
+
+    spelled: dict[str, tuple[str, URIRef]] = {}
+    for line in files(__package__).joinpath("bodies.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cls_name, *names = line.split("\t")
+        cls = TG[cls_name]
+        for n in names:
+            for variant in {n, n.replace("'", "’")}:
+                spelled.setdefault(variant, (names[0], cls))
+    alternatives = "|".join(re.escape(n) for n in sorted(spelled, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.\-/])(?:{alternatives})(?![\w\-])"), spelled
+
+
+def known_body(name: str) -> tuple[str, URIRef] | None:
+    """The label and class of a well-known international body the packaged list spells this way.
+
+    >>> known_body("INTERPOL")[0], known_body("United Nations Children's Fund")[0]
+    ('INTERPOL', 'UNICEF')
+    >>> known_body("unicef") is None
+    True
+    """
+    return _known_bodies()[1].get(name)
+
+
+def _listed_bodies(text: str) -> list[Found]:
+    rx, spelled = _known_bodies()
+    out = []
+    for m in rx.finditer(text):
+        if re.match(r"\s+(?:Member|member)\s+(?:States|states|Countries|countries)\b", text[m.end():m.end() + 20]):
+            continue  # "ASEAN Member States" are the states, not the body
+        label, cls = spelled[m.group(0)]
+        out.append(Found(m.start(), m.end(), m.group(0), "organisation", label, "list.body", cls=cls, score=0.9,
+                         priority=2))
+    return out
+
+
 def _is_cap(word: str) -> bool:
     return bool(word) and (word[0].isupper() or (word[0] in "'’" and len(word) > 1)) and word not in ("&",)
 
@@ -568,6 +609,7 @@ def recognise(text: str, index: EntityIndex, engine: Engine) -> list[Found]:
             found.append(Found(span.start_char, span.end_char, surface, kind, label, "graph.label",
                                entity=iri, priority=3))
     found.extend(_org_names(text))
+    found.extend(_listed_bodies(text))
     for f, _acr in _acronym_defs(text):
         found.append(f)
     found.extend(_programmes(text))
