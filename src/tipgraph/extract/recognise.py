@@ -323,6 +323,22 @@ def _listed_bodies(text: str) -> list[Found]:
                          priority=2))
     return out
 
+#: "SAFE ROUTES – Protection of Migrants along the Route": a programme's name in capitals, then its title,
+#: on a line of their own (a profile's heading).
+_CAPS_TITLE_LINE = re.compile(r"^[ \t]*(?:(?:Project|Programme|Program)\s+(?:profile|factsheet|fact sheet)\s*:\s*)?"
+                              r"(?P<acr>[A-Z][A-Z0-9]+(?:[ \-][A-Z][A-Z0-9]+){0,3})[ \t]+[–—:\-][ \t]+"
+                              r"(?P<title>[A-Z][^\n.]{8,150}?)[ \t]*$", re.M)
+
+
+def _caps_title(m: re.Match[str]) -> bool:
+    """Whether a capitals line is a programme's heading: a title-case title, not a dateline's sentence."""
+    acr, title = m["acr"], m["title"]
+    if acr in STOP_ACRONYMS or sum(c.isalpha() for c in acr) < 4 or city(acr) or _country(acr):
+        return False
+    words = re.findall(r"[A-Za-z\u00c0-\u024f][\w’'\-]*", title)
+    content = [w for w in words if w.lower() not in _CONNECT and w.lower() not in ("along", "with", "at", "by", "from")]
+    return len(content) >= 2 and not title.isupper() and all(w[0].isupper() for w in content)
+
 
 def _is_cap(word: str) -> bool:
     return bool(word) and (word[0].isupper() or (word[0] in "'’" and len(word) > 1)) and word not in ("&",)
@@ -735,6 +751,12 @@ def _programmes(text: str) -> list[Found]:
     for m in _QUOTED_PROGRAMME.finditer(text):
         out.append(Found(m.start("name"), m.end("name"), m["name"], "programme", m["name"], "programme.quoted",
                          cls=TG.Project, score=0.85, priority=2))
+    for m in _CAPS_TITLE_LINE.finditer(text):
+        if _caps_title(m):
+            out.append(Found(m.start("acr"), m.end("acr"), m["acr"], "programme", m["acr"], "programme.caps-title",
+                             cls=TG.Project, score=0.8, priority=2, extra={"title": m["title"]}))
+            out.append(Found(m.start("title"), m.end("title"), m["title"], "programme", m["acr"],
+                             "programme.caps-title", cls=TG.Project, score=0.8, priority=2))
     for m in _PROGRAMME_TITLE_LINE.finditer(text):
         out.append(Found(m.start("acr"), m.end("acr"), m["acr"], "programme", m["acr"], "programme.title-line",
                          cls=TG.Project, score=0.85, priority=2, extra={"title": m["title"]}))
