@@ -517,3 +517,12 @@ def test_member_states_and_technical_help_are_no_body_and_no_funding(index: Enti
                          "financial support of UNICEF.")
     assert "ASEAN" in objects(control, "attendedBy")
     assert objects(control, "eventFundedBy") == {"UNICEF"}
+
+
+def test_a_contact_on_one_line(index: EntityIndex) -> None:
+    x = run(index, "The Harbour Safety Project, implemented by IOM, works in Serbia.\n\n"
+                   "Contact: Mira Kovač, Project Manager, IOM, Belgrade")
+    assert ("Mira Kovač", "IOM") in facts(x, "holdsPostIn")
+    control = run(index, "The Harbour Safety Project, implemented by IOM, works in Serbia.\n\n"
+                         "Contact: Mira Kovač, Belgrade")
+    assert not facts(control, "holdsPostIn")

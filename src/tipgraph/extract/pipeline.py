@@ -28,7 +28,7 @@ from ..namespace import TG
 from .candidates import Candidate, Extraction, Mention, Release, Value
 from .dates import NUMBER, DateSpan, count_value, find_dates, find_year_periods, find_year_ranges
 from .index import EntityIndex
-from .recognise import Found, choose, city, engine_for, recognise, resolve
+from .recognise import _POST_WORDS, Found, choose, city, engine_for, recognise, resolve
 
 __all__ = ["EXTRACTOR_VERSION", "REVIEW_THRESHOLD", "RULE_CONFIDENCE", "extract"]
 
@@ -991,6 +991,14 @@ def _contact_block(ctx: _Ctx) -> None:
     for k, p in enumerate(people):
         stop = people[k + 1].start if k + 1 < len(people) else len(text)
         line_end = text.find("\n", p.end)
+        # "Contact: Ana Petrović, Project Manager, ICMPD": the post and the body on the person's line
+        same = re.match(r",\s*(?P<post>[^,\n]{3,80}?),\s*", text[p.end:line_end if line_end >= 0 else len(text)])
+        if same and any(w.lower() in _POST_WORDS for w in same["post"].split()):
+            orgs = ctx.within(p.end + same.end(), line_end if line_end >= 0 else len(text), _ORG)
+            if orgs and orgs[0].start == p.end + same.end():
+                ctx.add("holdsPostIn", p, orgs[0], (p.start, orgs[0].end), "person.contact-line",
+                        detail=same["post"].strip())
+                continue
         if line_end < 0 or line_end > stop:
             continue
         lines = [(m.start() + line_end, m.end() + line_end) for m in re.finditer(r"[^\n]+", text[line_end:stop])]
