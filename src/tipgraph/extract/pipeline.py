@@ -181,7 +181,8 @@ class _Ctx:
 
 # --- sentences ------------------------------------------------------------------------------------
 _ABBREV = re.compile(r"(?:\b(?:Mr|Ms|Mrs|Dr|Prof|St|No|Gen|Col|Lt|Capt|Maj|Jr|Sr|vs|etc|e\.g|i\.e|approx|Inc|Ltd)|"
-                     r"\b[A-Z]|(?:[A-Z]\.){2,}|H\.E)\.$")
+                     r"\b[A-Z]|(?:[A-Z]\.){2,}|H\.E|"
+                     r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec))\.$")  # "on Oct. 14–16" is one sentence
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
