@@ -944,6 +944,16 @@ def _people_rules(ctx: _Ctx) -> None:
                 post = cut or post
                 ctx.add("holdsPostIn", p, org, (p.start, b), "person.post", detail=post.strip())
                 continue
+            back = _BACK_REFERENCE.search(am["post"])
+            if back:
+                # "State Secretary of the Ministry": the body of that head named last before the person
+                head = back["head"].lower()
+                named = [m for m in ctx.mentions if m.kind == "organisation" and m.end <= p.start and
+                         head in m.text.lower().split()]
+                if named:
+                    ctx.add("holdsPostIn", p, named[-1], (p.start, b), "person.post-back-reference",
+                            detail=am["post"][:back.start()].strip())
+                continue
             mo = _MINISTER_OF.search(am["post"])
             if mo:
                 what = re.sub(r"^the\s+", "", mo["what"])
@@ -979,6 +989,9 @@ def _people_rules(ctx: _Ctx) -> None:
                 ctx.add("holdsPostIn", p, org, (org.start, p.end), "person.post", detail=post)
 
 
+#: A post "of the Ministry" names the ministry the release has named already.
+_BACK_REFERENCE = re.compile(r"\s+of\s+the\s+(?P<head>Ministry|Agency|Department|Commission|Council|Committee|"
+                             r"Embassy|Office|Service|Directorate|Foundation|Secretariat|Authority|Bureau)\s*$")
 _POST_STARTS = frozenset([
     "chief", "head", "director", "deputy", "minister", "ambassador", "representative", "coordinator", "officer",
     "manager", "adviser", "advisor", "chair", "chairperson", "commissioner", "secretary", "senior", "national",

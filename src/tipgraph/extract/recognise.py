@@ -109,7 +109,8 @@ _NOT_NAME = frozenset([
     "information", "contact", "please", "email", "tel", "phone", "fax", "website", "press", "release", "project",
     "programme", "initiative", "director", "minister"
 ])
-_POST_LEAD = _POST_WORDS | {"general", "joint", "mission", "labour", "additional", "permanent", "special"}
+_POST_LEAD = _POST_WORDS | {"general", "joint", "mission", "labour", "additional", "permanent", "special", "state",
+                            "under", "parliamentary"}
 _POST_UNITS = frozenset(["mission", "office", "unit", "section", "division", "department", "delegation", "programme"])
 _COMMON = frozenset([
     "the", "a", "an", "this", "that", "these", "those", "its", "their", "our", "both", "each", "all", "several",
