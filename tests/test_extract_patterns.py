@@ -440,9 +440,11 @@ def test_well_known_international_bodies_by_bare_acronym(index: EntityIndex) -> 
     assert {"INTERPOL", "UNICEF", "OSCE", "Frontex"} <= attended
     kinds = {m.text: m.proposed_class for m in x.mentions if m.kind == "organisation"}
     assert kinds["UNICEF"] == TG.IntergovernmentalOrganisation
-    # their full names are the same bodies
+    # their full names are known too
     full = run(index, "Almaty, 4 April 2025 – The United Nations Children's Fund organised a workshop.")
-    assert objects(full, "organisedBy") == {"UNICEF"}
+    assert objects(full, "organisedBy") == {"United Nations Children's Fund"}
+    assert {m.proposed_class for m in full.mentions if m.text == "United Nations Children's Fund"} == {
+        TG.IntergovernmentalOrganisation}
     # control: an unknown bare acronym stays no organisation, and a word in lower case is no name
     control = run(index, "Almaty, 4 April 2025 – QXZA organised a workshop. The unicef colour is blue.")
     assert not any(m.text in ("QXZA", "unicef") and m.kind == "organisation" for m in control.mentions)

@@ -81,7 +81,8 @@ _DOC_HEADS = {"plan": TG.NationalActionPlan, "procedures": TG.Document, "law": T
               "convention": TG.Legislation, "roadmap": TG.Document, "mechanism": TG.Document,
               "decree": TG.Legislation, "regulation": TG.Legislation, "regulations": TG.Legislation,
               "programme": TG.Document, "guide": TG.Document, "note": TG.Document, "toolkit": TG.Document,
-              "decision": TG.Legislation, "resolution": TG.Legislation}
+              "decision": TG.Legislation, "resolution": TG.Legislation,
+              "ordinance": TG.Legislation}
 #: A numbered act: "Decision No. 27", "Resolution No. 1/2024", "Decree No. 310".
 _NUMBERED_ACT = re.compile(r"\b(?P<name>(?:Decision|Resolution|Decree|Order|Ordinance|Law)\s+No\.?\s?\d+(?:[/\-]\d+)*)")
 _CONNECT = frozenset([
@@ -319,8 +320,9 @@ def _listed_bodies(text: str) -> list[Found]:
     for m in rx.finditer(text):
         if re.match(r"\s+(?:Member|member)\s+(?:States|states|Countries|countries)\b", text[m.end():m.end() + 20]):
             continue  # "ASEAN Member States" are the states, not the body
-        label, cls = spelled[m.group(0)]
-        out.append(Found(m.start(), m.end(), m.group(0), "organisation", label, "list.body", cls=cls, score=0.9,
+        # the label is the spelling of the text: the release's own "(ACR)" or the graph ties spellings together
+        cls = spelled[m.group(0)][1]
+        out.append(Found(m.start(), m.end(), m.group(0), "organisation", m.group(0), "list.body", cls=cls, score=0.9,
                          priority=2))
     return out
 
@@ -799,10 +801,11 @@ def _programmes(text: str) -> list[Found]:
 
 
 _DOC_RX = re.compile(
-    r"(?P<name>(?:(?:draft|revised|new|updated)\s+)?(?:(?:[A-Z][\w’'\-]*|[A-Z]{2,})\s+"
+    r"(?P<name>(?:(?:draft|revised|new|updated)\s+)?(?:(?:[A-Z][\w’'\-]*|[A-Z]{2,}|\([A-Z][\w’'\-]*\))\s+"
     r"(?:(?:of|on|for|against|and|the|in)\s+){0,2}){0,6}"
     r"(?:Action\s+Plan|Standard\s+Operating\s+Procedures|Operating\s+Procedures|Referral\s+Mechanism|Guidelines|"
-    r"Strategy|Roadmap|Road\s+Map|Handbook|Manual|Protocol|Law|Act|Code|Decree|Convention|Programme|Report|"
+    r"Strategy|Roadmap|Road\s+Map|Handbook|Manual|Protocol|Law|Act|Code|Decree|Ordinance|Convention|Programme|"
+    r"Report|"
     r"Response\s+Plan|Work\s+Plan|Plan\s+of\s+Action|Policy\s+Guide|Guide|Guidance\s+Note|Toolkit)(?:\s+\d\.\d)?"
     r"(?:\s+(?:on|for|against|of|to)\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s*(?:(?:of|for|on|in|and|against|the|to)\s+)*){1,8})?"
     r"(?:,?\s*(?:for\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?)"
@@ -837,6 +840,8 @@ def _documents(text: str) -> list[Found]:
             if len(words) < 2:
                 continue
         low = name.lower()
+        if grp == "name" and re.fullmatch(r"[A-Z][a-z]+,?\s*(?:for\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?", name):
+            continue  # "Act, 2064" alone is the tail of a name the rule could not read
         if grp == "name":
             if low.split()[-1] in ("programme", "report", "act", "law", "code") and len(words) < 3 and \
                     not re.search(r"\d{4}", name):
