@@ -61,16 +61,21 @@ _EVENT_PHRASE = re.compile(
     rf"\b(?P<det>an?|the|its|this|that|one|first|second)\s+(?P<mods>(?:(?!(?:of|the|for|in|with|by|and|to|at|on|from|a|an)\b)[\w’'\-]+\s+){{0,6}}?)(?P<noun>{_EVENT_NOUNS})"
     rf"(?:\s+(?:ceremony|event|workshop|meeting|session|course|visit))?(?P<plural>s)?\b(?P<tail>\s+(?:on|about)\s+[^,.;:()]{{3,90}}?(?=\s+(?:in|at|for|from|with|held|organi[sz]ed|"
     rf"which|that|to)\b|[,.;:()]|$))?", re.I)
+#: A training told by its verb, with no event noun: "IOM trained 64 social workers", "… were trained by ILO"
+#: ("had trained 40 volunteers" is a past record, no event of this release).
+_TRAINED = re.compile(rf"(?<!\bhad )(?<!\bhas )(?<!\bhave )(?<!\bwill )\btrained\s+(?:{NUMBER})\s+|"
+                      r"\b(?:were|was)\s+trained\s+(?:by|on|in)\b")
 _HANDOVER = re.compile(r"\b(?:handed over|donated|hands over|delivered equipment)\b")
 _PLURAL_EVENTS = re.compile(r"\b(?:both|all|these|the two|two|the)\s+"
                             r"(?:events|activities|sessions|workshops|trainings)\b",
                             re.I)
-_ORGANISER_PASSIVE = re.compile(r"\b(?P<co>jointly\s+|co-)?(?:organi[sz]ed|hosted|conducted|convened)\s+"
+_ORGANISER_PASSIVE = re.compile(r"\b(?P<co>jointly\s+|co-)?(?:organi[sz]ed|hosted|conducted|convened|"
+                                r"(?<=were )trained|(?<=was )trained)\s+"
                                 r"(?P<co2>jointly\s+)?by\s+")
 _ORGANISER_ACTIVE = re.compile(r"\b(?P<co>jointly\s+|co-)?(?P<verb>organi[sz]ed|organi[sz]es|hosted|hosts|conducted|"
-                               r"convened|held|handed over|hands over|donated|launched|co-organi[sz]ed|"
+                               r"convened|held|handed over|hands over|donated|launched|co-organi[sz]ed|trained|"
                                r"presented|completed|took part|participated|attended|met)\b")
-_ORGANISER_VERBS = ("organi", "host", "conduct", "conven", "held", "hand", "donat", "launch", "co-organi")
+_ORGANISER_VERBS = ("organi", "host", "conduct", "conven", "held", "hand", "donat", "launch", "co-organi", "train")
 _COLLAB = re.compile(r"\bin\s+(?:close\s+)?(?:collaboration|cooperation|co-operation|partnership|coordination)"
                      r"\s+with\s+")
 _PARTICIPATION = re.compile(r"\bwith the (?:active\s+)?participation of\s+")
@@ -119,7 +124,8 @@ _COUNT = re.compile(rf"(?<![\w,])(?P<n>{NUMBER})\s+(?:(?!(?:female|male|women|me
                     rf"(?P<noun>{_PEOPLE}|people|persons|women and men|"
                     r"men and women|attendees|border guards|labour inspectors|law enforcement officers)\b")
 _COUNT_TRIGGER = re.compile(r"\b(?:attended|took part|participated|participating|brought together|bringing together|"
-                            r"gathered|completed|joined|benefit\w*|for|a total of|total of|with)\b", re.I)
+                            r"gathered|completed|joined|benefit\w*|for|a total of|total of|with|"
+                            r"(?<!had )(?<!has )(?<!have )(?<!be )(?<!been )trained)\b", re.I)
 _FEMALE = re.compile(rf"(?<![\w,])(?P<n>{NUMBER})\s+(?:of (?:them|whom)\s+)?(?:were\s+)?(?:women|female|girls)\b")
 _MALE = re.compile(rf"(?<![\w,])(?P<n>{NUMBER})\s+(?:of (?:them|whom)\s+)?(?:were\s+)?(?:men|male|boys)\b")
 _PROG_ANAPHOR = re.compile(r"\b(?:the|this|that|its)\s+(?:regional\s+|global\s+|joint\s+)?(?:project|programme|program|"
@@ -354,6 +360,13 @@ def _find_events(ctx: _Ctx) -> list[list[int]]:
             continue  # the headline restates the event the body describes
         if phrases:
             _new_event(ctx, phrases[0], s, i)
+            first = dates[0] if dates else ctx.dateline_date
+            ctx.events[-1].date = first.start_value if first else ""
+        elif (t := _TRAINED.search(seg)) and (dates or ctx.dateline_date):
+            stop = re.search(r"[,.;]| on | in | at | from ", seg[t.end():])
+            end = t.end() + (stop.start() if stop else 0)
+            ctx.events.append(_Event(f"@e{len(ctx.events) + 1}", seg[t.start():end].strip(), s + t.start(), s + end,
+                                     i, "training"))
             first = dates[0] if dates else ctx.dateline_date
             ctx.events[-1].date = first.start_value if first else ""
         elif _HANDOVER.search(seg) and (dates or ctx.dateline_date):

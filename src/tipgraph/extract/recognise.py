@@ -295,7 +295,7 @@ def _known_bodies() -> tuple[re.Pattern[str], dict[str, tuple[str, URIRef]]]:
         if not line.strip() or line.startswith("#"):
             continue
         cls_name, *names = line.split("\t")
-        cls = TG[cls_name]
+        cls: URIRef = getattr(TG, cls_name)  # a class of the ontology, or AttributeError on a typo
         for n in names:
             for variant in {n, n.replace("'", "’")}:
                 spelled.setdefault(variant, (names[0], cls))
@@ -840,7 +840,8 @@ def _documents(text: str) -> list[Found]:
             if len(words) < 2:
                 continue
         low = name.lower()
-        if grp == "name" and re.fullmatch(r"[A-Z][a-z]+,?\s*(?:for\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?", name):
+        if grp == "name" and re.fullmatch(r"[A-Z][a-z]+,?\s*(?:for\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?",
+                                          name):
             continue  # "Act, 2064" alone is the tail of a name the rule could not read
         if grp == "name":
             if low.split()[-1] in ("programme", "report", "act", "law", "code") and len(words) < 3 and \
