@@ -531,3 +531,15 @@ def test_a_contact_on_one_line(index: EntityIndex) -> None:
     control = run(index, "The Harbour Safety Project, implemented by IOM, works in Serbia.\n\n"
                          "Contact: Mira Kovač, Belgrade")
     assert not facts(control, "holdsPostIn")
+
+
+def test_more_counts(index: EntityIndex) -> None:
+    x = run(index, "Warsaw, 14 May 2025 – Thirty-two national referral mechanism (NRM) coordinators completed a "
+                   "course organised by IOM in Warsaw.")
+    assert objects(x, "participantCount") == {"32"}
+    y = run(index, "Warsaw, 14 May 2025 – IOM organised a workshop in Warsaw. Of the 57 participants, 40 were women.")
+    assert objects(y, "participantCount") == {"57"}
+    assert objects(y, "femaleParticipantCount") == {"40"}
+    control = run(index, "Warsaw, 14 May 2025 – IOM organised a workshop in Warsaw. Most of the 57 shelters are "
+                         "full, the director said.")
+    assert not objects(control, "participantCount")

@@ -82,7 +82,9 @@ _PARTICIPATION = re.compile(r"\bwith the (?:active\s+)?participation of\s+")
 _PEOPLE = (r"(?:participants|representatives|officials|officers|staff|members|judges|prosecutors|investigators|"
            r"trainers|examiners|facilitators|speakers|instructors|"
            r"experts|delegates|delegations|inspectors|personnel|employees|trainees|specialists|practitioners|guards|"
-           r"agents|students|volunteers|counterparts|governments|leadership|teams|social workers|police officers)")
+           r"agents|students|volunteers|counterparts|governments|leadership|teams|social workers|police officers|"
+           r"coordinators|attorneys|lawyers|magistrates|journalists|teachers|health workers|diplomats|"
+           r"parliamentarians|caseworkers|case managers|advocates|professionals)")
 _AUDIENCE = re.compile(rf"\b(?i:{_PEOPLE})(?:\s*\([^()]{{0,60}}\)|,\s+(?:including|among them)\s+[^,.;]{{1,40}},)?"
                        r"\s+(?:of|from)\s+")
 _BROUGHT = re.compile(r"\b(?:brought together|bringing together|gathered|brings together)\b")
@@ -121,6 +123,7 @@ _DISCUSS = re.compile(r"\b(?:discuss\w*|covered|review\w*|present\w*|launch\w*|v
                       r"draft\w*|endors\w*|examin\w*|consult\w*|introduc\w*|worked through|tested|finali[sz]\w*|"
                       r"debat\w*|explor\w*|highlight\w*|considered|unveil\w*|agreed)\b")
 _COUNT = re.compile(rf"(?<![\w,])(?P<n>{NUMBER})\s+(?:(?!(?:female|male|women|men)\b)[a-z\-]+\s+){{0,3}}?"
+                    r"(?:\([A-Z]{2,}\)\s+)?"
                     rf"(?P<noun>{_PEOPLE}|people|persons|women and men|"
                     r"men and women|attendees|border guards|labour inspectors|law enforcement officers)\b")
 _COUNT_TRIGGER = re.compile(r"\b(?:attended|took part|participated|participating|brought together|bringing together|"
@@ -907,8 +910,8 @@ def _counts(ctx: _Ctx, s: int, e: int, ev: Mention) -> None:
         n = count_value(m["n"])
         if n is None or n > 100000 or re.match(r"(?:19|20)\d\d$", m["n"]):
             continue
-        if not _COUNT_TRIGGER.search(seg):
-            continue
+        if not _COUNT_TRIGGER.search(seg) and not re.fullmatch(r"\s*Of the\s+", seg[:m.start()]):
+            continue  # ("Of the 57 participants, 40 were women" states the total too)
         if _BOUND.search(seg[max(0, m.start() - 16):m.start()]):
             break  # "more than 60 participants" states a bound, not the count
         total = (n, s + m.start(), s + m.end())
