@@ -543,3 +543,16 @@ def test_more_counts(index: EntityIndex) -> None:
     control = run(index, "Warsaw, 14 May 2025 – IOM organised a workshop in Warsaw. Most of the 57 shelters are "
                          "full, the director said.")
     assert not objects(control, "participantCount")
+
+
+def test_documents_as_an_events_subject_and_with_at(index: EntityIndex) -> None:
+    x = run(index, "Bishkek, 22 November 2024 – From 19 to 21 November 2024, UNODC held a training in Bishkek on "
+                   "the Standard Operating Procedures for the Referral of Victims of Trafficking, which the "
+                   "Government approved last year.")
+    assert objects(x, "discusses") == {"Standard Operating Procedures for the Referral of Victims of Trafficking"}
+    y = run(index, "Colombo, 3 May 2025 – IOM organised a workshop. Participants reviewed the draft Guidelines on "
+                   "the Treatment of Migrants Rescued at Sea.")
+    assert objects(y, "discusses") == {"Guidelines on the Treatment of Migrants Rescued at Sea"}
+    control = run(index, "Bishkek, 22 November 2024 – UNODC held a training in Bishkek. Later, the Government "
+                         "approved the Standard Operating Procedures for the Referral of Victims of Trafficking.")
+    assert not objects(control, "discusses")

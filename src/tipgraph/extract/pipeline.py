@@ -864,10 +864,18 @@ def _event_rules(ctx: _Ctx, i: int, s: int, e: int, ev: Mention | None, evs: lis
     if single:
         _counts(ctx, s, e, targets[0])
     # documents discussed
+    docs = ctx.within(s, e, ("document",))
     if _DISCUSS.search(seg):
-        for d in ctx.within(s, e, ("document",)):
+        for d in docs:
             for x in targets:
                 ctx.add("discusses", x, d, (s, e), "document.discussed")
+    elif ev is not None and ev.start >= s and ev.end <= e:
+        # "a training of trainers in Bishkek on the Standard Operating Procedures …": the event's subject
+        for d in docs:
+            if d.start > ev.start and re.search(r"\b(?:on|about)\s+(?:the\s+)?(?:new\s+|draft\s+|revised\s+)?$",
+                                                text[max(s, d.start - 24):d.start]) and \
+                    not re.search(r"[.;]", text[ev.start:d.start]) and d.start - ev.end < 60:
+                ctx.add("discusses", ev, d, (s, e), "document.event-subject")
     # remarks
     if single and _SPEECH.search(seg):
         for p in ctx.within(s, e, ("person",)):

@@ -807,7 +807,8 @@ _DOC_RX = re.compile(
     r"Strategy|Roadmap|Road\s+Map|Handbook|Manual|Protocol|Law|Act|Code|Decree|Ordinance|Convention|Programme|"
     r"Report|"
     r"Response\s+Plan|Work\s+Plan|Plan\s+of\s+Action|Policy\s+Guide|Guide|Guidance\s+Note|Toolkit)(?:\s+\d\.\d)?"
-    r"(?:\s+(?:on|for|against|of|to)\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s*(?:(?:of|for|on|in|and|against|the|to)\s+)*){1,8})?"
+    r"(?:\s+(?:on|for|against|of|to)\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s*(?:(?:of|for|on|in|and|against|the|to|at|from)\s+)*)"
+    r"{1,8})?"
     r"(?:,?\s*(?:for\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?)"
     r"|(?P<low>(?:the\s+)?(?:regional|national|draft)\s+action\s+plan\s+(?:on|for|against)\s+[a-z][\w\s\-]{3,60}?"
     r"(?:\s+for\s+(?:[A-Z][\w’'\-]*\s*){1,3})?)(?=[,.;]|\s+which|\s+and\b|\s+that\b)")
@@ -828,7 +829,11 @@ def _documents(text: str) -> list[Found]:
     for m in _DOC_RX.finditer(text):
         grp = "name" if m["name"] else "low"
         name = m[grp].strip().rstrip(",")
-        name = re.sub(r"\s+(?:of|for|on|in|and|against|the|to)$", "", name)
+        name = re.sub(r"\s+(?:of|for|on|in|and|against|the|to|at|from)$", "", name)
+        # "in Bishkek on the Standard Operating Procedures …": the place before is no part of the name
+        place = re.match(r"(?P<w>[A-Z][\w’'\-]*)\s+(?:on|in|at|for)\s+(?:the\s+)?(?=[A-Z])", name)
+        if place and (city(place["w"]) or _country(place["w"])):
+            name = name[place.end():]
         if name.lower().startswith("the "):
             name = name[4:]
         words = name.split()
