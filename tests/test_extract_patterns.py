@@ -556,3 +556,12 @@ def test_documents_as_an_events_subject_and_with_at(index: EntityIndex) -> None:
     control = run(index, "Bishkek, 22 November 2024 – UNODC held a training in Bishkek. Later, the Government "
                          "approved the Standard Operating Procedures for the Referral of Victims of Trafficking.")
     assert not objects(control, "discusses")
+
+
+def test_officials_of_the_governments_of_countries(index: EntityIndex) -> None:
+    x = run(index, "Bali, 4 April 2025 – IOM organised a workshop in Bali. Officials of the Governments of Australia "
+                   "and Indonesia moderated the sessions.")
+    assert {"Australia", "Indonesia"} <= objects(x, "attendedBy")
+    control = run(index, "Bali, 4 April 2025 – IOM organised a workshop in Bali. Officials of IOM travelled from "
+                         "Australia and Indonesia.")
+    assert not {"Australia", "Indonesia"} & objects(control, "attendedBy")

@@ -291,6 +291,7 @@ def _list_after(ctx: _Ctx, pos: int, end: int, kinds: tuple[str, ...], *, first_
     """Mentions of ``kinds`` from ``pos`` on, as long as only list connectors separate them."""
     out: list[Mention] = []
     cur = pos
+    gov = False
     for m in sorted((m for m in ctx.mentions if m.start >= pos and m.end <= end), key=lambda m: m.start):
         if m.start < cur:
             continue
@@ -301,10 +302,13 @@ def _list_after(ctx: _Ctx, pos: int, end: int, kinds: tuple[str, ...], *, first_
             break
         if out and not _GAP.match(gap if not strict_gap else gap.replace("including", "\x00")):
             break
-        if m.kind not in kinds:
-            if m.kind in ("country", "city") and "organisation" in kinds:
-                break
+        if m.kind == "country" and "organisation" in kinds and (gov or re.search(
+                r"\b[Gg]overnments?\s+of\s+(?:the\s+)?$", gap)):
+            gov = True  # "officials of the Governments of Australia and Indonesia": the countries' governments
+        elif m.kind not in kinds:
             break
+        else:
+            gov = False
         nxt = ctx.text[m.end:m.end + 3]
         if nxt.startswith(("'s", "’s")):
             cur = m.end + 2
