@@ -565,3 +565,12 @@ def test_officials_of_the_governments_of_countries(index: EntityIndex) -> None:
     control = run(index, "Bali, 4 April 2025 – IOM organised a workshop in Bali. Officials of IOM travelled from "
                          "Australia and Indonesia.")
     assert not {"Australia", "Indonesia"} & objects(control, "attendedBy")
+
+
+def test_navies_and_military_ranks(index: EntityIndex) -> None:
+    x = run(index, "Colombo, 21 November 2025 – Twenty officers of the Maldives Navy completed a course organised "
+                   "by UNODC in Colombo. “We learned a lot,” said Ahmed Rasheed, Rear Admiral, Maldives Coast Guard.")
+    assert "Maldives Navy" in objects(x, "attendedBy")
+    assert ("Ahmed Rasheed", "Maldives Coast Guard") in facts(x, "holdsPostIn")
+    control = run(index, "Colombo, 21 November 2025 – UNODC organised a course in Colombo. The navy was not there.")
+    assert not any(m.kind == "organisation" and "navy" in m.text.lower() for m in control.mentions)

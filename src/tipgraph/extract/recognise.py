@@ -56,6 +56,7 @@ _ORG_HEADS = {
     "police": TG.LawEnforcementAgency, "gendarmerie": TG.LawEnforcementAgency, "guard": TG.LawEnforcementAgency,
     "guards": TG.LawEnforcementAgency, "troops": TG.LawEnforcementAgency, "customs": TG.LawEnforcementAgency,
     "detachment": TG.LawEnforcementAgency, "brigade": TG.LawEnforcementAgency,
+    "navy": TG.GovernmentBody, "army": TG.GovernmentBody,
     "committee": TG.Committee, "commission": TG.Committee, "council": TG.Committee, "board": TG.Committee,
     "taskforce": TG.Committee, "force": TG.Committee, "group": TG.Committee,
     "wing": TG.OrganisationalUnit, "unit": TG.OrganisationalUnit, "directorate": TG.OrganisationalUnit,
@@ -99,7 +100,8 @@ _POST_WORDS = frozenset([
     "executive", "governor", "mayor", "spokesperson", "founder", "member", "envoy", "rapporteur", "delegate",
     "administrator", "superintendent", "commander", "investigator", "researcher", "trainer", "facilitator",
     "programme", "program", "project", "national", "regional", "senior", "international", "legal", "country", "first",
-    "second", "general", "vice", "acting", "principal"
+    "second", "general", "vice", "acting", "principal", "admiral", "colonel", "captain", "lieutenant", "brigadier",
+    "sergeant", "constable", "marshal"
 ])
 _NOT_NAME = frozenset([
     "the", "this", "that", "these", "those", "on", "in", "at", "for", "from", "with", "by", "and", "of", "a", "an",
