@@ -574,3 +574,20 @@ def test_navies_and_military_ranks(index: EntityIndex) -> None:
     assert ("Ahmed Rasheed", "Maldives Coast Guard") in facts(x, "holdsPostIn")
     control = run(index, "Colombo, 21 November 2025 – UNODC organised a course in Colombo. The navy was not there.")
     assert not any(m.kind == "organisation" and "navy" in m.text.lower() for m in control.mentions)
+
+
+def test_an_exchange_organised_together_with_a_partner(index: EntityIndex) -> None:
+    x = run(index, "Hope Lanka Foundation organised a one-day exchange for community watch groups in Kandy on Tuesday, 9 July "
+                   "2024, together with the Sri Lanka Bureau of Foreign Employment.", published="2024-07-12")
+    assert objects(x, "coOrganisedBy") == {"Hope Lanka Foundation", "Sri Lanka Bureau of Foreign Employment"}
+    assert not objects(x, "organisedBy")
+    assert objects(x, "startDate") == {"2024-07-09"}
+    control = run(index, "Hope Lanka called for an exchange of information between districts.", published="2024-07-12")
+    assert not [m for m in control.mentions if m.kind == "event"]
+
+
+def test_a_programme_named_before_a_lower_case_word(index: EntityIndex) -> None:
+    x = run(index, "Kandy, 9 July 2024 – IOM organised a workshop in Kandy under the Fair Jobs for Women project.")
+    assert objects(x, "underProgramme") == {"Fair Jobs for Women"}
+    control = run(index, "Kandy, 9 July 2024 – IOM organised a workshop in Kandy under the project.")
+    assert not objects(control, "underProgramme")

@@ -56,7 +56,8 @@ RULE_CONFIDENCE: dict[str, float] = {
 _EVENT_NOUNS = (r"(?:training of trainers|training workshop|training course|training session|study visit|"
                 r"round[- ]?table|hand[- ]?over ceremony|hand[- ]?over|workshop|training|course|seminar|webinar|"
                 r"conference|meeting|consultation|forum|dialogue|session|exercise|simulation|ceremony|launch|"
-                r"symposium|summit|briefing|retreat|event|lecture|visit|mission|campaign|bootcamp|consultations)")
+                r"symposium|summit|briefing|retreat|event|lecture|visit|mission|campaign|bootcamp|consultations|"
+                r"exchange(?!\s+(?:of|rate)\b)|mock trial|orientation|drill|study tour)")
 _EVENT_PHRASE = re.compile(
     rf"\b(?P<det>an?|the|its|this|that|one|first|second)\s+(?P<mods>(?:(?!(?:of|the|for|in|with|by|and|to|at|on|from|a|an)\b)[\w’'\-]+\s+){{0,6}}?)(?P<noun>{_EVENT_NOUNS})"
     rf"(?:\s+(?:ceremony|event|workshop|meeting|session|course|visit))?(?P<plural>s)?\b(?P<tail>\s+(?:on|about)\s+[^,.;:()]{{3,90}}?(?=\s+(?:in|at|for|from|with|held|organi[sz]ed|"
@@ -816,6 +817,12 @@ def _event_rules(ctx: _Ctx, i: int, s: int, e: int, ev: Mention | None, evs: lis
             verb = t["verb"].lower()
             if verb.startswith(_ORGANISER_VERBS):
                 co = bool(t["co"]) or verb.startswith("co-")
+                together = re.search(r"^[^.;]*?\b(?:together|jointly)\s+with\s+", seg[t.end():]) \
+                    if verb.startswith(("organi", "host", "conven")) else None
+                if together:
+                    # "A organised the exchange … together with B": both organised it, neither alone
+                    subj = subj + _list_after(ctx, s + t.end() + together.end(), e, _ORG)
+                    co = True
                 for o in subj:
                     ctx.add("coOrganisedBy" if co or (len(subj) > 1 and "jointly" in seg) else "organisedBy",
                             targets[0], o, (s, e), "event.co-organiser" if co else "event.organiser-active")

@@ -695,6 +695,8 @@ _PROG_CAPS = re.compile(r"(?<![\w.\-])(?P<acr>[A-Z][A-Z0-9]{2,}(?:[.\-][A-Z0-9]+
 _PROG_WORD = re.compile(r"\b(?:Project|Programme|Program|Initiative|Partnership|Facility)\b(?!\s+(?:Officer|Manager|"
                         r"Coordinator|Director|Assistant|Analyst|Adviser|Advisor|Specialist|Associate|Lead|Head|Office|"
                         r"Team|Staff)\b)")
+_LOWER_PROGRAMME = re.compile(r"\b(?:the|its|a)\s+(?P<name>[A-Z][\w’'\-]*(?:\s+(?:(?:for|of|on|against|and|in|the)\s+)*"
+                             r"[A-Z][\w’'\-]*){1,7})\s+(?P<word>project|programme|program|initiative)\b")
 _PROG_TAIL = re.compile(r"\s+(?:for|on|against|in|to)\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,4}")
 
 
@@ -750,6 +752,14 @@ def _programmes(text: str) -> list[Found]:
             continue
         cls = _PROGRAMME_WORDS.get(m.group(0).lower(), TG.Project)
         out.append(Found(s, s + len(name), name, "programme", name, "programme.phrase", cls=cls, score=0.8))
+    # "under the Safe Migration for Women project": a title-case name before a programme word in lower case
+    for m in _LOWER_PROGRAMME.finditer(text):
+        words = m["name"].split()
+        if len(words) < 2 or _head_of(words[-1]) or words[0] in ("The", "This", "A", "An") or \
+                any(w.lower() in _MONTH_WORDS or _country(w) for w in words[:1]):
+            continue
+        out.append(Found(m.start("name"), m.end("name"), m["name"], "programme", m["name"], "programme.lower-word",
+                         cls=TG.Initiative if m["word"] == "initiative" else TG.Project, score=0.75))
     for m in _QUOTED_APPOSITIVE.finditer(text):
         out.append(Found(m.start("name"), m.end("name"), m["name"], "programme", m["name"], "programme.quoted",
                          cls=TG.Project, score=0.85, priority=2))
