@@ -578,7 +578,8 @@ def test_navies_and_military_ranks(index: EntityIndex) -> None:
 
 def test_an_exchange_organised_together_with_a_partner(index: EntityIndex) -> None:
     x = run(index, "Hope Lanka Foundation organised a one-day exchange for community watch groups in Kandy on "
-                   "Tuesday, 9 July 2024, together with the Sri Lanka Bureau of Foreign Employment.", published="2024-07-12")
+                   "Tuesday, 9 July 2024, together with the Sri Lanka Bureau of Foreign Employment.",
+            published="2024-07-12")
     assert objects(x, "coOrganisedBy") == {"Hope Lanka Foundation", "Sri Lanka Bureau of Foreign Employment"}
     assert not objects(x, "organisedBy")
     assert objects(x, "startDate") == {"2024-07-09"}
