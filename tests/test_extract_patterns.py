@@ -592,3 +592,14 @@ def test_a_programme_named_before_a_lower_case_word(index: EntityIndex) -> None:
     assert objects(x, "underProgramme") == {"Fair Jobs for Women"}
     control = run(index, "Kandy, 9 July 2024 – IOM organised a workshop in Kandy under the project.")
     assert not objects(control, "underProgramme")
+
+
+def test_participants_representing_bodies_and_a_secretary_of_state(index: EntityIndex) -> None:
+    x = run(index, "Chisinau, 25 April 2024 – IOM organised a validation meeting in Chisinau. The meeting was attended "
+                   "by 41 participants, representing the General Police Inspectorate and the Labour Inspectorate. "
+                   "Secretary of State Ana Rusu noted that the procedures now cover victims identified abroad.")
+    assert {"General Police Inspectorate", "Labour Inspectorate"} <= objects(x, "attendedBy")
+    assert "Ana Rusu" in {s for s, _ in facts(x, "gaveRemarksAt")}
+    control = run(index, "Chisinau, 25 April 2024 – IOM organised a validation meeting in Chisinau. The Labour "
+                         "Inspectorate, representing no one, stayed away.")
+    assert "Labour Inspectorate" not in objects(control, "attendedBy")

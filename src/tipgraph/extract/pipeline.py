@@ -79,7 +79,9 @@ _ORGANISER_ACTIVE = re.compile(r"\b(?P<co>jointly\s+|co-)?(?P<verb>organi[sz]ed|
 _ORGANISER_VERBS = ("organi", "host", "conduct", "conven", "held", "hand", "donat", "launch", "co-organi", "train")
 _COLLAB = re.compile(r"\bin\s+(?:close\s+)?(?:collaboration|cooperation|co-operation|partnership|coordination)"
                      r"\s+with\s+")
-_PARTICIPATION = re.compile(r"\bwith the (?:active\s+)?participation of\s+")
+_PARTICIPATION = re.compile(r"\bwith the (?:active\s+)?participation of\s+|"
+                            r"\b(?:participants|representatives|officials|delegates|experts)\b[^.;]{0,60}?,?\s+"
+                            r"representing\s+")
 _PEOPLE = (r"(?:participants|representatives|officials|officers|staff|members|judges|prosecutors|investigators|"
            r"trainers|examiners|facilitators|speakers|instructors|"
            r"experts|delegates|delegations|inspectors|personnel|employees|trainees|specialists|practitioners|guards|"
