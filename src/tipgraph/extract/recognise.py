@@ -946,7 +946,8 @@ def _people(text: str) -> list[Found]:
             out.append(Found(s, s + len(name), name, "person", name, "person.apposition", cls=TG.Person,
                              score=0.8, priority=2))
     # "IOM Chief of Mission Ananya Rattanakorn", "Deputy Minister Aida Bekova"
-    for m in re.finditer(rf"\b(?:Chief of Mission|Secretary of State|Minister of State|Charg[ée] d[’']Affaires(?:\s+a\.i\.)?|Minister|Director|Ambassador|"
+    for m in re.finditer(rf"\b(?:Chief of Mission|Secretary of State|Minister of State|"
+                         rf"Charg[ée] d[’']Affaires(?:\s+a\.i\.)?|Minister|Director|Ambassador|"
                          rf"Representative|Coordinator|Head|"
                          rf"Chairperson|Chair|Commissioner|Officer|Adviser|Advisor|Manager|Secretary)\s+{_PERSON_NAME}",
                          text):
