@@ -603,3 +603,14 @@ def test_participants_representing_bodies_and_a_secretary_of_state(index: Entity
     control = run(index, "Chisinau, 25 April 2024 – IOM organised a validation meeting in Chisinau. The Labour "
                          "Inspectorate, representing no one, stayed away.")
     assert "Labour Inspectorate" not in objects(control, "attendedBy")
+
+
+def test_an_agencys_global_programme_conducts_an_event_funded_by_a_donor(index: EntityIndex) -> None:
+    x = run(index, "Colombo, 21 November 2025 – Twenty officers completed a course in Colombo. The course was "
+                   "conducted by the UNODC Global Port Control Programme, with funding from the Government of Japan.")
+    assert objects(x, "organisedBy") == {"UNODC Global Port Control Programme"}
+    assert objects(x, "eventFundedBy") == {"Government of Japan"}
+    assert not facts(x, "funds")
+    control = run(index, "Colombo, 21 November 2025 – Twenty officers completed a course in Colombo under the Harbour "
+                         "Safety Project, implemented by IOM with funding from the Government of Japan.")
+    assert ("Government of Japan", "Harbour Safety Project") in facts(control, "funds")

@@ -586,6 +586,9 @@ def _sentence_subject(ctx: _Ctx, s: int, e: int, upto: int, events: list[int]) -
         if re.search(r"(?i)project|programme|initiative", seg[max(0, rel[-1].start() - 30):rel[-1].start()]):
             return "programme", _current_programme(ctx, s + rel[-1].start())
     last_prog = _prev_mention(ctx, upto, _PROG, upto - s)
+    if last_prog is not None and re.search(r"\b(?:organi[sz]ed|conducted|hosted|delivered|convened)\s+by\s+(?:the\s+)?$",
+                                           ctx.text[max(s, last_prog.start - 30):last_prog.start]) and events:
+        return "event", None  # "The course was conducted by the P, with funding from B": B funded the course
     if last_prog is not None and re.match(r"^[”\"’]?\)?(?:\s*\([^)]*\))?\s*,?\s*"
                                           r"(?:[^.;]*?\b(?:implemented|funded|run|managed)\s+by\s+[^,;.]*)?$",
                                           ctx.text[last_prog.end:upto]):
@@ -796,6 +799,11 @@ def _event_rules(ctx: _Ctx, i: int, s: int, e: int, ev: Mention | None, evs: lis
     # organisers
     for t in _ORGANISER_PASSIVE.finditer(seg):
         orgs = _list_after(ctx, s + t.end(), e, _ORG)
+        if not orgs:
+            # "conducted by the UNODC Global Maritime Crime Programme": an agency's programme as its unit
+            unit = _next_mention(ctx, s + t.end(), _PROG, 4)
+            if unit is not None and re.match(r"[A-Z]{3,}\s+(?:Global|Regional)\s+[A-Z]", unit.text):
+                orgs = [unit]
         co = bool(t["co"] or t["co2"])
         if orgs and re.match(r"[^.;]*?\b(?:together|jointly)\s+with\s+", seg[t.end():]):
             # "organised by A together with B": both organised it, neither alone
