@@ -586,8 +586,8 @@ def _sentence_subject(ctx: _Ctx, s: int, e: int, upto: int, events: list[int]) -
         if re.search(r"(?i)project|programme|initiative", seg[max(0, rel[-1].start() - 30):rel[-1].start()]):
             return "programme", _current_programme(ctx, s + rel[-1].start())
     last_prog = _prev_mention(ctx, upto, _PROG, upto - s)
-    if last_prog is not None and re.search(r"\b(?:organi[sz]ed|conducted|hosted|delivered|convened)\s+by\s+(?:the\s+)?$",
-                                           ctx.text[max(s, last_prog.start - 30):last_prog.start]) and events:
+    by_agent = r"\b(?:organi[sz]ed|conducted|hosted|delivered|convened)\s+by\s+(?:the\s+)?$"
+    if last_prog is not None and re.search(by_agent, ctx.text[max(s, last_prog.start - 30):last_prog.start]) and events:
         return "event", None  # "The course was conducted by the P, with funding from B": B funded the course
     if last_prog is not None and re.match(r"^[”\"’]?\)?(?:\s*\([^)]*\))?\s*,?\s*"
                                           r"(?:[^.;]*?\b(?:implemented|funded|run|managed)\s+by\s+[^,;.]*)?$",
