@@ -614,3 +614,12 @@ def test_an_agencys_global_programme_conducts_an_event_funded_by_a_donor(index: 
     control = run(index, "Colombo, 21 November 2025 – Twenty officers completed a course in Colombo under the Harbour "
                          "Safety Project, implemented by IOM with funding from the Government of Japan.")
     assert ("Government of Japan", "Harbour Safety Project") in facts(control, "funds")
+
+
+def test_a_post_in_the_secretariat(index: EntityIndex) -> None:
+    x = run(index, "Tbilisi, 4 April 2025 – GRETA held a meeting in Tbilisi. “We listen,” said Petra Novak, "
+                   "Administrator in the Secretariat of the Council of Europe Convention on Action against Trafficking "
+                   "in Human Beings.")
+    assert ("Petra Novak", "Secretariat of the Council of Europe Convention on Action against Trafficking in Human "
+            "Beings") in facts(x, "holdsPostIn")
+    assert not any(m.text.startswith("Administrator") for m in x.mentions)

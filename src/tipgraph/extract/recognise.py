@@ -450,7 +450,7 @@ def _org_names(text: str) -> list[Found]:
             lead = 0
             while lead < len(piece) and words[piece[lead]].lower() in _POST_LEAD and piece[lead] not in hs:
                 lead += 1
-            if 0 < lead < len(piece) and words[piece[lead]].lower() in ("of", "to", "for"):
+            if 0 < lead < len(piece) and words[piece[lead]].lower() in ("of", "to", "for", "in", "at"):
                 piece = piece[lead + 1:]
                 while piece and words[piece[0]].lower() in ("the",):
                     piece = piece[1:]
