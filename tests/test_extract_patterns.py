@@ -623,3 +623,13 @@ def test_a_post_in_the_secretariat(index: EntityIndex) -> None:
     assert ("Petra Novak", "Secretariat of the Council of Europe Convention on Action against Trafficking in Human "
             "Beings") in facts(x, "holdsPostIn")
     assert not any(m.text.startswith("Administrator") for m in x.mentions)
+
+
+def test_hosted_by_the_embassy_named_before(index: EntityIndex) -> None:
+    x = run(index, "TBILISI, May 2, 2025 — The Embassy of Japan in Georgia today announced a grant to a shelter. At a "
+                   "ceremony hosted by the Embassy on Friday, May 2, the shelter's director spoke.",
+            published="2025-05-02")
+    assert objects(x, "organisedBy") == {"Embassy of Japan in Georgia"}
+    control = run(index, "TBILISI, May 2, 2025 — A shelter received a grant. At a ceremony hosted by the Embassy on "
+                         "Friday, May 2, the shelter's director spoke.", published="2025-05-02")
+    assert not objects(control, "organisedBy")

@@ -799,6 +799,14 @@ def _event_rules(ctx: _Ctx, i: int, s: int, e: int, ev: Mention | None, evs: lis
     # organisers
     for t in _ORGANISER_PASSIVE.finditer(seg):
         orgs = _list_after(ctx, s + t.end(), e, _ORG)
+        back = re.match(r"the\s+(?P<head>Embassy|Ministry|Agency|Commission|Council|Committee|Office|Secretariat|"
+                        r"Foundation|Delegation)\b(?!\s+(?:of|for|to)\b|[’']s)", seg[t.end():])
+        if not orgs and back:
+            # "hosted by the Embassy": the embassy the release named before
+            head = back["head"].lower()
+            named = [m for m in ctx.mentions if m.kind == "organisation" and m.end <= s + t.end() and
+                     head in m.text.lower().split()]
+            orgs = named[-1:]
         if not orgs:
             # "conducted by the UNODC Global Maritime Crime Programme": an agency's programme as its unit
             unit = _next_mention(ctx, s + t.end(), _PROG, 4)
