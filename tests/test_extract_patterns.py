@@ -633,3 +633,10 @@ def test_hosted_by_the_embassy_named_before(index: EntityIndex) -> None:
     control = run(index, "TBILISI, May 2, 2025 — A shelter received a grant. At a ceremony hosted by the Embassy on "
                          "Friday, May 2, the shelter's director spoke.", published="2025-05-02")
     assert not objects(control, "organisedBy")
+
+
+def test_an_audience_with_its_women_counted_in_between(index: EntityIndex) -> None:
+    x = run(index, "Phnom Penh, 4 March 2024 – IOM trained 64 social workers, 52 of them women, from the Ministry of "
+                   "Social Affairs in Phnom Penh.")
+    assert "Ministry of Social Affairs" in objects(x, "attendedBy")
+    assert objects(x, "femaleParticipantCount") == {"52"}

@@ -88,7 +88,8 @@ _PEOPLE = (r"(?:participants|representatives|officials|officers|staff|members|ju
            r"agents|students|volunteers|counterparts|governments|leadership|teams|social workers|police officers|"
            r"coordinators|attorneys|lawyers|magistrates|journalists|teachers|health workers|diplomats|"
            r"parliamentarians|caseworkers|case managers|advocates|professionals)")
-_AUDIENCE = re.compile(rf"\b(?i:{_PEOPLE})(?:\s*\([^()]{{0,60}}\)|,\s+(?:including|among them)\s+[^,.;]{{1,40}},)?"
+_AUDIENCE = re.compile(rf"\b(?i:{_PEOPLE})(?:\s*\([^()]{{0,60}}\)|,\s+(?:including|among them)\s+[^,.;]{{1,40}},|"
+                       rf",\s+{NUMBER}\s+of\s+(?:them|whom)\s+(?:were\s+)?(?:women|men|female|male),)?"
                        r"\s+(?:of|from)\s+")
 _BROUGHT = re.compile(r"\b(?:brought together|bringing together|gathered|brings together)\b")
 _RECIPIENT = re.compile(r"\b(?:handed over|donated|hands over)\b[^.]*?\bto\s+")

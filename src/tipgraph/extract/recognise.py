@@ -467,6 +467,10 @@ def _org_names(text: str) -> list[Found]:
                     len(piece) > 2 and words[piece[-2]].lower() in ("in", "to") and (city(words[piece[-1]]) or _country(
                         words[piece[-1]])):
                 piece = piece[:-2]
+            elif words[hs[0]].lower() not in ("office", "embassy", "consulate", "centre", "center", "delegation") and \
+                    len(piece) > 3 and words[piece[-3]].lower() in ("in", "to") and city(
+                        f"{words[piece[-2]]} {words[piece[-1]]}"):
+                piece = piece[:-3]  # "… in Phnom Penh"
             head = hs[0]
             cls = _ORG_HEADS[words[head].lower()]
             has_mod = any(k < head and _is_cap(words[k]) for k in piece) or any(
