@@ -640,3 +640,12 @@ def test_an_audience_with_its_women_counted_in_between(index: EntityIndex) -> No
                    "Social Affairs in Phnom Penh.")
     assert "Ministry of Social Affairs" in objects(x, "attendedBy")
     assert objects(x, "femaleParticipantCount") == {"52"}
+
+
+def test_a_study_visit_to_two_cities(index: EntityIndex) -> None:
+    x = run(index, "Vienna, Austria – 27 September 2024 – Eight officials from Nepal completed a study visit to Vienna "
+                   "and Budapest from 23 to 27 September 2024.")
+    assert objects(x, "heldIn") == {"Vienna", "Budapest"}
+    control = run(index, "Vienna, Austria – 27 September 2024 – Eight officials from Nepal completed a study visit "
+                         "in Vienna from 23 to 27 September 2024.")
+    assert objects(control, "heldIn") == {"Vienna"}

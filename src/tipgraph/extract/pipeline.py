@@ -471,6 +471,20 @@ def _held_in(ctx: _Ctx, k: int, sentences: list[int]) -> None:
     subj = ev.mention
     assert subj is not None
     order = [ev.sentence] + [i for i in sentences if i > ev.sentence]
+    s, e = ctx.sentences[ev.sentence]
+    tour = re.search(r"\b(?:visit|tour|mission|trip)\s+to\s+(?P<a>[A-Z][\w’'\-]+)"
+                     r"(?:(?:,\s+|\s+and\s+)(?P<b>[A-Z][\w’'\-]+))?(?:\s+and\s+(?P<c>[A-Z][\w’'\-]+))?", ctx.text[s:e])
+    if tour and city(tour["a"]) and not _country(tour["a"]):
+        # "a study visit to Vienna and Budapest": every city visited
+        for g in ("a", "b", "c"):
+            place = tour[g]
+            known = city(place) if place else None
+            if place and known and not _country(place):
+                start = s + tour.start(g)
+                obj = Mention(place, start, start + len(place), "city", known[0], proposed_class=TG.City, score=0.85)
+                ctx.extra_mentions.append(obj)
+                ctx.add("heldIn", subj, obj, (s, e), "event.visit-cities")
+        return
     for i in order[:2]:
         s, e = ctx.sentences[i]
         seg = ctx.text[s:e]
