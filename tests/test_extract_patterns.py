@@ -649,3 +649,8 @@ def test_a_study_visit_to_two_cities(index: EntityIndex) -> None:
     control = run(index, "Vienna, Austria – 27 September 2024 – Eight officials from Nepal completed a study visit "
                          "in Vienna from 23 to 27 September 2024.")
     assert objects(control, "heldIn") == {"Vienna"}
+
+
+def test_a_count_in_words_and_digits(index: EntityIndex) -> None:
+    x = run(index, "Accra, 4 March 2025 – Twenty-five (25) police officers took part in a workshop organised by IOM.")
+    assert objects(x, "participantCount") == {"25"}

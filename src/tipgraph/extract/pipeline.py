@@ -126,7 +126,8 @@ _DISCUSS = re.compile(r"\b(?:discuss\w*|covered|review\w*|present\w*|launch\w*|v
                       r"implementation|"
                       r"draft\w*|endors\w*|examin\w*|consult\w*|introduc\w*|worked through|tested|finali[sz]\w*|"
                       r"debat\w*|explor\w*|highlight\w*|considered|unveil\w*|agreed)\b")
-_COUNT = re.compile(rf"(?<![\w,])(?P<n>{NUMBER})\s+(?:(?!(?:female|male|women|men)\b)[a-z\-]+\s+){{0,3}}?"
+_COUNT = re.compile(rf"(?<![\w,])(?P<n>{NUMBER})\s+(?:\(\d+\)\s+)?"  # "Twenty-five (25) officers"
+                    rf"(?:(?!(?:female|male|women|men)\b)[a-z\-]+\s+){{0,3}}?"
                     r"(?:\([A-Z]{2,}\)\s+)?"
                     rf"(?P<noun>{_PEOPLE}|people|persons|women and men|"
                     r"men and women|attendees|border guards|labour inspectors|law enforcement officers)\b")
