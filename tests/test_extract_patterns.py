@@ -429,3 +429,228 @@ def test_an_acronym_named_by_its_un_title(index: EntityIndex) -> None:
     assert ("Aida Bekova", "UNHCR") in facts(x, "holdsPostIn")
     control = run(index, "Almaty, 4 April 2025 – ABCD organised a workshop.")
     assert not any(m.text == "ABCD" and m.kind == "organisation" for m in control.mentions)
+
+
+# ---------------------------------------------------------------- branch h-general2: generalisation
+
+def test_well_known_international_bodies_by_bare_acronym(index: EntityIndex) -> None:
+    x = run(index, "Almaty, 4 April 2025 – IOM organised a workshop for border officers. Experts from INTERPOL, "
+                   "UNICEF and the OSCE took part, with representatives of Frontex.")
+    attended = objects(x, "attendedBy")
+    assert {"INTERPOL", "UNICEF", "OSCE", "Frontex"} <= attended
+    kinds = {m.text: m.proposed_class for m in x.mentions if m.kind == "organisation"}
+    assert kinds["UNICEF"] == TG.IntergovernmentalOrganisation
+    # their full names are known too
+    full = run(index, "Almaty, 4 April 2025 – The United Nations Children's Fund organised a workshop.")
+    assert objects(full, "organisedBy") == {"United Nations Children's Fund"}
+    assert {m.proposed_class for m in full.mentions if m.text == "United Nations Children's Fund"} == {
+        TG.IntergovernmentalOrganisation}
+    # control: an unknown bare acronym stays no organisation, and a word in lower case is no name
+    control = run(index, "Almaty, 4 April 2025 – QXZA organised a workshop. The unicef colour is blue.")
+    assert not any(m.text in ("QXZA", "unicef") and m.kind == "organisation" for m in control.mentions)
+
+
+def test_an_all_capitals_programme_title_line(index: EntityIndex) -> None:
+    x = run(index, "Project profile: CLEAR WATERS – Safer Fishing Work in the Gulf of Guinea\n\n"
+                   "CLEAR WATERS (March 2023 – February 2026) is funded by the Government of Norway and implemented "
+                   "by IOM. The project works in Ghana, Togo and Benin.")
+    progs = {m.text for m in x.mentions if m.kind == "programme"}
+    assert "CLEAR WATERS" in progs
+    assert ("Government of Norway", "CLEAR WATERS") in facts(x, "funds")
+    period = {(c.relation, c.object.value) for c in x.candidates
+              if isinstance(c.object, Value) and c.relation in ("startDate", "endDate")}
+    assert period == {("startDate", "2023-03"), ("endDate", "2026-02")}
+    # control: a headline in capitals with no title after a dash is no programme
+    control = run(index, "BREAKING NEWS\n\nIOM opened an office in Accra on 3 March 2025.")
+    assert not any(m.kind == "programme" and m.text == "BREAKING NEWS" for m in control.mentions)
+
+
+def test_a_page_date_line_does_not_beat_the_days_in_the_text(index: EntityIndex) -> None:
+    x = run(index, "Judges Complete Course\n\nOctober 17, 2025\n\nKATHMANDU – Thirty judges completed a three-day "
+                   "course on Oct. 14–16 in Kathmandu. The course was organized by UNODC.", published="2025-10-17")
+    assert objects(x, "startDate") == {"2025-10-14"}
+    assert objects(x, "endDate") == {"2025-10-16"}
+    # control: with no days in the text, the date line stays the event's date
+    control = run(index, "Judges Complete Course\n\nOctober 17, 2025\n\nKATHMANDU – Thirty judges completed a "
+                         "course in Kathmandu today. The course was organized by UNODC.", published="2025-10-17")
+    assert objects(control, "startDate") == {"2025-10-17"}
+
+
+def test_a_post_of_the_ministry_points_back_to_the_ministry(index: EntityIndex) -> None:
+    x = run(index, "Ulaanbaatar, 3 June 2025. The Ministry of Water and Fisheries launched a hotline at a ceremony "
+                   "on 2 June. “Every call counts,” said Tuya Ganbold, State Secretary of the Ministry.")
+    assert ("Tuya Ganbold", "Ministry of Water and Fisheries") in facts(x, "holdsPostIn")
+    assert not any(m.text.endswith("of the Ministry") and m.kind == "organisation" for m in x.mentions)
+    # control: with no ministry named before, the back-reference gives no post
+    control = run(index, "Ulaanbaatar, 3 June 2025. A hotline opened at a ceremony on 2 June. “Every call counts,” "
+                         "said Tuya Ganbold, State Secretary of the Ministry.")
+    assert not [o for s, o in facts(control, "holdsPostIn") if s == "Tuya Ganbold"]
+
+
+def test_acts_with_brackets_and_years(index: EntityIndex) -> None:
+    x = run(index, "Kathmandu, 3 May 2025 – UNODC organised a workshop for prosecutors. Participants examined the "
+                   "Harbour Crimes (Control) Act, 2071 and the Seafarers Recruitment Ordinance, 1985.")
+    docs = objects(x, "discusses")
+    assert "Harbour Crimes (Control) Act, 2071" in docs
+    assert "Seafarers Recruitment Ordinance, 1985" in docs
+    assert "Act, 2071" not in docs
+    control = run(index, "Kathmandu, 3 May 2025 – UNODC organised a workshop for prosecutors in May 2025.")
+    assert not objects(control, "discusses")
+
+
+def test_a_training_told_by_its_verb(index: EntityIndex) -> None:
+    x = run(index, "Almaty, 4 April 2025 – IOM trained 64 social workers from the Ministry of Labour on identifying "
+                   "victims of trafficking from 2 to 4 April in Almaty.")
+    assert objects(x, "organisedBy") == {"IOM"}
+    assert objects(x, "participantCount") == {"64"}
+    assert objects(x, "startDate") == {"2025-04-02"}
+    assert objects(x, "heldIn") == {"Almaty"}
+    # control: a past record ("had trained") is no event of this release
+    control = run(index, "Almaty, 4 April 2025 – IOM said that the department had trained 40 volunteers last year.")
+    assert not objects(control, "participantCount")
+    future = run(index, "Almaty, 4 April 2025 – IOM handed over laptops to the police. The Head of the police said "
+                        "that 40 officers would be trained by the summer.")
+    assert not objects(future, "participantCount")
+
+
+def test_member_states_and_technical_help_are_no_body_and_no_funding(index: EntityIndex) -> None:
+    x = run(index, "Jakarta, 4 April 2025 – IOM organised a workshop for officials of ASEAN Member States, with "
+                   "technical assistance from UNICEF.")
+    assert "ASEAN" not in objects(x, "attendedBy")
+    assert not objects(x, "eventFundedBy")
+    control = run(index, "Jakarta, 4 April 2025 – IOM organised a workshop for officials of ASEAN, with the "
+                         "financial support of UNICEF.")
+    assert "ASEAN" in objects(control, "attendedBy")
+    assert objects(control, "eventFundedBy") == {"UNICEF"}
+
+
+def test_a_contact_on_one_line(index: EntityIndex) -> None:
+    x = run(index, "The Harbour Safety Project, implemented by IOM, works in Serbia.\n\n"
+                   "Contact: Mira Kovač, Project Manager, IOM, Belgrade")
+    assert ("Mira Kovač", "IOM") in facts(x, "holdsPostIn")
+    control = run(index, "The Harbour Safety Project, implemented by IOM, works in Serbia.\n\n"
+                         "Contact: Mira Kovač, Belgrade")
+    assert not facts(control, "holdsPostIn")
+
+
+def test_more_counts(index: EntityIndex) -> None:
+    x = run(index, "Warsaw, 14 May 2025 – Thirty-two national referral mechanism (NRM) coordinators completed a "
+                   "course organised by IOM in Warsaw.")
+    assert objects(x, "participantCount") == {"32"}
+    y = run(index, "Warsaw, 14 May 2025 – IOM organised a workshop in Warsaw. Of the 57 participants, 40 were women.")
+    assert objects(y, "participantCount") == {"57"}
+    assert objects(y, "femaleParticipantCount") == {"40"}
+    control = run(index, "Warsaw, 14 May 2025 – IOM organised a workshop in Warsaw. Most of the 57 shelters are "
+                         "full, the director said.")
+    assert not objects(control, "participantCount")
+
+
+def test_documents_as_an_events_subject_and_with_at(index: EntityIndex) -> None:
+    x = run(index, "Bishkek, 22 November 2024 – From 19 to 21 November 2024, UNODC held a training in Bishkek on "
+                   "the Standard Operating Procedures for the Referral of Victims of Trafficking, which the "
+                   "Government approved last year.")
+    assert objects(x, "discusses") == {"Standard Operating Procedures for the Referral of Victims of Trafficking"}
+    y = run(index, "Colombo, 3 May 2025 – IOM organised a workshop. Participants reviewed the draft Guidelines on "
+                   "the Treatment of Migrants Rescued at Sea.")
+    assert objects(y, "discusses") == {"Guidelines on the Treatment of Migrants Rescued at Sea"}
+    control = run(index, "Bishkek, 22 November 2024 – UNODC held a training in Bishkek. Later, the Government "
+                         "approved the Standard Operating Procedures for the Referral of Victims of Trafficking.")
+    assert not objects(control, "discusses")
+
+
+def test_officials_of_the_governments_of_countries(index: EntityIndex) -> None:
+    x = run(index, "Bali, 4 April 2025 – IOM organised a workshop in Bali. Officials of the Governments of Australia "
+                   "and Indonesia moderated the sessions.")
+    assert {"Australia", "Indonesia"} <= objects(x, "attendedBy")
+    control = run(index, "Bali, 4 April 2025 – IOM organised a workshop in Bali. Officials of IOM travelled from "
+                         "Australia and Indonesia.")
+    assert not {"Australia", "Indonesia"} & objects(control, "attendedBy")
+
+
+def test_navies_and_military_ranks(index: EntityIndex) -> None:
+    x = run(index, "Colombo, 21 November 2025 – Twenty officers of the Maldives Navy completed a course organised "
+                   "by UNODC in Colombo. “We learned a lot,” said Ahmed Rasheed, Rear Admiral, Maldives Coast Guard.")
+    assert "Maldives Navy" in objects(x, "attendedBy")
+    assert ("Ahmed Rasheed", "Maldives Coast Guard") in facts(x, "holdsPostIn")
+    control = run(index, "Colombo, 21 November 2025 – UNODC organised a course in Colombo. The navy was not there.")
+    assert not any(m.kind == "organisation" and "navy" in m.text.lower() for m in control.mentions)
+
+
+def test_an_exchange_organised_together_with_a_partner(index: EntityIndex) -> None:
+    x = run(index, "Hope Lanka Foundation organised a one-day exchange for community watch groups in Kandy on "
+                   "Tuesday, 9 July 2024, together with the Sri Lanka Bureau of Foreign Employment.",
+            published="2024-07-12")
+    assert objects(x, "coOrganisedBy") == {"Hope Lanka Foundation", "Sri Lanka Bureau of Foreign Employment"}
+    assert not objects(x, "organisedBy")
+    assert objects(x, "startDate") == {"2024-07-09"}
+    control = run(index, "Hope Lanka called for an exchange of information between districts.", published="2024-07-12")
+    assert not [m for m in control.mentions if m.kind == "event"]
+
+
+def test_a_programme_named_before_a_lower_case_word(index: EntityIndex) -> None:
+    x = run(index, "Kandy, 9 July 2024 – IOM organised a workshop in Kandy under the Fair Jobs for Women project.")
+    assert objects(x, "underProgramme") == {"Fair Jobs for Women"}
+    control = run(index, "Kandy, 9 July 2024 – IOM organised a workshop in Kandy under the project.")
+    assert not objects(control, "underProgramme")
+
+
+def test_participants_representing_bodies_and_a_secretary_of_state(index: EntityIndex) -> None:
+    x = run(index, "Chisinau, 25 April 2024 – IOM organised a validation meeting in Chisinau. The meeting was attended "
+                   "by 41 participants, representing the General Police Inspectorate and the Labour Inspectorate. "
+                   "Secretary of State Ana Rusu noted that the procedures now cover victims identified abroad.")
+    assert {"General Police Inspectorate", "Labour Inspectorate"} <= objects(x, "attendedBy")
+    assert "Ana Rusu" in {s for s, _ in facts(x, "gaveRemarksAt")}
+    control = run(index, "Chisinau, 25 April 2024 – IOM organised a validation meeting in Chisinau. The Labour "
+                         "Inspectorate, representing no one, stayed away.")
+    assert "Labour Inspectorate" not in objects(control, "attendedBy")
+
+
+def test_an_agencys_global_programme_conducts_an_event_funded_by_a_donor(index: EntityIndex) -> None:
+    x = run(index, "Colombo, 21 November 2025 – Twenty officers completed a course in Colombo. The course was "
+                   "conducted by the UNODC Global Port Control Programme, with funding from the Government of Japan.")
+    assert objects(x, "organisedBy") == {"UNODC Global Port Control Programme"}
+    assert objects(x, "eventFundedBy") == {"Government of Japan"}
+    assert not facts(x, "funds")
+    control = run(index, "Colombo, 21 November 2025 – Twenty officers completed a course in Colombo under the Harbour "
+                         "Safety Project, implemented by IOM with funding from the Government of Japan.")
+    assert ("Government of Japan", "Harbour Safety Project") in facts(control, "funds")
+
+
+def test_a_post_in_the_secretariat(index: EntityIndex) -> None:
+    x = run(index, "Tbilisi, 4 April 2025 – GRETA held a meeting in Tbilisi. “We listen,” said Petra Novak, "
+                   "Administrator in the Secretariat of the Council of Europe Convention on Action against Trafficking "
+                   "in Human Beings.")
+    assert ("Petra Novak", "Secretariat of the Council of Europe Convention on Action against Trafficking in Human "
+            "Beings") in facts(x, "holdsPostIn")
+    assert not any(m.text.startswith("Administrator") for m in x.mentions)
+
+
+def test_hosted_by_the_embassy_named_before(index: EntityIndex) -> None:
+    x = run(index, "TBILISI, May 2, 2025 — The Embassy of Japan in Georgia today announced a grant to a shelter. At a "
+                   "ceremony hosted by the Embassy on Friday, May 2, the shelter's director spoke.",
+            published="2025-05-02")
+    assert objects(x, "organisedBy") == {"Embassy of Japan in Georgia"}
+    control = run(index, "TBILISI, May 2, 2025 — A shelter received a grant. At a ceremony hosted by the Embassy on "
+                         "Friday, May 2, the shelter's director spoke.", published="2025-05-02")
+    assert not objects(control, "organisedBy")
+
+
+def test_an_audience_with_its_women_counted_in_between(index: EntityIndex) -> None:
+    x = run(index, "Phnom Penh, 4 March 2024 – IOM trained 64 social workers, 52 of them women, from the Ministry of "
+                   "Social Affairs in Phnom Penh.")
+    assert "Ministry of Social Affairs" in objects(x, "attendedBy")
+    assert objects(x, "femaleParticipantCount") == {"52"}
+
+
+def test_a_study_visit_to_two_cities(index: EntityIndex) -> None:
+    x = run(index, "Vienna, Austria – 27 September 2024 – Eight officials from Nepal completed a study visit to Vienna "
+                   "and Budapest from 23 to 27 September 2024.")
+    assert objects(x, "heldIn") == {"Vienna", "Budapest"}
+    control = run(index, "Vienna, Austria – 27 September 2024 – Eight officials from Nepal completed a study visit "
+                         "in Vienna from 23 to 27 September 2024.")
+    assert objects(control, "heldIn") == {"Vienna"}
+
+
+def test_a_count_in_words_and_digits(index: EntityIndex) -> None:
+    x = run(index, "Accra, 4 March 2025 – Twenty-five (25) police officers took part in a workshop organised by IOM.")
+    assert objects(x, "participantCount") == {"25"}

@@ -28,7 +28,7 @@ from ..namespace import TG
 from .candidates import Candidate, Extraction, Mention, Release, Value
 from .dates import NUMBER, DateSpan, count_value, find_dates, find_year_periods, find_year_ranges
 from .index import EntityIndex
-from .recognise import Found, choose, city, engine_for, recognise, resolve
+from .recognise import _POST_WORDS, Found, choose, city, engine_for, recognise, resolve
 
 __all__ = ["EXTRACTOR_VERSION", "REVIEW_THRESHOLD", "RULE_CONFIDENCE", "extract"]
 
@@ -56,29 +56,40 @@ RULE_CONFIDENCE: dict[str, float] = {
 _EVENT_NOUNS = (r"(?:training of trainers|training workshop|training course|training session|study visit|"
                 r"round[- ]?table|hand[- ]?over ceremony|hand[- ]?over|workshop|training|course|seminar|webinar|"
                 r"conference|meeting|consultation|forum|dialogue|session|exercise|simulation|ceremony|launch|"
-                r"symposium|summit|briefing|retreat|event|lecture|visit|mission|campaign|bootcamp|consultations)")
+                r"symposium|summit|briefing|retreat|event|lecture|visit|mission|campaign|bootcamp|consultations|"
+                r"exchange(?!\s+(?:of|rate)\b)|mock trial|orientation|drill|study tour)")
 _EVENT_PHRASE = re.compile(
     rf"\b(?P<det>an?|the|its|this|that|one|first|second)\s+(?P<mods>(?:(?!(?:of|the|for|in|with|by|and|to|at|on|from|a|an)\b)[\w’'\-]+\s+){{0,6}}?)(?P<noun>{_EVENT_NOUNS})"
     rf"(?:\s+(?:ceremony|event|workshop|meeting|session|course|visit))?(?P<plural>s)?\b(?P<tail>\s+(?:on|about)\s+[^,.;:()]{{3,90}}?(?=\s+(?:in|at|for|from|with|held|organi[sz]ed|"
     rf"which|that|to)\b|[,.;:()]|$))?", re.I)
+#: A training told by its verb, with no event noun: "IOM trained 64 social workers", "… were trained by ILO"
+#: ("had trained 40 volunteers" is a past record, no event of this release).
+_TRAINED = re.compile(rf"(?<!\bhad )(?<!\bhas )(?<!\bhave )(?<!\bwill )\btrained\s+(?:{NUMBER})\s+|"
+                      r"\b(?:were|was)\s+trained\s+(?:by|on|in)\b")
 _HANDOVER = re.compile(r"\b(?:handed over|donated|hands over|delivered equipment)\b")
 _PLURAL_EVENTS = re.compile(r"\b(?:both|all|these|the two|two|the)\s+"
                             r"(?:events|activities|sessions|workshops|trainings)\b",
                             re.I)
-_ORGANISER_PASSIVE = re.compile(r"\b(?P<co>jointly\s+|co-)?(?:organi[sz]ed|hosted|conducted|convened)\s+"
+_ORGANISER_PASSIVE = re.compile(r"\b(?P<co>jointly\s+|co-)?(?:organi[sz]ed|hosted|conducted|convened|"
+                                r"(?<=were )trained|(?<=was )trained)\s+"
                                 r"(?P<co2>jointly\s+)?by\s+")
 _ORGANISER_ACTIVE = re.compile(r"\b(?P<co>jointly\s+|co-)?(?P<verb>organi[sz]ed|organi[sz]es|hosted|hosts|conducted|"
-                               r"convened|held|handed over|hands over|donated|launched|co-organi[sz]ed|"
+                               r"convened|held|handed over|hands over|donated|launched|co-organi[sz]ed|trained|"
                                r"presented|completed|took part|participated|attended|met)\b")
-_ORGANISER_VERBS = ("organi", "host", "conduct", "conven", "held", "hand", "donat", "launch", "co-organi")
+_ORGANISER_VERBS = ("organi", "host", "conduct", "conven", "held", "hand", "donat", "launch", "co-organi", "train")
 _COLLAB = re.compile(r"\bin\s+(?:close\s+)?(?:collaboration|cooperation|co-operation|partnership|coordination)"
                      r"\s+with\s+")
-_PARTICIPATION = re.compile(r"\bwith the (?:active\s+)?participation of\s+")
+_PARTICIPATION = re.compile(r"\bwith the (?:active\s+)?participation of\s+|"
+                            r"\b(?:participants|representatives|officials|delegates|experts)\b[^.;]{0,60}?,?\s+"
+                            r"representing\s+")
 _PEOPLE = (r"(?:participants|representatives|officials|officers|staff|members|judges|prosecutors|investigators|"
            r"trainers|examiners|facilitators|speakers|instructors|"
            r"experts|delegates|delegations|inspectors|personnel|employees|trainees|specialists|practitioners|guards|"
-           r"agents|students|volunteers|counterparts|governments|leadership|teams|social workers|police officers)")
-_AUDIENCE = re.compile(rf"\b(?i:{_PEOPLE})(?:\s*\([^()]{{0,60}}\)|,\s+(?:including|among them)\s+[^,.;]{{1,40}},)?"
+           r"agents|students|volunteers|counterparts|governments|leadership|teams|social workers|police officers|"
+           r"coordinators|attorneys|lawyers|magistrates|journalists|teachers|health workers|diplomats|"
+           r"parliamentarians|caseworkers|case managers|advocates|professionals)")
+_AUDIENCE = re.compile(rf"\b(?i:{_PEOPLE})(?:\s*\([^()]{{0,60}}\)|,\s+(?:including|among them)\s+[^,.;]{{1,40}},|"
+                       rf",\s+{NUMBER}\s+of\s+(?:them|whom)\s+(?:were\s+)?(?:women|men|female|male),)?"
                        r"\s+(?:of|from)\s+")
 _BROUGHT = re.compile(r"\b(?:brought together|bringing together|gathered|brings together)\b")
 _RECIPIENT = re.compile(r"\b(?:handed over|donated|hands over)\b[^.]*?\bto\s+")
@@ -90,7 +101,8 @@ _GRANT = re.compile(r"\b(?:received|receives|has received|have received|will rec
                     r"(?:an?\s+)?(?:(?:new|additional|further)\s+)?(?:(?:grant|contribution|funding)\s+of\s+)?"
                     r"(?:USD|US\$|\$|EUR|€|GBP|£|CHF|CAD|AUD|JPY|¥|NOK|SEK|DKK)\s?\d[\d.,]*\s*"
                     r"(?:million|billion|thousand|m|bn)?\s+(?:(?:in|of)\s+)?(?:[\w\-]+\s+){0,2}?from\s+")
-_SUPPORT_OF = re.compile(r"\b(?:with|thanks to)\s+(?:the\s+)?(?:generous\s+|financial\s+|kind\s+|technical\s+)*"
+# ("technical support / assistance" is advice, not money: no funding fact)
+_SUPPORT_OF = re.compile(r"\b(?:with|thanks to)\s+(?:the\s+)?(?:generous\s+|financial\s+|kind\s+)*"
                          r"(?:support|funding|contribution|assistance|financing)\s+(?:of|from)\s+")
 _X_FUNDED = re.compile(r"\s*(?:-\s*)?(?:\(\s*[A-Z]{2,}\s*\)\s*)?-?\s*funded\b")
 _IMPL_ACTIVE = re.compile(r"\b(?:is|are|has been|have been|was|were)?\s*(?:currently\s+|jointly\s+|also\s+)?"
@@ -114,11 +126,14 @@ _DISCUSS = re.compile(r"\b(?:discuss\w*|covered|review\w*|present\w*|launch\w*|v
                       r"implementation|"
                       r"draft\w*|endors\w*|examin\w*|consult\w*|introduc\w*|worked through|tested|finali[sz]\w*|"
                       r"debat\w*|explor\w*|highlight\w*|considered|unveil\w*|agreed)\b")
-_COUNT = re.compile(rf"(?<![\w,])(?P<n>{NUMBER})\s+(?:(?!(?:female|male|women|men)\b)[a-z\-]+\s+){{0,3}}?"
+_COUNT = re.compile(rf"(?<![\w,])(?P<n>{NUMBER})\s+(?:\(\d+\)\s+)?"  # "Twenty-five (25) officers"
+                    rf"(?:(?!(?:female|male|women|men)\b)[a-z\-]+\s+){{0,3}}?"
+                    r"(?:\([A-Z]{2,}\)\s+)?"
                     rf"(?P<noun>{_PEOPLE}|people|persons|women and men|"
                     r"men and women|attendees|border guards|labour inspectors|law enforcement officers)\b")
 _COUNT_TRIGGER = re.compile(r"\b(?:attended|took part|participated|participating|brought together|bringing together|"
-                            r"gathered|completed|joined|benefit\w*|for|a total of|total of|with)\b", re.I)
+                            r"gathered|completed|joined|benefit\w*|for|a total of|total of|with|"
+                            r"(?<!had )(?<!has )(?<!have )(?<!be )(?<!been )trained)\b", re.I)
 _FEMALE = re.compile(rf"(?<![\w,])(?P<n>{NUMBER})\s+(?:of (?:them|whom)\s+)?(?:were\s+)?(?:women|female|girls)\b")
 _MALE = re.compile(rf"(?<![\w,])(?P<n>{NUMBER})\s+(?:of (?:them|whom)\s+)?(?:were\s+)?(?:men|male|boys)\b")
 _PROG_ANAPHOR = re.compile(r"\b(?:the|this|that|its)\s+(?:regional\s+|global\s+|joint\s+)?(?:project|programme|program|"
@@ -180,7 +195,8 @@ class _Ctx:
 
 # --- sentences ------------------------------------------------------------------------------------
 _ABBREV = re.compile(r"(?:\b(?:Mr|Ms|Mrs|Dr|Prof|St|No|Gen|Col|Lt|Capt|Maj|Jr|Sr|vs|etc|e\.g|i\.e|approx|Inc|Ltd)|"
-                     r"\b[A-Z]|(?:[A-Z]\.){2,}|H\.E)\.$")
+                     r"\b[A-Z]|(?:[A-Z]\.){2,}|H\.E|"
+                     r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec))\.$")  # "on Oct. 14–16" is one sentence
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -243,7 +259,7 @@ def _propagate(text: str, found: list[Found]) -> list[Found]:
     out = list(found)
     for f in found:
         if f.entity is not None or f.kind not in ("organisation", "programme", "person", "document") or \
-                f.rule.startswith(("graph", "acronym")) or len(f.text) < 3:
+                f.rule.startswith(("graph", "acronym", "list")) or len(f.text) < 3:
             continue
         for m in re.finditer(rf"(?<![\w.\-]){re.escape(f.text)}(?![\w\-])", text):
             if m.start() != f.start:
@@ -280,6 +296,7 @@ def _list_after(ctx: _Ctx, pos: int, end: int, kinds: tuple[str, ...], *, first_
     """Mentions of ``kinds`` from ``pos`` on, as long as only list connectors separate them."""
     out: list[Mention] = []
     cur = pos
+    gov = False
     for m in sorted((m for m in ctx.mentions if m.start >= pos and m.end <= end), key=lambda m: m.start):
         if m.start < cur:
             continue
@@ -290,10 +307,13 @@ def _list_after(ctx: _Ctx, pos: int, end: int, kinds: tuple[str, ...], *, first_
             break
         if out and not _GAP.match(gap if not strict_gap else gap.replace("including", "\x00")):
             break
-        if m.kind not in kinds:
-            if m.kind in ("country", "city") and "organisation" in kinds:
-                break
+        if m.kind == "country" and "organisation" in kinds and (gov or re.search(
+                r"\b[Gg]overnments?\s+of\s+(?:the\s+)?$", gap)):
+            gov = True  # "officials of the Governments of Australia and Indonesia": the countries' governments
+        elif m.kind not in kinds:
             break
+        else:
+            gov = False
         nxt = ctx.text[m.end:m.end + 3]
         if nxt.startswith(("'s", "’s")):
             cur = m.end + 2
@@ -352,6 +372,13 @@ def _find_events(ctx: _Ctx) -> list[list[int]]:
             continue  # the headline restates the event the body describes
         if phrases:
             _new_event(ctx, phrases[0], s, i)
+            first = dates[0] if dates else ctx.dateline_date
+            ctx.events[-1].date = first.start_value if first else ""
+        elif (t := _TRAINED.search(seg)) and (dates or ctx.dateline_date):
+            stop = re.search(r"[,.;]| on | in | at | from ", seg[t.end():])
+            end = t.end() + (stop.start() if stop else 0)
+            ctx.events.append(_Event(f"@e{len(ctx.events) + 1}", seg[t.start():end].strip(), s + t.start(), s + end,
+                                     i, "training"))
             first = dates[0] if dates else ctx.dateline_date
             ctx.events[-1].date = first.start_value if first else ""
         elif _HANDOVER.search(seg) and (dates or ctx.dateline_date):
@@ -445,6 +472,20 @@ def _held_in(ctx: _Ctx, k: int, sentences: list[int]) -> None:
     subj = ev.mention
     assert subj is not None
     order = [ev.sentence] + [i for i in sentences if i > ev.sentence]
+    s, e = ctx.sentences[ev.sentence]
+    tour = re.search(r"\b(?:visit|tour|mission|trip)\s+to\s+(?P<a>[A-Z][\w’'\-]+)"
+                     r"(?:(?:,\s+|\s+and\s+)(?P<b>[A-Z][\w’'\-]+))?(?:\s+and\s+(?P<c>[A-Z][\w’'\-]+))?", ctx.text[s:e])
+    if tour and city(tour["a"]) and not _country(tour["a"]):
+        # "a study visit to Vienna and Budapest": every city visited
+        for g in ("a", "b", "c"):
+            place = tour[g]
+            known = city(place) if place else None
+            if place and known and not _country(place):
+                start = s + tour.start(g)
+                obj = Mention(place, start, start + len(place), "city", known[0], proposed_class=TG.City, score=0.85)
+                ctx.extra_mentions.append(obj)
+                ctx.add("heldIn", subj, obj, (s, e), "event.visit-cities")
+        return
     for i in order[:2]:
         s, e = ctx.sentences[i]
         seg = ctx.text[s:e]
@@ -561,6 +602,9 @@ def _sentence_subject(ctx: _Ctx, s: int, e: int, upto: int, events: list[int]) -
         if re.search(r"(?i)project|programme|initiative", seg[max(0, rel[-1].start() - 30):rel[-1].start()]):
             return "programme", _current_programme(ctx, s + rel[-1].start())
     last_prog = _prev_mention(ctx, upto, _PROG, upto - s)
+    by_agent = r"\b(?:organi[sz]ed|conducted|hosted|delivered|convened)\s+by\s+(?:the\s+)?$"
+    if last_prog is not None and re.search(by_agent, ctx.text[max(s, last_prog.start - 30):last_prog.start]) and events:
+        return "event", None  # "The course was conducted by the P, with funding from B": B funded the course
     if last_prog is not None and re.match(r"^[”\"’]?\)?(?:\s*\([^)]*\))?\s*,?\s*"
                                           r"(?:[^.;]*?\b(?:implemented|funded|run|managed)\s+by\s+[^,;.]*)?$",
                                           ctx.text[last_prog.end:upto]):
@@ -771,6 +815,19 @@ def _event_rules(ctx: _Ctx, i: int, s: int, e: int, ev: Mention | None, evs: lis
     # organisers
     for t in _ORGANISER_PASSIVE.finditer(seg):
         orgs = _list_after(ctx, s + t.end(), e, _ORG)
+        back = re.match(r"the\s+(?P<head>Embassy|Ministry|Agency|Commission|Council|Committee|Office|Secretariat|"
+                        r"Foundation|Delegation)\b(?!\s+(?:of|for|to)\b|[’']s)", seg[t.end():])
+        if not orgs and back:
+            # "hosted by the Embassy": the embassy the release named before
+            head = back["head"].lower()
+            named = [m for m in ctx.mentions if m.kind == "organisation" and m.end <= s + t.end() and
+                     head in m.text.lower().split()]
+            orgs = named[-1:]
+        if not orgs:
+            # "conducted by the UNODC Global Maritime Crime Programme": an agency's programme as its unit
+            unit = _next_mention(ctx, s + t.end(), _PROG, 4)
+            if unit is not None and re.match(r"[A-Z]{3,}\s+(?:Global|Regional)\s+[A-Z]", unit.text):
+                orgs = [unit]
         co = bool(t["co"] or t["co2"])
         if orgs and re.match(r"[^.;]*?\b(?:together|jointly)\s+with\s+", seg[t.end():]):
             # "organised by A together with B": both organised it, neither alone
@@ -794,6 +851,12 @@ def _event_rules(ctx: _Ctx, i: int, s: int, e: int, ev: Mention | None, evs: lis
             verb = t["verb"].lower()
             if verb.startswith(_ORGANISER_VERBS):
                 co = bool(t["co"]) or verb.startswith("co-")
+                together = re.search(r"^[^.;]*?\b(?:together|jointly)\s+with\s+", seg[t.end():]) \
+                    if verb.startswith(("organi", "host", "conven")) else None
+                if together:
+                    # "A organised the exchange … together with B": both organised it, neither alone
+                    subj = subj + _list_after(ctx, s + t.end() + together.end(), e, _ORG)
+                    co = True
                 for o in subj:
                     ctx.add("coOrganisedBy" if co or (len(subj) > 1 and "jointly" in seg) else "organisedBy",
                             targets[0], o, (s, e), "event.co-organiser" if co else "event.organiser-active")
@@ -846,10 +909,18 @@ def _event_rules(ctx: _Ctx, i: int, s: int, e: int, ev: Mention | None, evs: lis
     if single:
         _counts(ctx, s, e, targets[0])
     # documents discussed
+    docs = ctx.within(s, e, ("document",))
     if _DISCUSS.search(seg):
-        for d in ctx.within(s, e, ("document",)):
+        for d in docs:
             for x in targets:
                 ctx.add("discusses", x, d, (s, e), "document.discussed")
+    elif ev is not None and ev.start >= s and ev.end <= e:
+        # "a training of trainers in Bishkek on the Standard Operating Procedures …": the event's subject
+        for d in docs:
+            if d.start > ev.start and re.search(r"\b(?:on|about)\s+(?:the\s+)?(?:new\s+|draft\s+|revised\s+)?$",
+                                                text[max(s, d.start - 24):d.start]) and \
+                    not re.search(r"[.;]", text[ev.start:d.start]) and d.start - ev.end < 60:
+                ctx.add("discusses", ev, d, (s, e), "document.event-subject")
     # remarks
     if single and _SPEECH.search(seg):
         for p in ctx.within(s, e, ("person",)):
@@ -892,8 +963,8 @@ def _counts(ctx: _Ctx, s: int, e: int, ev: Mention) -> None:
         n = count_value(m["n"])
         if n is None or n > 100000 or re.match(r"(?:19|20)\d\d$", m["n"]):
             continue
-        if not _COUNT_TRIGGER.search(seg):
-            continue
+        if not _COUNT_TRIGGER.search(seg) and not re.fullmatch(r"\s*Of the\s+", seg[:m.start()]):
+            continue  # ("Of the 57 participants, 40 were women" states the total too)
         if _BOUND.search(seg[max(0, m.start() - 16):m.start()]):
             break  # "more than 60 participants" states a bound, not the count
         total = (n, s + m.start(), s + m.end())
@@ -942,6 +1013,16 @@ def _people_rules(ctx: _Ctx) -> None:
                 post = cut or post
                 ctx.add("holdsPostIn", p, org, (p.start, b), "person.post", detail=post.strip())
                 continue
+            back = _BACK_REFERENCE.search(am["post"])
+            if back:
+                # "State Secretary of the Ministry": the body of that head named last before the person
+                head = back["head"].lower()
+                named = [m for m in ctx.mentions if m.kind == "organisation" and m.end <= p.start and
+                         head in m.text.lower().split()]
+                if named:
+                    ctx.add("holdsPostIn", p, named[-1], (p.start, b), "person.post-back-reference",
+                            detail=am["post"][:back.start()].strip())
+                continue
             mo = _MINISTER_OF.search(am["post"])
             if mo:
                 what = re.sub(r"^the\s+", "", mo["what"])
@@ -977,6 +1058,9 @@ def _people_rules(ctx: _Ctx) -> None:
                 ctx.add("holdsPostIn", p, org, (org.start, p.end), "person.post", detail=post)
 
 
+#: A post "of the Ministry" names the ministry the release has named already.
+_BACK_REFERENCE = re.compile(r"\s+of\s+the\s+(?P<head>Ministry|Agency|Department|Commission|Council|Committee|"
+                             r"Embassy|Office|Service|Directorate|Foundation|Secretariat|Authority|Bureau)\s*$")
 _POST_STARTS = frozenset([
     "chief", "head", "director", "deputy", "minister", "ambassador", "representative", "coordinator", "officer",
     "manager", "adviser", "advisor", "chair", "chairperson", "commissioner", "secretary", "senior", "national",
@@ -990,6 +1074,14 @@ def _contact_block(ctx: _Ctx) -> None:
     for k, p in enumerate(people):
         stop = people[k + 1].start if k + 1 < len(people) else len(text)
         line_end = text.find("\n", p.end)
+        # "Contact: Ana Petrović, Project Manager, ICMPD": the post and the body on the person's line
+        same = re.match(r",\s*(?P<post>[^,\n]{3,80}?),\s*", text[p.end:line_end if line_end >= 0 else len(text)])
+        if same and any(w.lower() in _POST_WORDS for w in same["post"].split()):
+            orgs = ctx.within(p.end + same.end(), line_end if line_end >= 0 else len(text), _ORG)
+            if orgs and orgs[0].start == p.end + same.end():
+                ctx.add("holdsPostIn", p, orgs[0], (p.start, orgs[0].end), "person.contact-line",
+                        detail=same["post"].strip())
+                continue
         if line_end < 0 or line_end > stop:
             continue
         lines = [(m.start() + line_end, m.end() + line_end) for m in re.finditer(r"[^\n]+", text[line_end:stop])]

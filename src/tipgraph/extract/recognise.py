@@ -56,6 +56,7 @@ _ORG_HEADS = {
     "police": TG.LawEnforcementAgency, "gendarmerie": TG.LawEnforcementAgency, "guard": TG.LawEnforcementAgency,
     "guards": TG.LawEnforcementAgency, "troops": TG.LawEnforcementAgency, "customs": TG.LawEnforcementAgency,
     "detachment": TG.LawEnforcementAgency, "brigade": TG.LawEnforcementAgency,
+    "navy": TG.GovernmentBody, "army": TG.GovernmentBody,
     "committee": TG.Committee, "commission": TG.Committee, "council": TG.Committee, "board": TG.Committee,
     "taskforce": TG.Committee, "force": TG.Committee, "group": TG.Committee,
     "wing": TG.OrganisationalUnit, "unit": TG.OrganisationalUnit, "directorate": TG.OrganisationalUnit,
@@ -81,7 +82,8 @@ _DOC_HEADS = {"plan": TG.NationalActionPlan, "procedures": TG.Document, "law": T
               "convention": TG.Legislation, "roadmap": TG.Document, "mechanism": TG.Document,
               "decree": TG.Legislation, "regulation": TG.Legislation, "regulations": TG.Legislation,
               "programme": TG.Document, "guide": TG.Document, "note": TG.Document, "toolkit": TG.Document,
-              "decision": TG.Legislation, "resolution": TG.Legislation}
+              "decision": TG.Legislation, "resolution": TG.Legislation,
+              "ordinance": TG.Legislation}
 #: A numbered act: "Decision No. 27", "Resolution No. 1/2024", "Decree No. 310".
 _NUMBERED_ACT = re.compile(r"\b(?P<name>(?:Decision|Resolution|Decree|Order|Ordinance|Law)\s+No\.?\s?\d+(?:[/\-]\d+)*)")
 _CONNECT = frozenset([
@@ -98,7 +100,8 @@ _POST_WORDS = frozenset([
     "executive", "governor", "mayor", "spokesperson", "founder", "member", "envoy", "rapporteur", "delegate",
     "administrator", "superintendent", "commander", "investigator", "researcher", "trainer", "facilitator",
     "programme", "program", "project", "national", "regional", "senior", "international", "legal", "country", "first",
-    "second", "general", "vice", "acting", "principal"
+    "second", "general", "vice", "acting", "principal", "admiral", "colonel", "captain", "lieutenant", "brigadier",
+    "sergeant", "constable", "marshal"
 ])
 _NOT_NAME = frozenset([
     "the", "this", "that", "these", "those", "on", "in", "at", "for", "from", "with", "by", "and", "of", "a", "an",
@@ -109,7 +112,8 @@ _NOT_NAME = frozenset([
     "information", "contact", "please", "email", "tel", "phone", "fax", "website", "press", "release", "project",
     "programme", "initiative", "director", "minister"
 ])
-_POST_LEAD = _POST_WORDS | {"general", "joint", "mission", "labour", "additional", "permanent", "special"}
+_POST_LEAD = _POST_WORDS | {"general", "joint", "mission", "labour", "additional", "permanent", "special", "state",
+                            "under", "parliamentary"}
 _POST_UNITS = frozenset(["mission", "office", "unit", "section", "division", "department", "delegation", "programme"])
 _COMMON = frozenset([
     "the", "a", "an", "this", "that", "these", "those", "its", "their", "our", "both", "each", "all", "several",
@@ -283,6 +287,64 @@ _PROGRAMME_TITLE_LINE = re.compile(r"^\s*(?P<acr>[A-Z][A-Z0-9.\-]{2,20}):\s+(?P<
                                    r"(?:\((?P<y1>(?:19|20)\d\d)\s*[-–]\s*(?P<y2>(?:19|20)\d\d)\))?\s*$", re.M)
 
 
+@cache
+def _known_bodies() -> tuple[re.Pattern[str], dict[str, tuple[str, URIRef]]]:
+    """The packaged list of well-known international bodies (``bodies.tsv``): one pattern, spelling → (label, class)."""
+    from importlib.resources import files
+
+    spelled: dict[str, tuple[str, URIRef]] = {}
+    for line in files(__package__).joinpath("bodies.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cls_name, *names = line.split("\t")
+        cls: URIRef = getattr(TG, cls_name)  # a class of the ontology, or AttributeError on a typo
+        for n in names:
+            for variant in {n, n.replace("'", "’")}:
+                spelled.setdefault(variant, (names[0], cls))
+    alternatives = "|".join(re.escape(n) for n in sorted(spelled, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.\-/])(?:{alternatives})(?![\w\-])"), spelled
+
+
+def known_body(name: str) -> tuple[str, URIRef] | None:
+    """The label and class of a well-known international body the packaged list spells this way.
+
+    >>> known_body("INTERPOL")[0], known_body("United Nations Children's Fund")[0]
+    ('INTERPOL', 'UNICEF')
+    >>> known_body("unicef") is None
+    True
+    """
+    return _known_bodies()[1].get(name)
+
+
+def _listed_bodies(text: str) -> list[Found]:
+    rx, spelled = _known_bodies()
+    out = []
+    for m in rx.finditer(text):
+        if re.match(r"\s+(?:Member|member)\s+(?:States|states|Countries|countries)\b", text[m.end():m.end() + 20]):
+            continue  # "ASEAN Member States" are the states, not the body
+        # the label is the spelling of the text: the release's own "(ACR)" or the graph ties spellings together
+        cls = spelled[m.group(0)][1]
+        out.append(Found(m.start(), m.end(), m.group(0), "organisation", m.group(0), "list.body", cls=cls, score=0.9,
+                         priority=2))
+    return out
+
+#: "SAFE ROUTES – Protection of Migrants along the Route": a programme's name in capitals, then its title,
+#: on a line of their own (a profile's heading).
+_CAPS_TITLE_LINE = re.compile(r"^[ \t]*(?:(?:Project|Programme|Program)\s+(?:profile|factsheet|fact sheet)\s*:\s*)?"
+                              r"(?P<acr>[A-Z][A-Z0-9]+(?:[ \-][A-Z][A-Z0-9]+){0,3})[ \t]+[–—:\-][ \t]+"
+                              r"(?P<title>[A-Z][^\n.]{8,150}?)[ \t]*$", re.M)
+
+
+def _caps_title(m: re.Match[str]) -> bool:
+    """Whether a capitals line is a programme's heading: a title-case title, not a dateline's sentence."""
+    acr, title = m["acr"], m["title"]
+    if acr in STOP_ACRONYMS or sum(c.isalpha() for c in acr) < 4 or city(acr) or _country(acr):
+        return False
+    words = re.findall(r"[A-Za-z\u00c0-\u024f][\w’'\-]*", title)
+    content = [w for w in words if w.lower() not in _CONNECT and w.lower() not in ("along", "with", "at", "by", "from")]
+    return len(content) >= 2 and not title.isupper() and all(w[0].isupper() for w in content)
+
+
 def _is_cap(word: str) -> bool:
     return bool(word) and (word[0].isupper() or (word[0] in "'’" and len(word) > 1)) and word not in ("&",)
 
@@ -388,7 +450,7 @@ def _org_names(text: str) -> list[Found]:
             lead = 0
             while lead < len(piece) and words[piece[lead]].lower() in _POST_LEAD and piece[lead] not in hs:
                 lead += 1
-            if 0 < lead < len(piece) and words[piece[lead]].lower() in ("of", "to", "for"):
+            if 0 < lead < len(piece) and words[piece[lead]].lower() in ("of", "to", "for", "in", "at"):
                 piece = piece[lead + 1:]
                 while piece and words[piece[0]].lower() in ("the",):
                     piece = piece[1:]
@@ -405,6 +467,10 @@ def _org_names(text: str) -> list[Found]:
                     len(piece) > 2 and words[piece[-2]].lower() in ("in", "to") and (city(words[piece[-1]]) or _country(
                         words[piece[-1]])):
                 piece = piece[:-2]
+            elif words[hs[0]].lower() not in ("office", "embassy", "consulate", "centre", "center", "delegation") and \
+                    len(piece) > 3 and words[piece[-3]].lower() in ("in", "to") and city(
+                        f"{words[piece[-2]]} {words[piece[-1]]}"):
+                piece = piece[:-3]  # "… in Phnom Penh"
             head = hs[0]
             cls = _ORG_HEADS[words[head].lower()]
             has_mod = any(k < head and _is_cap(words[k]) for k in piece) or any(
@@ -568,6 +634,7 @@ def recognise(text: str, index: EntityIndex, engine: Engine) -> list[Found]:
             found.append(Found(span.start_char, span.end_char, surface, kind, label, "graph.label",
                                entity=iri, priority=3))
     found.extend(_org_names(text))
+    found.extend(_listed_bodies(text))
     for f, _acr in _acronym_defs(text):
         found.append(f)
     found.extend(_programmes(text))
@@ -632,6 +699,8 @@ _PROG_CAPS = re.compile(r"(?<![\w.\-])(?P<acr>[A-Z][A-Z0-9]{2,}(?:[.\-][A-Z0-9]+
 _PROG_WORD = re.compile(r"\b(?:Project|Programme|Program|Initiative|Partnership|Facility)\b(?!\s+(?:Officer|Manager|"
                         r"Coordinator|Director|Assistant|Analyst|Adviser|Advisor|Specialist|Associate|Lead|Head|Office|"
                         r"Team|Staff)\b)")
+_LOWER_PROGRAMME = re.compile(r"\b(?:the|its|a)\s+(?P<name>[A-Z][\w’'\-]*(?:\s+(?:(?:for|of|on|against|and|in|the)\s+)*"
+                             r"[A-Z][\w’'\-]*){1,7})\s+(?P<word>project|programme|program|initiative)\b")
 _PROG_TAIL = re.compile(r"\s+(?:for|on|against|in|to)\s+(?:the\s+)?[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,4}")
 
 
@@ -687,12 +756,26 @@ def _programmes(text: str) -> list[Found]:
             continue
         cls = _PROGRAMME_WORDS.get(m.group(0).lower(), TG.Project)
         out.append(Found(s, s + len(name), name, "programme", name, "programme.phrase", cls=cls, score=0.8))
+    # "under the Safe Migration for Women project": a title-case name before a programme word in lower case
+    for m in _LOWER_PROGRAMME.finditer(text):
+        words = m["name"].split()
+        if len(words) < 2 or _head_of(words[-1]) or words[0] in ("The", "This", "A", "An") or \
+                any(w.lower() in _MONTH_WORDS or _country(w) for w in words[:1]):
+            continue
+        out.append(Found(m.start("name"), m.end("name"), m["name"], "programme", m["name"], "programme.lower-word",
+                         cls=TG.Initiative if m["word"] == "initiative" else TG.Project, score=0.75))
     for m in _QUOTED_APPOSITIVE.finditer(text):
         out.append(Found(m.start("name"), m.end("name"), m["name"], "programme", m["name"], "programme.quoted",
                          cls=TG.Project, score=0.85, priority=2))
     for m in _QUOTED_PROGRAMME.finditer(text):
         out.append(Found(m.start("name"), m.end("name"), m["name"], "programme", m["name"], "programme.quoted",
                          cls=TG.Project, score=0.85, priority=2))
+    for m in _CAPS_TITLE_LINE.finditer(text):
+        if _caps_title(m):
+            out.append(Found(m.start("acr"), m.end("acr"), m["acr"], "programme", m["acr"], "programme.caps-title",
+                             cls=TG.Project, score=0.8, priority=2, extra={"title": m["title"]}))
+            out.append(Found(m.start("title"), m.end("title"), m["title"], "programme", m["acr"],
+                             "programme.caps-title", cls=TG.Project, score=0.8, priority=2))
     for m in _PROGRAMME_TITLE_LINE.finditer(text):
         out.append(Found(m.start("acr"), m.end("acr"), m["acr"], "programme", m["acr"], "programme.title-line",
                          cls=TG.Project, score=0.85, priority=2, extra={"title": m["title"]}))
@@ -734,12 +817,14 @@ def _programmes(text: str) -> list[Found]:
 
 
 _DOC_RX = re.compile(
-    r"(?P<name>(?:(?:draft|revised|new|updated)\s+)?(?:(?:[A-Z][\w’'\-]*|[A-Z]{2,})\s+"
+    r"(?P<name>(?:(?:draft|revised|new|updated)\s+)?(?:(?:[A-Z][\w’'\-]*|[A-Z]{2,}|\([A-Z][\w’'\-]*\))\s+"
     r"(?:(?:of|on|for|against|and|the|in)\s+){0,2}){0,6}"
     r"(?:Action\s+Plan|Standard\s+Operating\s+Procedures|Operating\s+Procedures|Referral\s+Mechanism|Guidelines|"
-    r"Strategy|Roadmap|Road\s+Map|Handbook|Manual|Protocol|Law|Act|Code|Decree|Convention|Programme|Report|"
+    r"Strategy|Roadmap|Road\s+Map|Handbook|Manual|Protocol|Law|Act|Code|Decree|Ordinance|Convention|Programme|"
+    r"Report|"
     r"Response\s+Plan|Work\s+Plan|Plan\s+of\s+Action|Policy\s+Guide|Guide|Guidance\s+Note|Toolkit)(?:\s+\d\.\d)?"
-    r"(?:\s+(?:on|for|against|of|to)\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s*(?:(?:of|for|on|in|and|against|the|to)\s+)*){1,8})?"
+    r"(?:\s+(?:on|for|against|of|to)\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s*(?:(?:of|for|on|in|and|against|the|to|at|from)\s+)*)"
+    r"{1,8})?"
     r"(?:,?\s*(?:for\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?)"
     r"|(?P<low>(?:the\s+)?(?:regional|national|draft)\s+action\s+plan\s+(?:on|for|against)\s+[a-z][\w\s\-]{3,60}?"
     r"(?:\s+for\s+(?:[A-Z][\w’'\-]*\s*){1,3})?)(?=[,.;]|\s+which|\s+and\b|\s+that\b)")
@@ -760,7 +845,11 @@ def _documents(text: str) -> list[Found]:
     for m in _DOC_RX.finditer(text):
         grp = "name" if m["name"] else "low"
         name = m[grp].strip().rstrip(",")
-        name = re.sub(r"\s+(?:of|for|on|in|and|against|the|to)$", "", name)
+        name = re.sub(r"\s+(?:of|for|on|in|and|against|the|to|at|from)$", "", name)
+        # "in Bishkek on the Standard Operating Procedures …": the place before is no part of the name
+        place = re.match(r"(?P<w>[A-Z][\w’'\-]*)\s+(?:on|in|at|for)\s+(?:the\s+)?(?=[A-Z])", name)
+        if place and (city(place["w"]) or _country(place["w"])):
+            name = name[place.end():]
         if name.lower().startswith("the "):
             name = name[4:]
         words = name.split()
@@ -772,6 +861,9 @@ def _documents(text: str) -> list[Found]:
             if len(words) < 2:
                 continue
         low = name.lower()
+        if grp == "name" and re.fullmatch(r"[A-Z][a-z]+,?\s*(?:for\s+)?(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?",
+                                          name):
+            continue  # "Act, 2064" alone is the tail of a name the rule could not read
         if grp == "name":
             if low.split()[-1] in ("programme", "report", "act", "law", "code") and len(words) < 3 and \
                     not re.search(r"\d{4}", name):
@@ -858,7 +950,8 @@ def _people(text: str) -> list[Found]:
             out.append(Found(s, s + len(name), name, "person", name, "person.apposition", cls=TG.Person,
                              score=0.8, priority=2))
     # "IOM Chief of Mission Ananya Rattanakorn", "Deputy Minister Aida Bekova"
-    for m in re.finditer(rf"\b(?:Chief of Mission|Charg[ée] d[’']Affaires(?:\s+a\.i\.)?|Minister|Director|Ambassador|"
+    for m in re.finditer(rf"\b(?:Chief of Mission|Secretary of State|Minister of State|"
+                         rf"Charg[ée] d[’']Affaires(?:\s+a\.i\.)?|Minister|Director|Ambassador|"
                          rf"Representative|Coordinator|Head|"
                          rf"Chairperson|Chair|Commissioner|Officer|Adviser|Advisor|Manager|Secretary)\s+{_PERSON_NAME}",
                          text):
