@@ -29,7 +29,9 @@ def test_wheel_contains_the_resources(wheel: Path) -> None:
                    "tipgraph/_resources/data/sources/src-0001.trig",
                    "tipgraph/_resources/data/entities/organisations.trig", "tipgraph/_resources/data/answers/seed.json",
                    "tipgraph/namespace/_TG.py",
-                   "tipgraph/templates/map.html", "tipgraph/assets/map.js", "tipgraph/assets/map.css"):
+                   "tipgraph/templates/map.html", "tipgraph/assets/map.js", "tipgraph/assets/map.css",
+                   "tipgraph/templates/review.html", "tipgraph/extract/bodies.tsv",
+                   "tipgraph/imports/iati_codelists.json"):
         assert needed in names, f"{needed} is missing from the wheel: check [tool.hatch...force-include]"
 
 
