@@ -49,6 +49,7 @@ from .namespace import TG, shorten
 from .resources import INFERRED_GRAPH, ONTOLOGY_GRAPH, rules_dir
 from .sparql.lexical import header_comment
 from .store import Store, normalise
+from .store.terms import iri_ref
 
 _INFERRED = URIRef(INFERRED_GRAPH)
 
@@ -579,7 +580,9 @@ def _facts(store: Store, predicate: bytes) -> set[tuple[bytes, bytes]]:
     if store.backend == "oxigraph" and engine is not None:
         import pyoxigraph as ox
 
-        res = engine.query(f"SELECT ?s ?o WHERE {{ ?s {predicate.decode()} ?o }}", use_default_graph_as_union=True)
+        # the predicate is an N-Triples IRI read from the store; written back by the term serialiser
+        text = f"SELECT ?s ?o WHERE {{ ?s {iri_ref(predicate.decode()[1:-1])} ?o }}"
+        res = engine.query(text, use_default_graph_as_union=True)
         data: bytes = res.serialize(format=ox.QueryResultsFormat.TSV) or b""
         data = data[data.find(b"\n") + 1:-1]  # the header; the last line break
         if not data:
