@@ -654,3 +654,13 @@ def test_a_study_visit_to_two_cities(index: EntityIndex) -> None:
 def test_a_count_in_words_and_digits(index: EntityIndex) -> None:
     x = run(index, "Accra, 4 March 2025 – Twenty-five (25) police officers took part in a workshop organised by IOM.")
     assert objects(x, "participantCount") == {"25"}
+
+
+@pytest.mark.parametrize("verb", ["was held", "was organised", "were conducted", "took place", "is planned",
+                                  "brought together"])
+def test_an_events_topic_stops_before_its_verb(index: EntityIndex, verb: str) -> None:
+    x = run(index, f"Almaty, Kazakhstan – On 3 June 2025, a workshop on fair recruitment of migrant workers {verb} "
+                   "in Almaty by UNODC for 20 labour inspectors.")
+    (event,) = [m for m in x.mentions if m.kind == "event"]
+    assert event.text == "a workshop on fair recruitment of migrant workers"
+    assert objects(x, "startDate") == {"2025-06-03"}, "positive control: the event is found"

@@ -58,10 +58,13 @@ _EVENT_NOUNS = (r"(?:training of trainers|training workshop|training course|trai
                 r"conference|meeting|consultation|forum|dialogue|session|exercise|simulation|ceremony|launch|"
                 r"symposium|summit|briefing|retreat|event|lecture|visit|mission|campaign|bootcamp|consultations|"
                 r"exchange(?!\s+(?:of|rate)\b)|mock trial|orientation|drill|study tour)")
+#: Words that end an event's topic: the verb of its sentence ("a workshop on X was held …").
+_TOPIC_ENDS = (r"(?:was|were|is|are|will|would|has|have|had|took|takes|brought|gathered|convened|"
+               r"conducted|opened|started|began|ended|closed|aimed|focused|focussed)")
 _EVENT_PHRASE = re.compile(
     rf"\b(?P<det>an?|the|its|this|that|one|first|second)\s+(?P<mods>(?:(?!(?:of|the|for|in|with|by|and|to|at|on|from|a|an)\b)[\w’'\-]+\s+){{0,6}}?)(?P<noun>{_EVENT_NOUNS})"
     rf"(?:\s+(?:ceremony|event|workshop|meeting|session|course|visit))?(?P<plural>s)?\b(?P<tail>\s+(?:on|about)\s+[^,.;:()]{{3,90}}?(?=\s+(?:in|at|for|from|with|held|organi[sz]ed|"
-    rf"which|that|to)\b|[,.;:()]|$))?", re.I)
+    rf"which|that|to|{_TOPIC_ENDS})\b|[,.;:()]|$))?", re.I)
 #: A training told by its verb, with no event noun: "IOM trained 64 social workers", "… were trained by ILO"
 #: ("had trained 40 volunteers" is a past record, no event of this release).
 _TRAINED = re.compile(rf"(?<!\bhad )(?<!\bhas )(?<!\bhave )(?<!\bwill )\btrained\s+(?:{NUMBER})\s+|"
