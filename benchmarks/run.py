@@ -366,24 +366,6 @@ def with_values(text: str, b: dict[str, Any]) -> str:
             + " ".join(sparql_term(b[k]) for k in names) + ") }")
 
 
-def _to_ox(term: Any) -> Any:
-    """An rdflib term as a pyoxigraph term (for a library that does not export its own converter)."""
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot convert {term!r} to a pyoxigraph term")
-
-
 def vm_hwm_mb(pid: int) -> float | None:
     """Peak resident memory of another process (``VmHWM``), in MiB; None when it cannot be read."""
     try:
@@ -462,10 +444,7 @@ def worker_queries(args: argparse.Namespace, rec: Recorder) -> None:
     from tipgraph.resources import INFERRED_GRAPH
     from tipgraph.sparql import Limits
     from tipgraph.store import OxigraphStore, open_store
-    try:
-        from tipgraph.store.oxigraph import to_ox
-    except ImportError:
-        to_ox = _to_ox
+    from tipgraph.store.oxigraph import to_ox
 
     if args.store_dir and args.store_dir.endswith(".nq"):  # a dump of a reasoned store (fast to read)
         store = open_store("oxigraph:")

@@ -713,11 +713,7 @@ def _materialise_rules(store: Store) -> ReasonReport:
 
     store.drop_graph(INFERRED_GRAPH)
     asserted = store.count()
-    ontology = Graph()
-    for s, p, o, _ in store.quads(ONTOLOGY_GRAPH):
-        ontology.add((s, p, o))
-    if not ontology:
-        raise BadInputError("the store holds no ontology graph; load the ontology before reasoning")
+    ontology = _stored_ontology(store)
     extra = file_rules()
     individuals = _individuals(store)
     blank_nodes = any(_is_blank(x) for x in individuals)  # (a fact about one is about an individual)
@@ -761,16 +757,22 @@ def _materialise_rules(store: Store) -> ReasonReport:
                                                     + extra], phases={k: round(v, 3) for k, v in phases.items()})
 
 
-def _materialise_sparql(store: Store) -> ReasonReport:
-    """The previous engine: every rule a CONSTRUCT query, run in strata (a test reference)."""
-    started = time.perf_counter()
-    store.drop_graph(INFERRED_GRAPH)
-    asserted = store.count()
+def _stored_ontology(store: Store) -> Graph:
+    """The ontology graph the store holds; refused when there is none."""
     ontology = Graph()
     for s, p, o, _ in store.quads(ONTOLOGY_GRAPH):
         ontology.add((s, p, o))
     if not ontology:
         raise BadInputError("the store holds no ontology graph; load the ontology before reasoning")
+    return ontology
+
+
+def _materialise_sparql(store: Store) -> ReasonReport:
+    """The previous engine: every rule a CONSTRUCT query, run in strata (a test reference)."""
+    started = time.perf_counter()
+    store.drop_graph(INFERRED_GRAPH)
+    asserted = store.count()
+    ontology = _stored_ontology(store)
     individuals = _individuals(store)
     rules = owl_rl_rules(ontology) + chain_rules(ontology) + file_rules()
     # Inverse, chained and shortcut facts first, types last: fewer passes to the fixpoint.
