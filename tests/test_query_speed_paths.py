@@ -18,6 +18,7 @@ from rdflib.namespace import SKOS, XSD
 import tipgraph
 from tipgraph import TGD
 from tipgraph.errors import BadInputError, QueryTimeoutError, TipgraphError
+from tipgraph.process import run_limited
 from tipgraph.query import _project_bound, get_named_query, named_queries, pages, run_query
 from tipgraph.sparql import Limits
 from tipgraph.sparql.inline import inline_bindings, sliced
@@ -248,10 +249,53 @@ def own_kg() -> tipgraph.KnowledgeGraph:
 
 
 def test_the_worker_is_reused(own_kg: tipgraph.KnowledgeGraph) -> None:
-    a = own_kg.query("implementers-of-programme")
-    b = own_kg.query("countries-of-implementer")
+    a = own_kg.query("SELECT ?p WHERE { ?p a tg:Programme }")
+    b = own_kg.query("SELECT ?c WHERE { ?c a tg:Country }")
     assert a.worker is not None and a.worker == b.worker and a.worker != os.getpid()
     assert _alive(a.worker)
+
+
+def test_a_named_question_runs_in_this_process_and_other_text_in_the_worker(own_kg: tipgraph.KnowledgeGraph) -> None:
+    from tipgraph.query import bind_named
+
+    named = get_named_query("implementers-of-programme")
+    values = bind_named(own_kg.store, named, {})
+    own = run_query(own_kg.store, named.sparql, values, name=named.name)
+    assert own.worker is None and len(own.rows) > 0  # the library's own text: a thread of this process
+    assert own_kg.query("implementers-of-programme").worker is None
+    # the same text without the name, or under the name but changed, is a user's: the confined worker
+    anonymous = run_query(own_kg.store, named.sparql, values)
+    changed = run_query(own_kg.store, named.sparql + "\n# changed", values, name=named.name)
+    assert anonymous.worker is not None and anonymous.worker != os.getpid()
+    assert changed.worker == anonymous.worker
+    assert own.rows == anonymous.rows == changed.rows
+
+
+def test_a_named_question_past_its_limit_answers_the_caller_at_the_limit(own_kg: tipgraph.KnowledgeGraph) -> None:
+    # 400,000 more facts make facts-per-relation (which groups every fact) take well over a second
+    extra = "".join(f"<urn:t:s{i}> <urn:t:p{i % 40}> <urn:t:o{i % 997}> <urn:t:g> .\n" for i in range(400_000))
+    own_kg.store.load(extra.encode(), format="nquads")
+    started = time.monotonic()
+    with pytest.raises(QueryTimeoutError, match="finishes in the background"):
+        own_kg.query("facts-per-relation", timeout=0.05)
+    assert time.monotonic() - started < 1.0  # told at the limit, not when the engine is done
+    answer = own_kg.query("facts-per-relation", timeout=120)  # positive control: given time, it answers
+    assert answer.worker is None and "urn:t:p7" in {str(r[0]) for r in answer.rows}
+
+
+def test_no_worker_is_forked_while_an_abandoned_call_runs() -> None:
+    import threading
+
+    from tipgraph.process import run_in_thread
+
+    release = threading.Event()
+    with pytest.raises(QueryTimeoutError):
+        run_in_thread(release.wait, 0.05, args=(30,))
+    with pytest.raises(QueryTimeoutError, match="still finishing"):
+        run_limited(int, 0.2)  # a fork now would copy a thread that is inside the engine
+    release.set()
+    assert run_limited(int, 5) == 0  # once the abandoned call has ended, workers fork again
+    assert run_in_thread(int, 5, args=("7",)) == 7
 
 
 def test_a_write_forks_a_fresh_worker_that_sees_it(own_kg: tipgraph.KnowledgeGraph) -> None:

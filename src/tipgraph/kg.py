@@ -416,7 +416,7 @@ class KnowledgeGraph:
         )
         values = dict(bindings or {}, **params)
         text = query.strip()
-        if text and not any(c.isspace() for c in text) and "{" not in text:
+        if text and len(text.split(None, 1)) == 1 and "{" not in text:
             named = get_named_query(text)
             return run_query(self.store, named.sparql, bind_named(self.store, named, values), limits=limits,
                              name=named.name)

@@ -306,6 +306,12 @@ def projected_variables(sparql: str) -> list[str] | None:
     >>> projected_variables("SELECT ?a (COUNT(?b) AS ?n) WHERE { ?a ?p ?b } GROUP BY ?a")
     ['a', 'n']
     """
+    names = _projected(sparql)
+    return None if names is None else list(names)
+
+
+@lru_cache(maxsize=256)
+def _projected(sparql: str) -> tuple[str, ...] | None:
     toks = tokens(sparql)
     start = next((i for i, (k, t, _) in enumerate(toks) if k == "word" and t.upper() == "SELECT"), None)
     if start is None:
@@ -327,7 +333,7 @@ def projected_variables(sparql: str) -> list[str] | None:
             after_as = False
     if not names and re.search(r"SELECT\s+(DISTINCT\s+|REDUCED\s+)?\*", sparql, re.IGNORECASE):
         return None
-    return names
+    return tuple(names)
 
 
 def add_to_projection(sparql: str, names: list[str]) -> str:
