@@ -510,3 +510,21 @@ def test_a_backend_that_hands_over_plain_cells_gives_the_same_answer(kg_ox: tipg
         assert [type(x) for r in rows for x in r] == [type(x) for r in reference.rows for x in r]
     assert kg_ox.query("ASK { ?s ?p ?o }").boolean is True
     assert len(kg_ox.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3").triples) == 3
+
+
+@pytest.mark.parametrize("lexical, datatype", [
+    ("2024-03-01", XSD.date), ("1999-12-31", XSD.date), ("0999-01-01", XSD.date), ("2024-02-30", XSD.date),
+    ("2024-3-1", XSD.date), ("2024-03-01Z", XSD.date), ("0", XSD.integer), ("42", XSD.integer),
+    ("-7", XSD.integer), ("007", XSD.integer), ("+5", XSD.integer), ("12a", XSD.integer),
+    ("1.50", XSD.decimal), ("2024", XSD.gYear), ("true", XSD.boolean), ("x", URIRef("urn:t:type")),
+])
+def test_typed_cells_are_the_literals_rdflib_makes(lexical: str, datatype: URIRef) -> None:
+    from tipgraph.store.oxigraph import typed_term
+
+    def parts(lit: Literal) -> tuple[Any, ...]:
+        return (type(lit), str(lit), lit.language, lit.datatype, type(lit.value), lit.value, lit.ill_typed,
+                hash(lit))
+
+    fast, slow = typed_term(lexical, str(datatype)), Literal(lexical, datatype=datatype)
+    assert parts(fast) == parts(slow) and fast == slow and fast.eq(slow)
+    assert parts(typed_term("2024-03-02", str(XSD.date))) != parts(Literal("2024-03-01", datatype=XSD.date))

@@ -39,7 +39,7 @@ from .sparql import Limits, check_query
 from .sparql import lexical as sparqltext
 from .sparql.inline import sliced
 from .store import RawResult, Store
-from .store.oxigraph import iri_term, text_term
+from .store.oxigraph import iri_term, text_term, typed_term
 
 _KINDS = {"entity", "string", "integer", "date"}
 #: Values that leave a parameter open (unbound): "where does UNODC implement anything?"
@@ -552,6 +552,11 @@ def _enc(term: Node | None) -> Any:
     return term  # another kind of term: pickled as it is
 
 
+#: iri_term's and text_term's shortcuts hold (rdflib's terms keep the state they expect)
+_FAST_IRI = iri_term("urn:x") == URIRef("urn:x") and URIRef.__slots__ == ()
+_DIRECT_LITERALS = Literal.__slots__ == ("_language", "_datatype", "_value", "_ill_typed")
+
+
 def _dec(value: Any) -> Any:
     if value is None or isinstance(value, Node):
         return value
@@ -560,22 +565,36 @@ def _dec(value: Any) -> Any:
     if len(value) == 1:
         return BNode(value[0])
     text, lang, dt = value
-    return text_term(text, lang) if dt is None else Literal(text, datatype=iri_term(dt))
+    return text_term(text, lang) if dt is None else typed_term(text, dt)
 
 
 def _decode_cells(rows: list[tuple[Any, ...]]) -> list[tuple[Node | None, ...]]:
     """Rows of plain values (see :func:`_enc`) as rdflib terms; a value that recurs (a label, a
     country, a date) is converted once and its term shared (terms are immutable)."""
-    memo: dict[Any, Any] = {}
+    memo: dict[Any, Any] = {None: None}
     get = memo.get
+    new_str = str.__new__
+    fast = _FAST_IRI and _DIRECT_LITERALS
 
     def term(value: Any) -> Any:
-        found = get(value)
-        if found is None and value is not None:
-            found = memo[value] = _dec(value)
+        found = get(value, _MISSING)
+        if found is _MISSING:
+            # the common cells made here without _dec's checks: an IRI (a plain str), a plain string
+            kind = type(value)
+            if fast and kind is str:
+                found = new_str(URIRef, value)
+            elif fast and kind is tuple and len(value) == 3 and value[2] is None:
+                found = new_str(Literal, value[0])
+                found._language, found._datatype, found._value, found._ill_typed = value[1], None, value[0], None
+            else:
+                found = _dec(value)
+            memo[value] = found
         return found
 
     return [tuple(map(term, row)) for row in rows]
+
+
+_MISSING = object()
 
 
 def _encode(raw: RawResult) -> Wire:
