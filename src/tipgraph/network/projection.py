@@ -11,6 +11,7 @@ and adds the remaining facts and the collapsed engagements as edges.
 from __future__ import annotations
 
 import gc
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -63,6 +64,20 @@ SELECT DISTINCT ?s ?g WHERE {{
   FILTER(?g != {_ONTOLOGY} && ?g != {_INFERRED})
 }}
 """
+
+# The named graphs (cheap: no triple is read), to narrow the mention query to the graphs it keeps.
+_GRAPHS_QUERY = "SELECT ?g (isIRI(?g) AS ?iri) WHERE { GRAPH ?g { } }"
+
+# _MENTION_GRAPHS_QUERY with its graphs given: the engine then reads only those graphs' quads,
+# not also the inferred graph's (as many again) to throw them away. %s: the graphs.
+_MENTION_IN_GRAPHS_QUERY = """
+SELECT DISTINCT ?s ?g WHERE {
+  VALUES ?g { %s }
+  GRAPH ?g { { ?s ?p ?o } UNION { ?x ?q ?s FILTER(isIRI(?s)) } }
+}
+"""
+# characters that no IRI written between angle brackets may hold
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 _DERIVED_QUERY = "SELECT DISTINCT ?s ?src WHERE { ?s prov:wasDerivedFrom ?src }"
 
@@ -118,8 +133,9 @@ def _project(store: Store, relations: Iterable[str] | None, collapse_engagements
              classes: Iterable[str] | None, prune: bool) -> nx.MultiDiGraph:
     schema = Schema(store)
     selection = _select_relations(schema, relations, collapse_engagements)
-    with _Reader(store, [_LABELS_QUERY, _DERIVED_QUERY, _CATALOGUE_QUERY, _TYPES_QUERY, _MENTION_GRAPHS_QUERY,
-                         _edges_query(selection)]) as rows:
+    mentions = _mention_query(store)
+    with _Reader(store, [_LABELS_QUERY, _DERIVED_QUERY, _CATALOGUE_QUERY, _TYPES_QUERY, mentions,
+                         _edges_query(selection)], mentions=mentions) as rows:
         names = _Names(rows)
         G = nx.MultiDiGraph()
         engagement_nodes = _add_nodes(G, _read_types(rows), schema, names, classes, collapse_engagements)
@@ -154,8 +170,10 @@ class _Reader:
     one query at a time, when its rows are wanted.
     """
 
-    def __init__(self, store: Store, queries: list[str]) -> None:
+    def __init__(self, store: Store, queries: list[str], *, mentions: str = _MENTION_GRAPHS_QUERY) -> None:
         self._store = store
+        #: the query that answers :data:`_MENTION_GRAPHS_QUERY` (see :func:`_mention_query`)
+        self.mentions = mentions
         self._pool: ThreadPoolExecutor | None = None
         self._pending: dict[str, Future[list[tuple[str | None, ...]]]] = {}
         if store.capabilities.concurrent_reads and queries:
@@ -173,6 +191,21 @@ class _Reader:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
         self._pending.clear()
+
+
+def _mention_query(store: Store) -> str:
+    """:data:`_MENTION_GRAPHS_QUERY`, or the same question asked of the graphs it keeps by name.
+
+    The named graphs are read first (no triple is read for that). Where one is a blank node
+    or an IRI that cannot be written in a query, the general query is asked instead.
+    """
+    graphs = []
+    for g, iri in string_rows(store, _GRAPHS_QUERY):
+        if g is None or iri != "true" or _NOT_IN_IRI.search(g):
+            return _MENTION_GRAPHS_QUERY
+        if g not in (ONTOLOGY_GRAPH, INFERRED_GRAPH):
+            graphs.append(g)
+    return _MENTION_IN_GRAPHS_QUERY % " ".join(URIRef(g).n3() for g in sorted(graphs))
 
 
 def _edges_query(selection: _Selection) -> str:
@@ -341,7 +374,8 @@ def _add_node_sources(G: nx.MultiDiGraph, rows: Rows, names: _Names) -> None:
     """A node's sources: those of every graph that mentions it, and the documents it is derived from."""
     node_graphs: dict[str, set[str]] = defaultdict(set)
     nodes = set(G)
-    for s, g in cast("list[tuple[str, str]]", rows(_MENTION_GRAPHS_QUERY)):
+    query = rows.mentions if isinstance(rows, _Reader) else _MENTION_GRAPHS_QUERY
+    for s, g in cast("list[tuple[str, str]]", rows(query)):
         if s in nodes:
             node_graphs[s].add(g)
     graph_sources, label_of, derived = names.graph_sources, names.label_of, names.derived
