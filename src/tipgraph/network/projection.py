@@ -76,6 +76,8 @@ SELECT DISTINCT ?s ?g WHERE {
   GRAPH ?g { { ?s ?p ?o } UNION { ?x ?q ?s FILTER(isIRI(?s)) } }
 }
 """
+# the backends whose answer to _GRAPHS_QUERY names every graph (see _mention_query)
+_GRAPHS_LISTED = frozenset({"oxigraph", "memory"})
 # characters that no IRI written between angle brackets may hold
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
@@ -197,8 +199,12 @@ def _mention_query(store: Store) -> str:
     """:data:`_MENTION_GRAPHS_QUERY`, or the same question asked of the graphs it keeps by name.
 
     The named graphs are read first (no triple is read for that). Where one is a blank node
-    or an IRI that cannot be written in a query, the general query is asked instead.
+    or an IRI that cannot be written in a query, the general query is asked instead; so it is
+    of a server, whose engine may list its graphs differently (only the embedded engines' way
+    is checked, by tests/test_projection_speed_paths.py).
     """
+    if store.backend not in _GRAPHS_LISTED:
+        return _MENTION_GRAPHS_QUERY
     graphs = []
     for g, iri in string_rows(store, _GRAPHS_QUERY):
         if g is None or iri != "true" or _NOT_IN_IRI.search(g):
@@ -354,7 +360,7 @@ def _add_nodes(G: nx.MultiDiGraph, types: dict[str, set[str]], schema: Schema, n
         aliases = names.aliases.get(iri)
         nodes.append((iri, {"label": label, "cls": cls, "group": group,
                             "aliases": sorted(a for a in aliases if a != label) if aliases else [],
-                            "sources": [], "iri": iri, "curie": shorten(URIRef(iri))}))
+                            "sources": [], "iri": iri, "curie": shorten(iri)}))
     G.add_nodes_from(nodes)
     return engagements
 
@@ -454,6 +460,11 @@ def _merge_symmetric(facts: dict[Fact, set[str]], schema: Schema) -> None:
 # --- edges ----------------------------------------------------------------------
 def _add_fact_edges(G: nx.MultiDiGraph, facts: dict[Fact, set[str]], schema: Schema, names: _Names) -> None:
     shown: dict[str, tuple[str, str]] = {}   # relation -> (edge key, label)
+    # what a fact's graphs say (sources, addresses, dates, inferred), once per graph for the
+    # facts stated in one graph (most of them), else once per set of graphs
+    alone: dict[str, tuple[list[str], list[str], list[str], bool]] = {}
+    several: dict[frozenset[str], tuple[list[str], list[str], list[str], bool]] = {}
+    add_edge = G.add_edge
     for fact in sorted(facts):
         s, rel, o = fact
         graphs = facts[fact]
@@ -462,9 +473,19 @@ def _add_fact_edges(G: nx.MultiDiGraph, facts: dict[Fact, set[str]], schema: Sch
             key = local_name(rel)
             named = shown[rel] = (key, schema.properties.get(rel) or key)
         key, label = named
-        sources, urls, dates = names.fact_sources(frozenset(graphs))
-        G.add_edge(s, o, key=key, relation=key, label=label, iri=rel, sources=list(sources),
-                   inferred=is_inferred(graphs), source_urls=list(urls), source_dates=list(dates))
+        if len(graphs) == 1:
+            (graph,) = graphs
+            said = alone.get(graph)
+            if said is None:
+                said = alone[graph] = (*names.fact_sources(frozenset(graphs)), is_inferred(graphs))
+        else:
+            both = frozenset(graphs)
+            said = several.get(both)
+            if said is None:
+                said = several[both] = (*names.fact_sources(both), is_inferred(graphs))
+        sources, urls, dates, inferred = said
+        add_edge(s, o, key, relation=key, label=label, iri=rel, sources=sources.copy(), inferred=inferred,
+                 source_urls=urls.copy(), source_dates=dates.copy())
 
 
 def _add_engagement_edge(G: nx.MultiDiGraph, eng: str, props: dict[str, set[str]], role_keys: set[str],
