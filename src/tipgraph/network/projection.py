@@ -11,6 +11,7 @@ and adds the remaining facts and the collapsed engagements as edges.
 from __future__ import annotations
 
 import gc
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -63,6 +64,22 @@ SELECT DISTINCT ?s ?g WHERE {{
   FILTER(?g != {_ONTOLOGY} && ?g != {_INFERRED})
 }}
 """
+
+# The named graphs (cheap: no triple is read), to narrow the mention query to the graphs it keeps.
+_GRAPHS_QUERY = "SELECT ?g (isIRI(?g) AS ?iri) WHERE { GRAPH ?g { } }"
+
+# _MENTION_GRAPHS_QUERY with its graphs given: the engine then reads only those graphs' quads,
+# not also the inferred graph's (as many again) to throw them away. %s: the graphs.
+_MENTION_IN_GRAPHS_QUERY = """
+SELECT DISTINCT ?s ?g WHERE {
+  VALUES ?g { %s }
+  GRAPH ?g { { ?s ?p ?o } UNION { ?x ?q ?s FILTER(isIRI(?s)) } }
+}
+"""
+# the backends whose answer to _GRAPHS_QUERY names every graph (see _mention_query)
+_GRAPHS_LISTED = frozenset({"oxigraph", "memory"})
+# characters that no IRI written between angle brackets may hold
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 _DERIVED_QUERY = "SELECT DISTINCT ?s ?src WHERE { ?s prov:wasDerivedFrom ?src }"
 
@@ -118,8 +135,9 @@ def _project(store: Store, relations: Iterable[str] | None, collapse_engagements
              classes: Iterable[str] | None, prune: bool) -> nx.MultiDiGraph:
     schema = Schema(store)
     selection = _select_relations(schema, relations, collapse_engagements)
-    with _Reader(store, [_LABELS_QUERY, _DERIVED_QUERY, _CATALOGUE_QUERY, _TYPES_QUERY, _MENTION_GRAPHS_QUERY,
-                         _edges_query(selection)]) as rows:
+    mentions = _mention_query(store)
+    with _Reader(store, [_LABELS_QUERY, _DERIVED_QUERY, _CATALOGUE_QUERY, _TYPES_QUERY, mentions,
+                         _edges_query(selection)], mentions=mentions) as rows:
         names = _Names(rows)
         G = nx.MultiDiGraph()
         engagement_nodes = _add_nodes(G, _read_types(rows), schema, names, classes, collapse_engagements)
@@ -129,6 +147,7 @@ def _project(store: Store, relations: Iterable[str] | None, collapse_engagements
         G.nodes[node]["role"] = names.label_of(role)
     _merge_symmetric(read.facts, schema)
     kept = {k: g for k, g in read.facts.items() if k[0] in G and k[2] in G}
+    read.facts.clear()  # its table is not needed again (at 1M it is tens of MB)
     if prune:
         kept = pruning.prune(kept, schema)
     _add_fact_edges(G, kept, schema, names)
@@ -154,8 +173,10 @@ class _Reader:
     one query at a time, when its rows are wanted.
     """
 
-    def __init__(self, store: Store, queries: list[str]) -> None:
+    def __init__(self, store: Store, queries: list[str], *, mentions: str = _MENTION_GRAPHS_QUERY) -> None:
         self._store = store
+        #: the query that answers :data:`_MENTION_GRAPHS_QUERY` (see :func:`_mention_query`)
+        self.mentions = mentions
         self._pool: ThreadPoolExecutor | None = None
         self._pending: dict[str, Future[list[tuple[str | None, ...]]]] = {}
         if store.capabilities.concurrent_reads and queries:
@@ -173,6 +194,25 @@ class _Reader:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
         self._pending.clear()
+
+
+def _mention_query(store: Store) -> str:
+    """:data:`_MENTION_GRAPHS_QUERY`, or the same question asked of the graphs it keeps by name.
+
+    The named graphs are read first (no triple is read for that). Where one is a blank node
+    or an IRI that cannot be written in a query, the general query is asked instead; so it is
+    of a server, whose engine may list its graphs differently (only the embedded engines' way
+    is checked, by tests/test_projection_speed_paths.py).
+    """
+    if store.backend not in _GRAPHS_LISTED:
+        return _MENTION_GRAPHS_QUERY
+    graphs = []
+    for g, iri in string_rows(store, _GRAPHS_QUERY):
+        if g is None or iri != "true" or _NOT_IN_IRI.search(g):
+            return _MENTION_GRAPHS_QUERY
+        if g not in (ONTOLOGY_GRAPH, INFERRED_GRAPH):
+            graphs.append(g)
+    return _MENTION_IN_GRAPHS_QUERY % " ".join(URIRef(g).n3() for g in sorted(graphs))
 
 
 def _edges_query(selection: _Selection) -> str:
@@ -321,7 +361,7 @@ def _add_nodes(G: nx.MultiDiGraph, types: dict[str, set[str]], schema: Schema, n
         aliases = names.aliases.get(iri)
         nodes.append((iri, {"label": label, "cls": cls, "group": group,
                             "aliases": sorted(a for a in aliases if a != label) if aliases else [],
-                            "sources": [], "iri": iri, "curie": shorten(URIRef(iri))}))
+                            "sources": [], "iri": iri, "curie": shorten(iri)}))
     G.add_nodes_from(nodes)
     return engagements
 
@@ -341,7 +381,8 @@ def _add_node_sources(G: nx.MultiDiGraph, rows: Rows, names: _Names) -> None:
     """A node's sources: those of every graph that mentions it, and the documents it is derived from."""
     node_graphs: dict[str, set[str]] = defaultdict(set)
     nodes = set(G)
-    for s, g in cast("list[tuple[str, str]]", rows(_MENTION_GRAPHS_QUERY)):
+    query = rows.mentions if isinstance(rows, _Reader) else _MENTION_GRAPHS_QUERY
+    for s, g in cast("list[tuple[str, str]]", rows(query)):
         if s in nodes:
             node_graphs[s].add(g)
     graph_sources, label_of, derived = names.graph_sources, names.label_of, names.derived
@@ -377,30 +418,48 @@ def _read_facts(rows: Rows, selection: _Selection, nodes: set[str], engagement_n
     facts, engagements, engagement_graphs = out.facts, out.engagements, out.engagement_graphs
     # each relation fetched: (relation shown, turned round), None where it is shown as no fact
     shown = {p: canonical.get(p) for p in selection.fetch}
+    # The rows' strings are new objects, one per row: the facts keep the nodes' own strings and
+    # one string per graph instead, so that the rows' copies go with the rows.
+    same: dict[str, str] = {n: n for n in nodes}
+    same.update((n, n) for n in engagement_nodes)
+    graph_name = {INFERRED_GRAPH: INFERRED_GRAPH}
+    skip_inferred = not include_inferred
     # every value is bound: the pattern binds them all
-    for ss, sp, so, sg in cast("list[tuple[str, str, str, str]]", rows(_edges_query(selection))):
-        if sg == INFERRED_GRAPH and not include_inferred:
-            continue
-        if collapse:
+    edge_rows = cast("list[tuple[str, str, str, str]]", rows(_edges_query(selection)))
+    if collapse:
+        for ss, sp, so, sg in edge_rows:
+            if skip_inferred and sg == INFERRED_GRAPH:
+                continue
             if sp == _HAS_ENGAGEMENT:
                 ss, sp, so = so, _ORGANISATION, ss
             elif sp == _PROGRAMME_ENGAGEMENT:
                 ss, sp, so = so, _PROGRAMME, ss
             if ss in engagement_nodes:
-                engagements[ss][sp].add(so)
+                engagements[ss][sp].add(same.get(so, so))
                 if sg != INFERRED_GRAPH:
-                    engagement_graphs[ss].add(sg)
+                    engagement_graphs[ss].add(graph_name.setdefault(sg, sg))
                 continue
             if so in engagement_nodes:
                 continue
-        elif sp == _ROLE and ss in nodes and sp not in canonical:
+            how = shown.get(sp)
+            if how is None:
+                continue
+            rel, flip = how
+            ss, so = same.get(ss, ss), same.get(so, so)
+            facts[(so, rel, ss) if flip else (ss, rel, so)].add(graph_name.setdefault(sg, sg))
+        return out
+    for ss, sp, so, sg in edge_rows:
+        if skip_inferred and sg == INFERRED_GRAPH:
+            continue
+        if sp == _ROLE and ss in nodes and sp not in canonical:
             out.roles[ss] = so  # an engagement node shown as such
             continue
         how = shown.get(sp)
         if how is None:
             continue
         rel, flip = how
-        facts[(so, rel, ss) if flip else (ss, rel, so)].add(sg)
+        ss, so = same.get(ss, ss), same.get(so, so)
+        facts[(so, rel, ss) if flip else (ss, rel, so)].add(graph_name.setdefault(sg, sg))
     return out
 
 
@@ -420,7 +479,12 @@ def _merge_symmetric(facts: dict[Fact, set[str]], schema: Schema) -> None:
 # --- edges ----------------------------------------------------------------------
 def _add_fact_edges(G: nx.MultiDiGraph, facts: dict[Fact, set[str]], schema: Schema, names: _Names) -> None:
     shown: dict[str, tuple[str, str]] = {}   # relation -> (edge key, label)
-    for fact in sorted(facts):
+    # what a fact's graphs say (sources, addresses, dates, inferred), once per graph for the
+    # facts stated in one graph (most of them), else once per set of graphs
+    alone: dict[str, tuple[list[str], list[str], list[str], bool]] = {}
+    several: dict[frozenset[str], tuple[list[str], list[str], list[str], bool]] = {}
+    add_edge = G.add_edge
+    for fact in _sorted_facts(facts, G):
         s, rel, o = fact
         graphs = facts[fact]
         named = shown.get(rel)
@@ -428,9 +492,34 @@ def _add_fact_edges(G: nx.MultiDiGraph, facts: dict[Fact, set[str]], schema: Sch
             key = local_name(rel)
             named = shown[rel] = (key, schema.properties.get(rel) or key)
         key, label = named
-        sources, urls, dates = names.fact_sources(frozenset(graphs))
-        G.add_edge(s, o, key=key, relation=key, label=label, iri=rel, sources=list(sources),
-                   inferred=is_inferred(graphs), source_urls=list(urls), source_dates=list(dates))
+        if len(graphs) == 1:
+            (graph,) = graphs
+            said = alone.get(graph)
+            if said is None:
+                said = alone[graph] = (*names.fact_sources(frozenset(graphs)), is_inferred(graphs))
+        else:
+            both = frozenset(graphs)
+            said = several.get(both)
+            if said is None:
+                said = several[both] = (*names.fact_sources(both), is_inferred(graphs))
+        sources, urls, dates, inferred = said
+        add_edge(s, o, key, relation=key, label=label, iri=rel, sources=sources.copy(), inferred=inferred,
+                 source_urls=urls.copy(), source_dates=dates.copy())
+
+
+def _sorted_facts(facts: dict[Fact, set[str]], G: nx.MultiDiGraph) -> list[Fact]:
+    """``sorted(facts)``, each fact compared as one string (its parts joined by NUL), which is
+    faster than comparing tuples and gives the same order wherever no part holds a NUL: the
+    ends of the facts are nodes of ``G`` (the caller keeps only those), checked with the relations.
+
+    >>> _sorted_facts({("b", "r", "a"): set(), ("a", "r", "c"): set(), ("a", "q", "d"): set()},
+    ...               nx.MultiDiGraph([("a", "b"), ("c", "d")]))
+    [('a', 'q', 'd'), ('a', 'r', 'c'), ('b', 'r', 'a')]
+    """
+    rels = {rel for _, rel, _ in facts}
+    if "\0" in "".join(G) or any("\0" in rel for rel in rels):
+        return sorted(facts)
+    return sorted(facts, key="\0".join)
 
 
 def _add_engagement_edge(G: nx.MultiDiGraph, eng: str, props: dict[str, set[str]], role_keys: set[str],

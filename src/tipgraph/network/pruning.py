@@ -16,7 +16,7 @@ Among the facts between shown nodes, :func:`prune` drops
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 
 from ..resources import INFERRED_GRAPH
 from .schema import Schema
@@ -29,7 +29,7 @@ Fact = tuple[str, str, str]
 
 def is_inferred(graphs: set[str]) -> bool:
     """A fact stated only in the inferred graph."""
-    return graphs <= {INFERRED_GRAPH}
+    return not graphs or (len(graphs) == 1 and INFERRED_GRAPH in graphs)
 
 
 def prune(facts: dict[Fact, set[str]], schema: Schema) -> dict[Fact, set[str]]:
@@ -94,9 +94,12 @@ def _drop_shown_chains(facts: dict[Fact, set[str]], schema: Schema) -> None:
     shown = _index(schema, facts, steps)
     backwards: dict[str, dict[str, set[str]]] = {}   # relation -> object -> subjects, built when first needed
 
-    def step(s: str, prop: str) -> set[str]:
+    nothing: frozenset[str] = frozenset()
+
+    def step(s: str, prop: str) -> Set[str]:
+        """The objects of ``s`` by ``prop`` among the shown facts (read, never changed)."""
         if prop in shown:
-            return set(shown[prop].get(s, ()))
+            return shown[prop].get(s, nothing)
         inv = schema.inverse.get(prop)
         if inv is not None and inv in shown:
             if inv not in backwards:
@@ -105,8 +108,8 @@ def _drop_shown_chains(facts: dict[Fact, set[str]], schema: Schema) -> None:
                     for y in objs:
                         index[y].add(x)
                 backwards[inv] = index
-            return set(backwards[inv].get(s, ()))
-        return set()
+            return backwards[inv].get(s, nothing)
+        return nothing
 
     inferred: dict[str, list[Fact]] = defaultdict(list)
     chained = {p for p, _, _ in schema.chains}
