@@ -195,13 +195,16 @@ def test_the_rules_engine_on_the_memory_backend_equals_reasonable(edges: Path) -
 #: (not an individual, though its fact is read); an object described only in the ontology; one
 #: described only by a predicate no rule reads (an individual all the same).
 _MORE = b"""
-<https://example.org/edge/org> <https://w3id.org/tipgraph/ontology#hasEngagement> _:e <https://example.org/edge/g2> .
-_:e <https://w3id.org/tipgraph/ontology#engagedProgramme> <https://example.org/edge/prog> <https://example.org/edge/g2> .
-_:e <https://w3id.org/tipgraph/ontology#engagementCountry> <https://example.org/edge/pk> <https://example.org/edge/g2> .
-<https://example.org/edge/lonely> <https://w3id.org/tipgraph/ontology#hasEngagement> <https://example.org/edge/eng> .
-<https://example.org/edge/org2> <https://w3id.org/tipgraph/ontology#hasEngagement> <https://w3id.org/tipgraph/ontology#FundingRole> <https://example.org/edge/g2> .
-<https://example.org/edge/org2> <https://w3id.org/tipgraph/ontology#hasEngagement> <https://example.org/edge/noted> <https://example.org/edge/g2> .
-<https://example.org/edge/noted> <https://example.org/edge/note> "a fact no rule reads" <https://example.org/edge/g2> .
+@prefix tg: <https://w3id.org/tipgraph/ontology#> .
+@prefix ex: <https://example.org/edge/> .
+
+ex:g2 {
+  ex:org tg:hasEngagement _:e .
+  _:e tg:engagedProgramme ex:prog ; tg:engagementCountry ex:pk .
+  ex:org2 tg:hasEngagement tg:FundingRole, ex:noted .
+  ex:noted ex:note "a fact no rule reads" .
+}
+ex:lonely tg:hasEngagement ex:eng .
 """
 _EX = "https://example.org/edge/"
 
@@ -210,7 +213,7 @@ def test_the_individuals_read_with_the_facts_are_those_of_the_store(edges: Path)
     """The default engine finds the individuals among the terms of the facts it reads; the reference lists them all."""
     store = open_store("oxigraph")
     load_default(store, data=[edges])
-    store.load(_MORE, format="nquads")
+    store.load(_MORE, format="trig")
     ontology = reason._stored_ontology(store)
     closure = reason._Closure(reason._tables(ontology), set())
     reader = reason._Reader(store)
@@ -230,7 +233,7 @@ def test_the_individuals_read_with_the_facts_are_those_of_the_store(edges: Path)
 def test_the_engines_agree_on_blank_objects_and_default_graph_facts(edges: Path) -> None:
     store = open_store("oxigraph")
     load_default(store, data=[edges])
-    store.load(_MORE, format="nquads")
+    store.load(_MORE, format="trig")
     tail = f"<{INFERRED_GRAPH}> .".encode()
     out = []
     for run in (_rules, reason._materialise_sparql):
