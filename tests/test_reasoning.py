@@ -268,3 +268,13 @@ def test_a_persistent_store_keeps_the_inferred_graph(edges: Path, tmp_path: Path
     # (positive control: the count reads the inferred graph from disk, which a drop empties)
     reason.drop_inferred(store)
     assert open_store(f"oxigraph:{tmp_path / 'store'}").count(INFERRED_GRAPH) == 0
+
+
+def test_a_shortcut_runs_again_only_for_what_can_make_it_conclude_more() -> None:
+    """What a rule reads only under FILTER NOT EXISTS (its own conclusion) does not make it run again."""
+    rules = {r.name: r for r in reason.file_rules()}
+    funds = rules["rule:funds"]
+    assert funds.negated == {str(reason.TG.funds)}
+    # positive control: the predicates of its pattern still count
+    assert str(reason.TG.funds) in funds.reads and str(reason.TG.engagedOrganisation) in funds.grows
+    assert all(r.writes <= r.negated for r in rules.values())

@@ -70,6 +70,14 @@ class Rule:
     sparql: str
     reads: frozenset[str] = frozenset()
     writes: frozenset[str] = frozenset()
+    #: what it reads only under ``FILTER NOT EXISTS`` or ``MINUS``: more facts there only hold
+    #: conclusions back, so they need not make it run again
+    negated: frozenset[str] = frozenset()
+
+    @property
+    def grows(self) -> frozenset[str]:
+        """The predicates whose new facts can make the rule conclude more."""
+        return self.reads - self.negated
 
 
 @dataclass
@@ -132,16 +140,34 @@ def _file_rules(folder: Path) -> tuple[Rule, ...]:
     for p in sorted(folder.glob("*.rq")):
         text = p.read_text(encoding="utf-8")
         template, _, where = text.partition("WHERE")
-        rules.append(Rule("rule:" + p.stem, header_comment(text), text, _predicates(where), _predicates(template)))
+        reads = _predicates(where)
+        rules.append(Rule("rule:" + p.stem, header_comment(text), text, reads, _predicates(template),
+                          reads - _predicates(where, negated=False)))
     return tuple(rules)
 
 
-def _predicates(text: str) -> frozenset[str]:
-    """IRIs a rule's pattern mentions (full or ``tg:``-prefixed); ``a`` counts as rdf:type."""
+def _predicates(text: str, *, negated: bool = True) -> frozenset[str]:
+    """IRIs a rule's pattern mentions (full or ``tg:``-prefixed); ``a`` counts as rdf:type.
+
+    Without ``negated``, not those inside ``NOT EXISTS { ... }`` or ``MINUS { ... }``.
+
+    >>> q = "{ ?x tg:funds ?y FILTER NOT EXISTS { ?x tg:runs ?y } FILTER EXISTS { ?y a ?c } }"
+    >>> [shorten(p) for p in sorted(_predicates(q, negated=False))]
+    ['rdf:type', 'tg:funds']
+    """
     from .sparql.lexical import tokens
 
     out = set()
+    depth = 0  # inside a negated group: how many braces are open
+    words = ("", "")  # the last two tokens, upper-cased when words
     for kind, tok, _ in tokens(text):
+        if depth:
+            depth += 1 if kind == "lbrace" else -1 if tok == "}" else 0
+            continue
+        if not negated and kind == "lbrace" and (words == ("NOT", "EXISTS") or words[1] == "MINUS"):
+            depth = 1
+            continue
+        words = (words[1], tok.upper() if kind == "word" else "")
         if kind == "iri":
             out.add(tok[1:-1])
         elif kind == "pname" and tok.startswith("tg:") and len(tok) > 3:
@@ -891,7 +917,7 @@ def _materialise_rules_now(store: Store) -> ReasonReport:
         if written:
             by_pred.update(written)
             names = {pred[1:-1].decode() for pred in written}
-            dirty = [d or bool(r.reads & names) for d, r in zip(dirty, extra, strict=True)]
+            dirty = [d or bool(r.grows & names) for d, r in zip(dirty, extra, strict=True)]
             lap("write")
         if not any(dirty):
             break
