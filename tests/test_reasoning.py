@@ -193,7 +193,8 @@ def test_the_rules_engine_on_the_memory_backend_equals_reasonable(edges: Path) -
 #: Added to the edge cases as N-Quads: an engagement that is a blank node, described only as
 #: the object of facts and by its own facts; a subject whose one fact is in the default graph
 #: (not an individual, though its fact is read); an object described only in the ontology; one
-#: described only by a predicate no rule reads (an individual all the same).
+#: described only by a predicate no rule reads (an individual all the same); literals and an IRI
+#: beyond ASCII, a mixed-case language tag and escapes (written back without re-validation).
 _MORE = b"""
 @prefix tg: <https://w3id.org/tipgraph/ontology#> .
 @prefix ex: <https://example.org/edge/> .
@@ -203,6 +204,9 @@ ex:g2 {
   _:e tg:engagedProgramme ex:prog ; tg:engagementCountry ex:pk .
   ex:org2 tg:hasEngagement tg:FundingRole, ex:noted .
   ex:noted ex:note "a fact no rule reads" .
+  ex:prog tg:childActivityId "Z\\u00fcrich"@de-CH, "\\u00e9t\\u00e9 \\\\ \\"x\\"" ;
+      tg:locatedIn <https://example.org/edge/M\\u00fcnchen> .
+  <https://example.org/edge/M\\u00fcnchen> tg:locatedIn ex:e .
 }
 ex:lonely tg:hasEngagement ex:eng .
 """
@@ -253,6 +257,10 @@ def test_the_engines_agree_on_blank_objects_and_default_graph_facts(edges: Path)
     assert any(line.startswith(f"<{_EX}eng> ".encode()) and engaged + b"lonely>" in line for line in new)
     assert not any(line.startswith(f"<{_EX}lonely>".encode()) for line in new)
     assert any(line.startswith(f"<{_EX}noted> ".encode()) and engaged + b"org2>" in line for line in new)
+    related = {line for line in new if f"<{_EX}prog> <{reason.TG.relatedActivityId}>".encode() in line}
+    assert any('"Zürich"@de-ch'.encode() in line for line in related), sorted(related)  # (stored lower-cased)
+    assert any('"été \\\\ \\"x\\""'.encode() in line for line in related), sorted(related)
+    assert f"<{_EX}prog> <{reason.TG.locatedIn}> <{_EX}e>".encode() in b"\n".join(new)
     assert not any(line.startswith(f"<{reason.TG.FundingRole}>".encode()) for line in new)
 
 
