@@ -424,6 +424,9 @@ class _Closure:
         self.t = tables
         self.individuals = individuals
         self.facts: dict[bytes, Pairs] = {}
+        #: the predicates with a fact (asserted) whose subject is not an individual: what is
+        #: derived from the subjects of the others needs no check
+        self.mixed: set[bytes] = set()
         self.members: dict[bytes, set[bytes]] = {}
         self.delta: dict[bytes, Pairs] = {}
         self.delta_types: dict[bytes, set[bytes]] = {}
@@ -458,8 +461,15 @@ class _Closure:
         out.update(head for head, _ in t.chains)
         return out
 
-    def assert_facts(self, p: bytes, pairs: Pairs) -> None:
-        """Take in facts of predicate ``p`` that hold already (asserted)."""
+    def assert_facts(self, p: bytes, pairs: Pairs, *, individual_subjects: bool | None = None) -> None:
+        """Take in facts of predicate ``p`` that hold already (asserted).
+
+        ``individual_subjects``: whether every subject of them is an individual, if known.
+        """
+        if individual_subjects is None:
+            individual_subjects = {s for s, _ in pairs} <= self.individuals
+        if not individual_subjects:
+            self.mixed.add(p)
         if p == _RDF_TYPE_NT:
             for c, xs in _by_object(pairs).items():
                 self.members.setdefault(c, set()).update(xs)
@@ -474,8 +484,9 @@ class _Closure:
         self.delta.setdefault(p, set()).update(pairs)
         self._index(p, pairs)
 
-    def derive(self, p: bytes, pairs: Pairs) -> None:
-        """Take in conclusions of predicate ``p``: those that are new and about an individual."""
+    def derive(self, p: bytes, pairs: Pairs, checked: bool = False) -> None:
+        """Take in conclusions of predicate ``p``: those that are new and about an individual
+        (``checked``: all of them are about one)."""
         if p == _RDF_TYPE_NT:
             for c, xs in _by_object(pairs).items():
                 self.derive_type(c, xs)
@@ -486,10 +497,11 @@ class _Closure:
         new = pairs - facts
         if not new:
             return
-        individuals = self.individuals
-        new = {t for t in new if t[0] in individuals}
-        if not new:
-            return
+        if not checked:
+            individuals = self.individuals
+            new = {t for t in new if t[0] in individuals}
+            if not new:
+                return
         facts |= new
         self.delta.setdefault(p, set()).update(new)
         self.fresh.setdefault(p, set()).update(new)
@@ -533,9 +545,10 @@ class _Closure:
             for c, xs in delta_types.items():
                 for d in t.sup.get(c, ()):
                     derive_type(d, xs)
+            mixed = self.mixed
             for p, pairs in delta.items():
                 for q in t.same.get(p, ()):
-                    derive(q, pairs)
+                    derive(q, pairs, p not in mixed)
                 flip = t.flip.get(p)
                 if flip:
                     turned = {(o, s) for s, o in pairs if o[0] != 34}  # 34: '"', a literal
@@ -554,7 +567,7 @@ class _Closure:
                 for head, steps, i in self._steps.get(p, ()):
                     if i == 1 and len(steps) == 2 and steps[0] in whole:
                         continue
-                    derive(head, self._join(steps, i, pairs))
+                    derive(head, self._join(steps, i, pairs), steps[0] not in mixed)
 
     def _join(self, steps: tuple[bytes, ...], i: int, pairs: Pairs) -> Pairs:
         """The ends of the chains ``steps`` whose step ``i`` is one of ``pairs``."""
@@ -674,6 +687,8 @@ class _Reader:
         self.individuals: set[bytes] = set() if self.engine is not None else _individuals(store)
         #: the terms known not to be individuals
         self.others: set[bytes] = set()
+        #: the predicates read whose every subject is known to be an individual
+        self.clean: set[bytes] = set()
 
     def facts(self, predicates: Iterable[bytes]) -> dict[bytes, Pairs]:
         """The ``(subject, object)`` pairs of each predicate anywhere in the store."""
@@ -702,6 +717,7 @@ class _Reader:
         objects -= individuals
         terms.update(o for o in objects if o[:1] in b"<_")
         self.resolve(terms)
+        self.clean = {p for p in out if all(s in individuals for s, _ in other.get(p, ()))}
         return out
 
     def resolve(self, terms: set[bytes]) -> set[bytes]:
@@ -904,7 +920,7 @@ def _materialise_rules_now(store: Store) -> ReasonReport:
     # Facts of the predicates no rule reads or writes can neither yield nor be a conclusion.
     wanted = closure.predicates() | {_nt(iri) for r in extra for iri in r.writes}
     for pred, pairs in reader.facts(sorted(wanted)).items():
-        closure.assert_facts(pred, pairs)
+        closure.assert_facts(pred, pairs, individual_subjects=True if pred in reader.clean else None)
     blank_nodes = any(_is_blank(x) for x in reader.individuals)  # (a fact about one is about an individual)
     lap("read")
     dirty = [True] * len(extra)
