@@ -13,8 +13,11 @@ It reads the facts of the predicates the rules mention once, as N-Triples terms 
 never rdflib objects), and runs the OWL 2 RL and chain rules itself: the axioms become
 lookup tables (closed hierarchies, inverses, domains and ranges per predicate), and
 each round derives only from what the last round added, a predicate at a time, with
-sets (semi-naive). The shortcuts stay SPARQL and run in the store's engine, again when a
-predicate they read gained facts. What is new goes to the store as N-Triples. Measured
+sets (semi-naive). The individuals (subjects of facts outside the ontology) come with the
+facts read; the few other terms a conclusion may be about are looked up. The shortcuts stay
+SPARQL and run in the store's engine, again when a predicate of their pattern gained facts.
+What is new goes to the store as N-Triples, each predicate's lines sorted, and on an
+in-memory Oxigraph without validating again the terms the store itself wrote. Measured
 on 1M triples: see ``ReasonReport.phases`` and benchmarks/bench_stages.py; the previous
 engine, every rule a SPARQL CONSTRUCT run in the store (kept as :func:`_materialise_sparql`,
 a reference for the tests), took about 41 s there. ``engine="reasonable"`` is an
@@ -938,7 +941,7 @@ def _materialise_rules_now(store: Store) -> ReasonReport:
         if not any(dirty):
             break
         # The hand-written rules read the store, where the facts derived so far are now: each
-        # runs again when a predicate it reads gained facts.
+        # runs again when a predicate of its pattern (outside FILTER NOT EXISTS) gained facts.
         for i, rule in enumerate(extra):
             if dirty[i]:
                 dirty[i] = False
