@@ -188,3 +188,101 @@ def test_the_rules_engine_on_the_memory_backend_equals_reasonable(edges: Path) -
     assert (URIRef("https://example.org/edge/prog"), reason.TG.relatedActivityId, Literal("two\nlines")) \
         in inferred["rules"]
     assert inferred["rules"] == inferred["reasonable"]
+
+
+#: Added to the edge cases as N-Quads: an engagement that is a blank node, described only as
+#: the object of facts and by its own facts; a subject whose one fact is in the default graph
+#: (not an individual, though its fact is read); an object described only in the ontology; one
+#: described only by a predicate no rule reads (an individual all the same); literals and an IRI
+#: beyond ASCII, a mixed-case language tag and escapes (written back without re-validation).
+_MORE = b"""
+@prefix tg: <https://w3id.org/tipgraph/ontology#> .
+@prefix ex: <https://example.org/edge/> .
+
+ex:g2 {
+  ex:org tg:hasEngagement _:e .
+  _:e tg:engagedProgramme ex:prog ; tg:engagementCountry ex:pk .
+  ex:org2 tg:hasEngagement tg:FundingRole, ex:noted .
+  ex:noted ex:note "a fact no rule reads" .
+  ex:prog tg:childActivityId "Z\\u00fcrich"@de-CH, "\\u00e9t\\u00e9 \\\\ \\"x\\"" ;
+      tg:locatedIn <https://example.org/edge/M\\u00fcnchen> .
+  <https://example.org/edge/M\\u00fcnchen> tg:locatedIn ex:e .
+}
+ex:lonely tg:hasEngagement ex:eng .
+"""
+_EX = "https://example.org/edge/"
+
+
+def test_the_individuals_read_with_the_facts_are_those_of_the_store(edges: Path) -> None:
+    """The default engine finds the individuals among the terms of the facts it reads; the reference lists them all."""
+    store = open_store("oxigraph")
+    load_default(store, data=[edges])
+    store.load(_MORE, format="trig")
+    ontology = reason._stored_ontology(store)
+    closure = reason._Closure(reason._tables(ontology), set())
+    reader = reason._Reader(store)
+    facts = reader.facts(sorted(closure.predicates()))
+    everyone = reason._individuals(store)
+    assert reader.individuals == everyone
+    # positive controls: each kind of term is there, on the side it belongs to
+    assert any(x.startswith(b"_:") for x in reader.individuals)
+    for insider in (f"<{_EX}org2>", f"<{_EX}eng>", f"<{_EX}noted>"):
+        assert insider.encode() in reader.individuals, insider
+    for outsider in (f"<{_EX}lonely>", f"<{_EX}ghost>", f"<{reason.TG.FundingRole}>"):
+        assert outsider.encode() not in reader.individuals and outsider.encode() in reader.others, outsider
+    # the default graph's fact is read all the same (its object gets the inverse)
+    assert (f"<{_EX}lonely>".encode(), f"<{_EX}eng>".encode()) in facts[f"<{reason.TG.hasEngagement}>".encode()]
+
+
+def test_the_engines_agree_on_blank_objects_and_default_graph_facts(edges: Path) -> None:
+    store = open_store("oxigraph")
+    load_default(store, data=[edges])
+    store.load(_MORE, format="trig")
+    tail = f"<{INFERRED_GRAPH}> .".encode()
+    out = []
+    for run in (_rules, reason._materialise_sparql):
+        run(store)
+        out.append({line for line in store.dump().splitlines() if line.endswith(tail)})
+    new, old = out
+
+    def named(lines: set[bytes]) -> set[bytes]:
+        return {line for line in lines if b"_:" not in line}
+
+    _same(named(new), named(old))
+    engaged = f"<{reason.TG.engagedOrganisation}> <{_EX}".encode()
+    # the inverse about the blank engagement is kept (it is an individual), the chain through it too ...
+    assert any(line.startswith(b"_:") and engaged + b"org>" in line for line in new), sorted(new - named(new))
+    assert f"<{_EX}org> <{reason.TG.activeIn}> <{_EX}pk>".encode() in b"\n".join(new)
+    # ... as is the one about the engagement that the default graph's subject has; nothing about that subject
+    assert any(line.startswith(f"<{_EX}eng> ".encode()) and engaged + b"lonely>" in line for line in new)
+    assert not any(line.startswith(f"<{_EX}lonely>".encode()) for line in new)
+    assert any(line.startswith(f"<{_EX}noted> ".encode()) and engaged + b"org2>" in line for line in new)
+    related = {line for line in new if f"<{_EX}prog> <{reason.TG.relatedActivityId}>".encode() in line}
+    assert any('"Zürich"@de-ch'.encode() in line for line in related), sorted(related)  # (stored lower-cased)
+    assert any('"été \\\\ \\"x\\""'.encode() in line for line in related), sorted(related)
+    assert f"<{_EX}prog> <{reason.TG.locatedIn}> <{_EX}e>".encode() in b"\n".join(new)
+    assert not any(line.startswith(f"<{reason.TG.FundingRole}>".encode()) for line in new)
+
+
+def test_a_persistent_store_keeps_the_inferred_graph(edges: Path, tmp_path: Path) -> None:
+    """The in-memory engine is written to without re-validating the terms; a store on disk through its interface."""
+    memory = open_store("oxigraph")
+    load_default(memory, data=[edges])
+    expected = reason.materialise(memory).inferred
+    store = open_store(f"oxigraph:{tmp_path / 'store'}")
+    load_default(store, data=[edges])
+    report = reason.materialise(store)
+    assert report.inferred == expected == open_store(f"oxigraph:{tmp_path / 'store'}").count(INFERRED_GRAPH) > 10
+    # (positive control: the count reads the inferred graph from disk, which a drop empties)
+    reason.drop_inferred(store)
+    assert open_store(f"oxigraph:{tmp_path / 'store'}").count(INFERRED_GRAPH) == 0
+
+
+def test_a_shortcut_runs_again_only_for_what_can_make_it_conclude_more() -> None:
+    """What a rule reads only under FILTER NOT EXISTS (its own conclusion) does not make it run again."""
+    rules = {r.name: r for r in reason.file_rules()}
+    funds = rules["rule:funds"]
+    assert funds.negated == {str(reason.TG.funds)}
+    # positive control: the predicates of its pattern still count
+    assert str(reason.TG.funds) in funds.reads and str(reason.TG.engagedOrganisation) in funds.grows
+    assert all(r.writes & r.negated for r in rules.values())  # each holds back on its own conclusion
