@@ -186,12 +186,14 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def load(self, data: bytes | Path, *, format: str = "nquads", graph: str | None = None,
-             base_iri: str | None = None) -> None:
+             base_iri: str | None = None, trusted: bool = False) -> None:
         """Bulk-add data in one of :data:`BULK_FORMATS` from bytes or a file (the fast path).
 
         Triples outside any named graph go into ``graph``. Syntax errors raise
         :class:`~tipgraph.errors.BadInputError` with the position; prefer
         :func:`tipgraph.loading.parse_file` first when all-or-nothing matters.
+        ``trusted=True`` is for terms the store itself wrote (e.g. inferences drawn from its
+        own rows): a backend may then skip checking each IRI and language tag again.
         """
 
     @abc.abstractmethod

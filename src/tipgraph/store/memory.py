@@ -52,7 +52,7 @@ class MemoryStore(Store):
         return n
 
     def load(self, data: bytes | Path, *, format: str = "nquads", graph: str | None = None,
-             base_iri: str | None = None) -> None:
+             base_iri: str | None = None, trusted: bool = False) -> None:
         # pyoxigraph (a core dependency) parses: rdflib's own N-Quads parser is several times slower.
         import pyoxigraph as ox
 

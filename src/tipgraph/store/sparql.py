@@ -630,7 +630,7 @@ class SparqlStore(Store):
         return len(items)
 
     def load(self, data: bytes | Path, *, format: str = "nquads", graph: str | None = None,
-             base_iri: str | None = None) -> None:
+             base_iri: str | None = None, trusted: bool = False) -> None:
         for g, triples in self._parse(data, format, graph, base_iri).items():
             self._write(g, triples, replace=False)
 
