@@ -40,6 +40,7 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -647,6 +648,9 @@ class _Runner:
             try:
                 box.append(("ok", fn(*args)))
             except BaseException as exc:  # noqa: BLE001 - handed to the caller, who raises it
+                # The engine's result objects must be freed by the thread that made them
+                # (pyoxigraph's are thread-bound): the traceback's frames let go of them here.
+                traceback.clear_frames(exc.__traceback__)
                 box.append(("error", exc))
             with _threads:
                 _running -= 1
