@@ -288,13 +288,22 @@ def test_no_worker_is_forked_while_an_abandoned_call_runs() -> None:
 
     from tipgraph.process import run_in_thread
 
+    from tipgraph.process import run_reused
+
     release = threading.Event()
+    kept = run_reused(abs, 5, key=("abandoned", 1), args=(-1,))[1]
     with pytest.raises(QueryTimeoutError):
         run_in_thread(release.wait, 0.05, args=(30,))
-    with pytest.raises(QueryTimeoutError, match="still finishing"):
-        run_limited(int, 0.2)  # a fork now would copy a thread that is inside the engine
-    release.set()
+    try:
+        with pytest.raises(QueryTimeoutError, match="still running in this process"):
+            run_limited(int, 0.2)  # a fork now would copy a thread that is inside the engine
+        with pytest.raises(QueryTimeoutError, match="still running in this process"):
+            run_reused(abs, 0.2, key=("abandoned", 2), args=(-2,))  # a new state needs a fork: it waits too
+        assert run_reused(abs, 5, key=("abandoned", 1), args=(-3,)) == (3, kept)  # the forked one answers now
+    finally:
+        release.set()
     assert run_limited(int, 5) == 0  # once the abandoned call has ended, workers fork again
+    assert run_reused(abs, 5, key=("abandoned", 2), args=(-4,))[0] == 4
     assert run_in_thread(int, 5, args=("7",)) == 7
 
 

@@ -519,13 +519,15 @@ _pool_lock = threading.RLock()
 POOL_SIZE = 4
 
 
-def _take(key: Any, fn: Callable[..., Any], memory_mb: int | None, confine: bool) -> _Worker | None:
+def _take(key: Any, fn: Callable[..., Any], memory_mb: int | None, confine: bool,
+          timeout: float) -> _Worker | None:
     """The idle worker for ``key`` (forked now if there is none); None while it is busy."""
     with _pool_lock:
-        return _take_locked(key, fn, memory_mb, confine)
+        return _take_locked(key, fn, memory_mb, confine, timeout)
 
 
-def _take_locked(key: Any, fn: Callable[..., Any], memory_mb: int | None, confine: bool) -> _Worker | None:
+def _take_locked(key: Any, fn: Callable[..., Any], memory_mb: int | None, confine: bool,
+                 timeout: float) -> _Worker | None:
     global _pool_owner
     if _pool_owner != os.getpid():  # a forked copy of this process: the workers are its parent's
         _pool.clear()
@@ -535,6 +537,7 @@ def _take_locked(key: Any, fn: Callable[..., Any], memory_mb: int | None, confin
         _discard(key, worker)
         worker = None
     if worker is None:
+        _no_call_running(timeout)  # before anything changes: the pool stays as it was if this gives up
         same_data = [k for k in _pool if k[0][:1] == key[0][:1] and k != key]
         for other in [k for k in same_data if _pool[k].busy.acquire(blocking=False)]:
             _discard(other, _pool[other])  # the same store in an older state: of no more use
@@ -597,8 +600,7 @@ def run_reused(fn: Callable[..., T], timeout: float | None, *, key: Any, args: t
     if sys.platform.startswith("linux"):
         _libc()
     full = (key, getattr(fn, "__qualname__", repr(fn)), memory_mb, confine)
-    _no_call_running(timeout)
-    worker = _take(full, fn, memory_mb, confine)
+    worker = _take(full, fn, memory_mb, confine, timeout)
     if worker is None:
         return run_limited(fn, timeout, args=args, memory_mb=memory_mb, confine=confine), None
     keep = False
@@ -671,9 +673,10 @@ def run_in_thread(fn: Callable[..., T], timeout: float | None, *, args: tuple[An
     For trusted work whose engine releases the GIL (the library's own named questions on
     Oxigraph): no fork, no pipe, about 30 microseconds per call. A call that runs past its
     limit raises :class:`~tipgraph.errors.QueryTimeoutError` at once; it cannot be stopped, so it
-    finishes in its thread and its answer is dropped. While such a call is still running, no
-    worker is forked (:func:`run_limited` and :func:`run_reused` wait for it, within their own
-    limits): a fork must not copy a thread that is inside the engine.
+    finishes in its thread and its answer is dropped. While any such call is inside the engine
+    (abandoned or not), no worker is forked: :func:`run_limited`, and :func:`run_reused` when
+    it needs a new worker, wait for it within their own limits, since a fork must not copy a
+    thread that is inside the engine. A reused worker already forked answers at once.
 
     >>> run_in_thread(sum, 5, args=([1, 2, 3],))
     6
@@ -710,5 +713,6 @@ def _no_call_running(timeout: float) -> None:
     with _threads:
         if not _threads.wait_for(lambda: not _running, timeout):
             raise QueryTimeoutError(
-                f"an earlier query that ran past its limit is still finishing in this process; no new query "
-                f"worker can start until it ends (waited {timeout:g} s); try again later")
+                f"a named question is still running in this process (one past its limit finishes in the "
+                f"background), and no new query worker can start until it ends (waited {timeout:g} s); "
+                "try again later")
