@@ -81,7 +81,8 @@ def _answer(kg: tipgraph.KnowledgeGraph, name: str, params: dict[str, str],
     the kind of error when the parameters do not fit this data (a default of another kind)."""
     named = get_named_query(name)
     try:
-        res = kg.query(name, **params) if text is None else kg.query(text, bind_named(kg.store, named, params))
+        values: dict[str, Any] = dict(params) if text is None else dict(bind_named(kg.store, named, params))
+        res = kg.query(text or name, values)
     except TipgraphError as exc:
         return type(exc).__name__
     return res.vars, res.rows
