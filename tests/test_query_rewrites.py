@@ -76,11 +76,24 @@ WHERE {
 }
 ORDER BY ?kind ?itemLabel
 """,
+    "members-of-organisation": PREFIXES + """
+SELECT DISTINCT ?organisation ?person ?personLabel ?postLabel ?unitLabel
+WHERE {
+  ?person tg:memberOf ?organisation ;
+          skos:prefLabel ?personLabel ;
+          tg:holdsPost ?post .
+  ?post skos:prefLabel ?postLabel ;
+        tg:postIn ?unit .
+  ?unit skos:prefLabel ?unitLabel .
+  FILTER (?unit = ?organisation || EXISTS { ?unit tg:subOrganisationOf ?organisation })
+}
+ORDER BY ?personLabel
+""",
 }
 
 #: Queries whose ORDER BY leaves ties (two items of one kind with one label): the order among tied
 #: rows is the engine's, so these are compared as the same rows with the same sequence of sort keys.
-TIES: dict[str, tuple[str, ...]] = {"work-on-theme": ("kind", "itemLabel")}
+TIES: dict[str, tuple[str, ...]] = {"work-on-theme": ("kind", "itemLabel"), "members-of-organisation": ("personLabel",)}
 
 #: Parameters to try beyond the defaults: other values and open ones ('*' leaves a parameter unbound).
 OTHER_PARAMS: dict[str, list[dict[str, str]]] = {
@@ -88,6 +101,8 @@ OTHER_PARAMS: dict[str, list[dict[str, str]]] = {
     "tier-fell": [{"earlier": "2020", "later": "2024"}, {"earlier": "2024", "later": "2023"},
                   {"earlier": "*"}, {"later": "*"}, {"report": "*"}],
     "work-on-theme": [{"theme": "tgd:thm-0001"}, {"theme": "tgd:thm-0003"}, {"theme": "*"}],
+    "members-of-organisation": [{"organisation": "tgd:org-0011"}, {"organisation": "tgd:org-0003"},
+                                {"organisation": "*"}],
 }
 
 
@@ -166,6 +181,8 @@ ALTERED = {
     "implementers-of-activity": ("?role = tg:ImplementingRole", "?role != tg:ImplementingRole"),
     "tier-fell": ("?afterLevel > ?beforeLevel", "?afterLevel >= ?beforeLevel"),
     "work-on-theme": ('IF(?class = tg:Event, "event", "document")', 'IF(?class = tg:Event, "document", "event")'),
+    # posts in the organisation itself left out
+    "members-of-organisation": ("tg:subOrganisationOf? ?organisation", "tg:subOrganisationOf ?organisation"),
 }
 
 
