@@ -1004,6 +1004,7 @@ def run_size(n: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                  "reason-reasonable": args.reason_worker_cap})
     args.size_n = n
     result["loadavg"] = {"start": [round(x, 2) for x in os.getloadavg()]}
+    busy0, own0, wall0 = machine_cpu(), own_cpu(), time.monotonic()
     for worker in args.workers:
         if worker == "reason-reasonable" and n > args.reasonable_max:
             result["workers"][worker] = {"skipped": f"above --reasonable-max {size_label(args.reasonable_max)} triples"}
@@ -1017,7 +1018,30 @@ def run_size(n: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
         print(f" {res['wall_seconds']} s, peak {res.get('peak_mb', {}).get('worker', '?')} MiB{note}{errs}",
               flush=True)
     result["loadavg"]["end"] = [round(x, 2) for x in os.getloadavg()]
+    wall = time.monotonic() - wall0
+    if busy0 is not None and wall > 0:
+        busy = machine_cpu()
+        assert busy is not None
+        # the CPU that processes outside this run took, as cores in use on average (the load
+        # average cannot tell them from this run's own workers)
+        result["other_cores"] = round(max(busy - busy0 - (own_cpu() - own0), 0.0) / wall, 2)
     return result
+
+
+def machine_cpu() -> float | None:
+    """CPU seconds all cores have spent busy since boot (``/proc/stat``), or None off Linux."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            ticks = [int(x) for x in f.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # less idle and iowait
+
+
+def own_cpu() -> float:
+    """CPU seconds of this runner and every worker it has waited for (their children included)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 
@@ -1320,10 +1344,23 @@ def took(r: dict[str, Any]) -> str:
     return f"{total / 60:.1f} min" if walls else "–"
 
 
+#: Other processes using more than this many cores on average make a size's timings noisy.
+OTHER_CORES_NOISY = 0.3
+
+
 def noisy(r: dict[str, Any]) -> bool:
-    """Was the machine busy (a 1- or 5-minute load average above 1.5 at the start or end)?"""
+    """Was the machine busy? Other processes' CPU when recorded (``other_cores``); for older
+    results, a 1- or 5-minute load average above 1.5 at the start or end."""
+    if isinstance(r.get("other_cores"), (int, float)):
+        return bool(r["other_cores"] > OTHER_CORES_NOISY)
     la = r.get("loadavg") or {}
     return any(isinstance(v, list) and max(v[:2], default=0) > 1.5 for v in la.values())
+
+
+def busy_reason(r: dict[str, Any]) -> str:
+    if isinstance(r.get("other_cores"), (int, float)):
+        return f"other processes used {r['other_cores']:.2f} cores, above {OTHER_CORES_NOISY}"
+    return "load average above 1.5"
 
 
 def loadavg_text(r: dict[str, Any]) -> str:
@@ -1331,9 +1368,11 @@ def loadavg_text(r: dict[str, Any]) -> str:
     if not la:
         return "Load average: not recorded."
     parts = [f"{when} {' / '.join(f'{x:.2f}' for x in v)}" for when, v in la.items() if isinstance(v, list)]
-    text = "Load average (1, 5, 15 minutes): " + "; ".join(parts) + "."
+    text = "Load average (1, 5, 15 minutes; it counts this run's own workers too): " + "; ".join(parts) + "."
+    if isinstance(r.get("other_cores"), (int, float)):
+        text += f" Other processes used {r['other_cores']:.2f} cores on average while this size ran."
     if noisy(r):
-        text += (" **Warning: the machine was busy (load average above 1.5 on its "
+        text += (f" **Warning: the machine was busy ({busy_reason(r)} on its "
                  f"{r['machine'].get('cores', '?')} cores): these timings are noisy.**")
     return text
 
@@ -1405,8 +1444,8 @@ def render_tables(results: list[dict[str, Any]]) -> str:
         "### Data",
         "",
         "| size | triples | named graphs | organisations | programmes | engagements | events | people | "
-        "generated in | measured | the size took | load average at start → end (1 min) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|",
+        "generated in | measured | the size took | load average at start → end (1 min) | other processes (cores) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---:|",
     ]
     for r in results:
         e = r["entities"]
@@ -1415,9 +1454,11 @@ def render_tables(results: list[dict[str, Any]]) -> str:
                    or "not recorded") + (" ⚠" if noisy(r) else "")
         lines.append(f"| {r['size']} | {r['triples']:,} | {r['graphs']:,} | {e.get('org', 0):,} | "
                      f"{e.get('prg', 0):,} | {e.get('eng', 0):,} | {e.get('evt', 0):,} | {e.get('per', 0):,} | "
-                     f"{secs(r['generate_seconds'])} | {r['machine']['date']} | {took(r)} | {la_text} |")
+                     f"{secs(r['generate_seconds'])} | {r['machine']['date']} | {took(r)} | {la_text} | "
+                     f"{r['other_cores'] if isinstance(r.get('other_cores'), (int, float)) else '–'} |")
     if any(noisy(r) for r in results):
-        lines += ["", "⚠ **The machine was busy during the sizes marked ⚠ (load average above 1.5): their timings "
+        lines += ["", f"⚠ **The machine was busy during the sizes marked ⚠ (other processes above "
+                      f"{OTHER_CORES_NOISY} cores, or for older results a load average above 1.5): their timings "
                       "are noisy, and wall-clock times there are longer than on a quiet machine.**"]
 
     for r in results:
