@@ -269,6 +269,10 @@ def test_a_named_question_runs_in_this_process_and_other_text_in_the_worker(own_
     assert anonymous.worker is not None and anonymous.worker != os.getpid()
     assert changed.worker == anonymous.worker
     assert own.rows == anonymous.rows == changed.rows
+    # rdflib's memory store holds the GIL while it works: a thread could not be left behind at the limit
+    memory = tipgraph.load(backend="memory")
+    assert not memory.store.capabilities.concurrent_reads
+    assert memory.query("implementers-of-programme").worker is not None
 
 
 def test_a_named_question_past_its_limit_answers_the_caller_at_the_limit(own_kg: tipgraph.KnowledgeGraph) -> None:

@@ -453,8 +453,9 @@ def run_query(store: Store, sparql: str, bindings: Mapping[str, Any] | None = No
 
     The worker is forked once and reused while the store does not change
     (:func:`tipgraph.process.run_reused`); ``QueryResult.worker`` is its pid. A packaged
-    named question (``name`` given and ``sparql`` its very text) on the embedded store runs in
-    a thread of this process instead, under the same time limit (:func:`~tipgraph.process.run_in_thread`):
+    named question (``name`` given and ``sparql`` its very text) on the embedded Oxigraph store
+    (``capabilities.concurrent_reads``: its engine releases the GIL) runs in a thread of this
+    process instead, under the same time limit (:func:`~tipgraph.process.run_in_thread`):
     its text is the library's own and its values are written by the term serialiser, so it
     needs no confinement, and a thread costs 30 microseconds where the worker's round trip
     costs a millisecond. The memory limit does not apply to it.
@@ -472,7 +473,9 @@ def run_query(store: Store, sparql: str, bindings: Mapping[str, Any] | None = No
     state = store.state
     inline = _plan(name) == "inline"
     plain = store.capabilities.forkable and state is not None  # the rows come as plain values (see Wire)
-    if plain and _own(name, sparql_asked):  # the library's own text: no confinement needed, no fork
+    # The library's own text needs no confinement: on an engine that releases the GIL while it
+    # works (Oxigraph), a thread of this process answers it under the same time limit.
+    if plain and store.capabilities.concurrent_reads and _own(name, sparql_asked):
         raw = _decode(run_in_thread(_answerer(store), limits.timeout, args=(text, terms, limits.max_rows, inline)),
                       rows=False)
     elif plain:

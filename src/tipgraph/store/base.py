@@ -78,7 +78,8 @@ class Capabilities:
     #: ``execute(..., inline=False)`` passes bound values as pre-bindings instead of writing them in
     #: (for the queries that a backend's planner handles better that way)
     inline_choice: bool = False
-    #: several queries may run at the same time, from threads of this process
+    #: several queries may run at the same time, from threads of this process (the engine releases
+    #: the GIL while it works, so a thread left running at a time limit does not stall the others)
     concurrent_reads: bool = False
 
 
