@@ -1004,28 +1004,38 @@ def run_size(n: int, args: argparse.Namespace, tmp: Path) -> dict[str, Any]:
                  "reason-reasonable": args.reason_worker_cap})
     args.size_n = n
     result["loadavg"] = {"start": [round(x, 2) for x in os.getloadavg()]}
-    busy0, own0, wall0 = machine_cpu(), own_cpu(), time.monotonic()
     for worker in args.workers:
         if worker == "reason-reasonable" and n > args.reasonable_max:
             result["workers"][worker] = {"skipped": f"above --reasonable-max {size_label(args.reasonable_max)} triples"}
             print(f"   {worker}: skipped (above --reasonable-max)", flush=True)
             continue
         print(f"   {worker} ...", end="", flush=True)
+        busy0, own0, wall0 = machine_cpu(), own_cpu(), time.monotonic()
         res = launch(worker, args, label, path, tmp, caps[worker])
+        res["other_cores"] = other_cores(busy0, own0, wall0)
         result["workers"][worker] = res
         note = " (timed out)" if res.get("timed_out") else ""
         errs = f", {len(res.get('errors', []))} error(s)" if res.get("errors") else ""
         print(f" {res['wall_seconds']} s, peak {res.get('peak_mb', {}).get('worker', '?')} MiB{note}{errs}",
               flush=True)
     result["loadavg"]["end"] = [round(x, 2) for x in os.getloadavg()]
-    wall = time.monotonic() - wall0
-    if busy0 is not None and wall > 0:
-        busy = machine_cpu()
-        assert busy is not None
-        # the CPU that processes outside this run took, as cores in use on average (the load
-        # average cannot tell them from this run's own workers)
-        result["other_cores"] = round(max(busy - busy0 - (own_cpu() - own0), 0.0) / wall, 2)
     return result
+
+
+def other_cores(busy0: float | None, own0: float, wall0: float) -> float | None:
+    """The CPU that processes outside this run took since ``busy0``/``own0``/``wall0``, as cores in
+    use on average (the load average cannot tell them from this run's own workers)."""
+    busy, wall = machine_cpu(), time.monotonic() - wall0
+    if busy0 is None or busy is None or wall <= 0:
+        return None
+    return round(max(busy - busy0 - (own_cpu() - own0), 0.0) / wall, 2)
+
+
+def size_other_cores(r: dict[str, Any]) -> float | None:
+    """The busiest of a size's workers by :func:`other_cores` (None when none recorded it)."""
+    seen = [w["other_cores"] for w in (r.get("workers") or {}).values()
+            if isinstance(w, dict) and isinstance(w.get("other_cores"), (int, float))]
+    return max(seen) if seen else None
 
 
 def machine_cpu() -> float | None:
@@ -1351,15 +1361,17 @@ OTHER_CORES_NOISY = 0.3
 def noisy(r: dict[str, Any]) -> bool:
     """Was the machine busy? Other processes' CPU when recorded (``other_cores``); for older
     results, a 1- or 5-minute load average above 1.5 at the start or end."""
-    if isinstance(r.get("other_cores"), (int, float)):
-        return bool(r["other_cores"] > OTHER_CORES_NOISY)
+    other = size_other_cores(r)
+    if other is not None:
+        return other > OTHER_CORES_NOISY
     la = r.get("loadavg") or {}
     return any(isinstance(v, list) and max(v[:2], default=0) > 1.5 for v in la.values())
 
 
 def busy_reason(r: dict[str, Any]) -> str:
-    if isinstance(r.get("other_cores"), (int, float)):
-        return f"other processes used {r['other_cores']:.2f} cores, above {OTHER_CORES_NOISY}"
+    other = size_other_cores(r)
+    if other is not None:
+        return f"other processes used up to {other:.2f} cores, above {OTHER_CORES_NOISY}"
     return "load average above 1.5"
 
 
@@ -1369,8 +1381,9 @@ def loadavg_text(r: dict[str, Any]) -> str:
         return "Load average: not recorded."
     parts = [f"{when} {' / '.join(f'{x:.2f}' for x in v)}" for when, v in la.items() if isinstance(v, list)]
     text = "Load average (1, 5, 15 minutes; it counts this run's own workers too): " + "; ".join(parts) + "."
-    if isinstance(r.get("other_cores"), (int, float)):
-        text += f" Other processes used {r['other_cores']:.2f} cores on average while this size ran."
+    other = size_other_cores(r)
+    if other is not None:
+        text += f" Other processes used up to {other:.2f} cores on average while a stage group of this size ran."
     if noisy(r):
         text += (f" **Warning: the machine was busy ({busy_reason(r)} on its "
                  f"{r['machine'].get('cores', '?')} cores): these timings are noisy.**")
@@ -1455,7 +1468,7 @@ def render_tables(results: list[dict[str, Any]]) -> str:
         lines.append(f"| {r['size']} | {r['triples']:,} | {r['graphs']:,} | {e.get('org', 0):,} | "
                      f"{e.get('prg', 0):,} | {e.get('eng', 0):,} | {e.get('evt', 0):,} | {e.get('per', 0):,} | "
                      f"{secs(r['generate_seconds'])} | {r['machine']['date']} | {took(r)} | {la_text} | "
-                     f"{r['other_cores'] if isinstance(r.get('other_cores'), (int, float)) else '–'} |")
+                     f"{'–' if size_other_cores(r) is None else size_other_cores(r)} |")
     if any(noisy(r) for r in results):
         lines += ["", f"⚠ **The machine was busy during the sizes marked ⚠ (other processes above "
                       f"{OTHER_CORES_NOISY} cores, or for older results a load average above 1.5): their timings "
@@ -1682,7 +1695,7 @@ def main(argv: list[str] | None = None) -> int:
             old = json.loads(path.read_text(encoding="utf-8"))
             if (old.get("triples"), old.get("seed")) == (res["triples"], res["seed"]):
                 old["workers"].update(res["workers"])
-                old["machine"] = res["machine"]
+                old["machine"], old["loadavg"] = res["machine"], res["loadavg"]
                 res = old
         atomic_write(path, json.dumps(res, indent=1, default=str))
         results.append(res)
