@@ -121,7 +121,7 @@ def landscape(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sys.modules[spec.name] = gen
     spec.loader.exec_module(gen)
     path = tmp_path_factory.mktemp("landscape") / "synthetic-5k.trig"
-    gen.generate(5_000, 42, path)  # 3k lacks nodes some mutations take
+    gen.generate(5_000, 42, path)  # 4k lacks nodes some mutations take
     return path
 
 
