@@ -4,6 +4,7 @@ rendered again from edited copies of its results (the numbers in the tables come
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -54,6 +55,9 @@ def test_quick_run_measures_every_stage_and_column(quick: Path) -> None:
         assert not worker.get("timed_out"), name
         assert worker.get("errors") == [], (name, worker.get("errors"))
     assert set(data["loadavg"]) == {"start", "end"} and len(data["loadavg"]["start"]) == 3
+    # each stage group records the CPU other processes took while it ran, in cores (0 when idle)
+    others = [w["other_cores"] for w in data["workers"].values()]
+    assert all(isinstance(x, (int, float)) and 0 <= x <= (os.cpu_count() or 1) for x in others), others
     from tipgraph.query import named_queries
 
     # Every named question through kg.query, on the bare engine, on rdflib's engine and over HTTP.
