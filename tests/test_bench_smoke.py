@@ -134,3 +134,19 @@ def test_tables_are_computed_from_the_results(repo: Path, quick: Path, tmp_path:
     proc = run(repo, "--render-only", "--results", str(copy), cwd=tmp_path)
     assert proc.returncode == 0 and "older version" in proc.stderr
     assert "### At 50k (" not in (copy / "summary.md").read_text(encoding="utf-8")
+
+
+def test_a_size_is_noisy_when_other_processes_took_cpu() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_run", Path(__file__).parents[1] / "benchmarks" / "run.py")
+    assert spec is not None and spec.loader is not None
+    run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run)
+    busy_load = {"start": [3.0, 3.0, 3.0], "end": [3.0, 3.0, 3.0]}  # this run's own workers count here
+    quiet = {"loadavg": busy_load, "workers": {"a": {"other_cores": 0.05}, "b": {"other_cores": 0.1}}}
+    shared = {"loadavg": busy_load, "workers": {"a": {"other_cores": 0.05}, "b": {"other_cores": 0.9}}}
+    assert not run.noisy(quiet) and run.noisy(shared)
+    # results from before other_cores was recorded fall back to the load average
+    assert run.noisy({"loadavg": busy_load, "workers": {}})
+    assert not run.noisy({"loadavg": {"start": [0.2, 0.3, 0.3]}, "workers": {}})
