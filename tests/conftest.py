@@ -6,6 +6,7 @@ never by ``from conftest import``.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import select
@@ -16,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import rdflib
@@ -104,6 +106,20 @@ def seed() -> Seed:
 def repo() -> Path:
     """The root of the checkout under test."""
     return REPO
+
+
+@pytest.fixture(scope="session")
+def generator() -> ModuleType:
+    """``benchmarks/generate.py``, imported once from its file (benchmarks/ is not a package):
+    ``generator.generate(triples, seed, out)`` writes a synthetic landscape."""
+    spec = importlib.util.spec_from_file_location("benchmarks_generate", REPO / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = sys.modules.get(spec.name)
+    if module is None:
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # its dataclasses look their module up there
+        spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

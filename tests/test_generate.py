@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import stat
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -15,14 +14,9 @@ import rdflib
 
 
 @pytest.fixture(scope="module")
-def gen(repo: Path) -> ModuleType:
-    """benchmarks/generate.py, imported from its file (benchmarks/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("benchmarks_generate", repo / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+def gen(generator: ModuleType) -> ModuleType:
+    """benchmarks/generate.py (the shared ``generator`` fixture)."""
+    return generator
 
 
 def _count(text: str) -> int:

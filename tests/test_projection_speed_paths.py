@@ -13,9 +13,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -36,15 +33,10 @@ Fact = tuple[str, str, str]
 
 
 @pytest.fixture(scope="module")
-def landscape(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
+def landscape(generator: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Store:
     """A generated landscape of about 10k triples (seed 7), loaded and reasoned on Oxigraph."""
-    spec = importlib.util.spec_from_file_location("benchmarks_generate_speed", repo / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module: ModuleType = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
     out = tmp_path_factory.mktemp("landscape") / "synthetic-10k.trig"
-    module.generate(10_000, 7, out)
+    generator.generate(10_000, 7, out)
     store = open_store("oxigraph")
     load_default(store, data=[out])
     reason.materialise(store)

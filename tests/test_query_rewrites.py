@@ -10,9 +10,6 @@ control), and every query has rows somewhere, so that no comparison is between t
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -138,15 +135,10 @@ def _cases(kg: tipgraph.KnowledgeGraph, name: str) -> list[tuple[dict[str, str],
 
 
 @pytest.fixture(scope="module")
-def landscape(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> tipgraph.KnowledgeGraph:
+def landscape(generator: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> tipgraph.KnowledgeGraph:
     """The synthetic landscape of about 10k triples (seed 42), reasoned, on Oxigraph."""
-    spec = importlib.util.spec_from_file_location("benchmarks_generate_rewrites", repo / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module: ModuleType = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
     out = tmp_path_factory.mktemp("landscape") / "synthetic-10k.trig"
-    module.generate(10_000, 42, out)
+    generator.generate(10_000, 42, out)
     return tipgraph.load([out])
 
 

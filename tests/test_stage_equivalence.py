@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import defaultdict
 from pathlib import Path
 from types import ModuleType
@@ -38,15 +36,10 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(scope="module")
-def landscape_10k(repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def landscape_10k(generator: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The synthetic landscape of about 10k triples (seed 42) the benchmarks start from."""
-    spec = importlib.util.spec_from_file_location("benchmarks_generate_eq", repo / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module: ModuleType = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
     out = tmp_path_factory.mktemp("landscape") / "synthetic-10k.trig"
-    module.generate(10_000, 42, out)
+    generator.generate(10_000, 42, out)
     return out
 
 

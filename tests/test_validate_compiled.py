@@ -7,8 +7,6 @@ one mutation per kind of mistake. Every mutation is a positive control: it must 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,14 +112,9 @@ def test_supported_shapes_compile_positive_control() -> None:
 
 # --- mutations of a generated landscape --------------------------------------------------
 @pytest.fixture(scope="module")
-def landscape(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    spec = importlib.util.spec_from_file_location("benchmarks_generate", REPO / "benchmarks" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    gen: ModuleType = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = gen
-    spec.loader.exec_module(gen)
+def landscape(generator: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("landscape") / "synthetic-5k.trig"
-    gen.generate(5_000, 42, path)  # 4k lacks nodes some mutations take
+    generator.generate(5_000, 42, path)  # 4k lacks nodes some mutations take
     return path
 
 
