@@ -39,7 +39,7 @@ from .sparql import Limits, check_query
 from .sparql import lexical as sparqltext
 from .sparql.inline import sliced
 from .store import RawResult, Store
-from .store.oxigraph import iri_term, text_term, typed_term
+from .store.oxigraph import DIRECT_TERMS, iri_term, text_term, typed_term
 
 _KINDS = {"entity", "string", "integer", "date"}
 #: Values that leave a parameter open (unbound): "where does UNODC implement anything?"
@@ -457,8 +457,8 @@ def run_query(store: Store, sparql: str, bindings: Mapping[str, Any] | None = No
     (``capabilities.concurrent_reads``: its engine releases the GIL) runs in a thread of this
     process instead, under the same time limit (:func:`~tipgraph.process.run_in_thread`):
     its text is the library's own and its values are written by the term serialiser, so it
-    needs no confinement, and a thread costs 30 microseconds where the worker's round trip
-    costs a millisecond. The memory limit does not apply to it.
+    needs no confinement, and handing it to a thread costs about a tenth of a millisecond
+    where the worker's round trip costs one or more. The memory limit does not apply to it.
     """
     limits = limits or Limits()
     check_query(sparql, allow_network=limits.allow_network)
@@ -555,20 +555,16 @@ def _enc(term: Node | None) -> Any:
     return term  # another kind of term: pickled as it is
 
 
-#: iri_term's and text_term's shortcuts hold (rdflib's terms keep the state they expect)
-_FAST_IRI = iri_term("urn:x") == URIRef("urn:x") and URIRef.__slots__ == ()
-_DIRECT_LITERALS = Literal.__slots__ == ("_language", "_datatype", "_value", "_ill_typed")
-
-
 def _dec(value: Any) -> Any:
-    if value is None or isinstance(value, Node):
-        return value
-    if type(value) is str:
+    kind = type(value)
+    if kind is tuple:
+        if len(value) == 1:
+            return BNode(value[0])
+        text, lang, dt = value
+        return text_term(text, lang) if dt is None else typed_term(text, dt)
+    if kind is str:
         return iri_term(value)
-    if len(value) == 1:
-        return BNode(value[0])
-    text, lang, dt = value
-    return text_term(text, lang) if dt is None else typed_term(text, dt)
+    return value  # None, or a term already
 
 
 def _decode_cells(rows: list[tuple[Any, ...]]) -> list[tuple[Node | None, ...]]:
@@ -577,21 +573,13 @@ def _decode_cells(rows: list[tuple[Any, ...]]) -> list[tuple[Node | None, ...]]:
     memo: dict[Any, Any] = {None: None}
     get = memo.get
     new_str = str.__new__
-    fast = _FAST_IRI and _DIRECT_LITERALS
+    direct = DIRECT_TERMS
 
     def term(value: Any) -> Any:
         found = get(value, _MISSING)
         if found is _MISSING:
-            # the common cells made here without _dec's checks: an IRI (a plain str), a plain string
-            kind = type(value)
-            if fast and kind is str:
-                found = new_str(URIRef, value)
-            elif fast and kind is tuple and len(value) == 3 and value[2] is None:
-                found = new_str(Literal, value[0])
-                found._language, found._datatype, found._value, found._ill_typed = value[1], None, value[0], None
-            else:
-                found = _dec(value)
-            memo[value] = found
+            # most cells are IRIs: made here as iri_term would, without a call
+            found = memo[value] = new_str(URIRef, value) if direct and type(value) is str else _dec(value)
         return found
 
     return [tuple(map(term, row)) for row in rows]

@@ -48,7 +48,8 @@ _READ_ATTEMPTS = 10
 #: rdflib's constructors check every IRI and parse every literal again; terms that come from
 #: Oxigraph are valid already, so IRIs and plain or language-tagged strings are made directly
 #: (when rdflib's terms are laid out as this was written for; else by the constructors).
-_DIRECT = URIRef.__slots__ == () and Literal.__slots__ == ("_language", "_datatype", "_value", "_ill_typed")
+#: rdflib keeps its terms as this module builds them directly (str subclasses with these slots)
+DIRECT_TERMS = URIRef.__slots__ == () and Literal.__slots__ == ("_language", "_datatype", "_value", "_ill_typed")
 _XSD_STRING = str(XSD.string)
 
 
@@ -58,7 +59,7 @@ def iri_term(value: str) -> URIRef:
     >>> iri_term("urn:x") == URIRef("urn:x") and type(iri_term("urn:x")) is URIRef
     True
     """
-    return str.__new__(URIRef, value) if _DIRECT else URIRef(value)
+    return str.__new__(URIRef, value) if DIRECT_TERMS else URIRef(value)
 
 
 def text_term(value: str, lang: str | None = None) -> Literal:
@@ -67,7 +68,7 @@ def text_term(value: str, lang: str | None = None) -> Literal:
     >>> text_term("x", "en") == Literal("x", lang="en"), text_term("x") == Literal("x")
     (True, True)
     """
-    if not _DIRECT:
+    if not DIRECT_TERMS:
         return Literal(value, lang=lang)
     lit = str.__new__(Literal, value)
     lit._language = lang
@@ -93,7 +94,7 @@ def typed_term(value: str, datatype: str) -> Literal:
     >>> a == b and a.value == b.value and a.ill_typed is b.ill_typed
     True
     """
-    if _DIRECT:
+    if DIRECT_TERMS:
         py: Any = None
         if datatype == _XSD_DATE and _DATE_FORM.match(value):
             try:
