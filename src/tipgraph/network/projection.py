@@ -426,6 +426,14 @@ def _read_facts(rows: Rows, selection: _Selection, nodes: set[str], engagement_n
     skip_inferred = not include_inferred
     # every value is bound: the pattern binds them all
     edge_rows = cast("list[tuple[str, str, str, str]]", rows(_edges_query(selection)))
+
+    def add_fact(ss: str, sp: str, so: str, sg: str) -> None:
+        how = shown.get(sp)
+        if how is not None:
+            rel, flip = how
+            ss, so = same.get(ss, ss), same.get(so, so)
+            facts[(so, rel, ss) if flip else (ss, rel, so)].add(graph_name.setdefault(sg, sg))
+
     if collapse:
         for ss, sp, so, sg in edge_rows:
             if skip_inferred and sg == INFERRED_GRAPH:
@@ -439,14 +447,8 @@ def _read_facts(rows: Rows, selection: _Selection, nodes: set[str], engagement_n
                 if sg != INFERRED_GRAPH:
                     engagement_graphs[ss].add(graph_name.setdefault(sg, sg))
                 continue
-            if so in engagement_nodes:
-                continue
-            how = shown.get(sp)
-            if how is None:
-                continue
-            rel, flip = how
-            ss, so = same.get(ss, ss), same.get(so, so)
-            facts[(so, rel, ss) if flip else (ss, rel, so)].add(graph_name.setdefault(sg, sg))
+            if so not in engagement_nodes:
+                add_fact(ss, sp, so, sg)
         return out
     for ss, sp, so, sg in edge_rows:
         if skip_inferred and sg == INFERRED_GRAPH:
@@ -454,12 +456,7 @@ def _read_facts(rows: Rows, selection: _Selection, nodes: set[str], engagement_n
         if sp == _ROLE and ss in nodes and sp not in canonical:
             out.roles[ss] = so  # an engagement node shown as such
             continue
-        how = shown.get(sp)
-        if how is None:
-            continue
-        rel, flip = how
-        ss, so = same.get(ss, ss), same.get(so, so)
-        facts[(so, rel, ss) if flip else (ss, rel, so)].add(graph_name.setdefault(sg, sg))
+        add_fact(ss, sp, so, sg)
     return out
 
 
