@@ -271,6 +271,28 @@ def test_a_persistent_store_keeps_the_inferred_graph(edges: Path, tmp_path: Path
     assert open_store(f"oxigraph:{tmp_path / 'store'}").count(INFERRED_GRAPH) == 0
 
 
+def test_reasoning_on_a_persistent_store_is_one_change(edges: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure while the inferred graph is written leaves the store on disk as it was: the old
+    inferred graph is dropped and the new one written in one commit, not one per step."""
+    where = f"oxigraph:{tmp_path / 'store'}"
+    store = open_store(where)
+    load_default(store, data=[edges])
+    before = reason.materialise(store).inferred
+    assert open_store(where).count(INFERRED_GRAPH) == before > 10  # (positive control: it was written)
+
+    def failing(store: Store) -> Callable[[bytes], None]:
+        def load(data: bytes) -> None:
+            raise RuntimeError("the disk filled up")
+        return load
+
+    monkeypatch.setattr(reason, "_loader", failing)
+    with pytest.raises(RuntimeError, match="disk filled"):
+        reason.materialise(store)
+    assert open_store(where).count(INFERRED_GRAPH) == before
+    assert store.count(INFERRED_GRAPH) == before  # and the open store reads the last commit again
+
+
 def test_a_shortcut_runs_again_only_for_what_can_make_it_conclude_more() -> None:
     """What a rule reads only under FILTER NOT EXISTS (its own conclusion) does not make it run again."""
     rules = {r.name: r for r in reason.file_rules()}

@@ -212,11 +212,13 @@ def materialise(store: Store, *, engine: str | None = None) -> ReasonReport:
     """
     if engine is None:
         engine = "rules" if store.backend == "oxigraph" else "reasonable"
-    if engine == "rules":
-        return _materialise_rules(store)
-    if engine == "reasonable":
-        return _materialise_reasonable(store)
-    raise UnknownNameError("reasoning engine", engine, list(ENGINES))
+    if engine not in ENGINES:
+        raise UnknownNameError("reasoning engine", engine, list(ENGINES))
+    # One change: a persistent store commits the dropped and the new inferred graph together
+    # (each write on its own would be a commit of the whole store, and a failure between two
+    # of them would leave a part of the inferred graph on disk).
+    with store.writing():
+        return _materialise_rules(store) if engine == "rules" else _materialise_reasonable(store)
 
 
 _RDF_TYPE = str(RDF.type)
