@@ -351,7 +351,9 @@ def _answer(conn: Any, work: Callable[[], Any], confine: tuple[str, ...] | None)
         # A refusal that the code swallowed (rdflib's SERVICE SILENT) still fails the query.
         conn.send(("refused", _refusal()) if _refused else ("ok", result))
     except TipgraphError as exc:
-        conn.send(("refused", _refusal(exc)) if _refused else ("error", exc))
+        # An engine's SERVICE call that the network namespace stopped is a refusal, whatever the store made of it.
+        refused = _refused or (confine is not None and _network_refusal(exc))
+        conn.send(("refused", _refusal(exc)) if refused else ("error", exc))
     except MemoryError:
         conn.send(("memory", None))
     except BaseException as exc:  # noqa: BLE001 - everything must reach the parent

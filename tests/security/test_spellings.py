@@ -8,13 +8,16 @@ Each spelling says whether an engine follows it today when the check is bypassed
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 import pytest
 
 import tipgraph
+from tipgraph.errors import EXIT_BAD_INPUT, BadInputError, QueryRefusedError
 from tipgraph.sparql import check_query
 from tipgraph.store import BACKENDS
+from tipgraph.store.base import reaching_out
 
 from .conftest import MARKER, REMOTE_VALUE, Listener, cli
 
@@ -217,6 +220,38 @@ def test_cli_allow_network_does_reach_the_listener(endpoint: Listener) -> None:
     assert out.returncode == 0, out.stderr
     assert REMOTE_VALUE in out.stdout
     assert endpoint.connections() >= 1
+
+
+def _closed_port() -> str:
+    """An address on this machine where nothing listens (bound, then closed again)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/sparql"
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_an_unreachable_service_with_network_allowed_is_bad_input(bare: dict[str, tipgraph.KnowledgeGraph],
+                                                                  backend: str) -> None:
+    text = f"SELECT ?remote WHERE {{ SERVICE <{_closed_port()}> {{ ?s ?p ?remote }} }}"
+    with pytest.raises(BadInputError, match="could not reach the server its SERVICE or FROM names"):
+        bare[backend].query(text, allow_network=True)
+    with pytest.raises(QueryRefusedError):  # control: without consent it is refused before it runs
+        bare[backend].query(text)
+
+
+def test_cli_unreachable_service_exits_as_bad_input_without_a_traceback() -> None:
+    out = cli("query", "-e", f"SELECT ?r WHERE {{ SERVICE <{_closed_port()}> {{ ?s ?p ?r }} }}", "--allow-network")
+    assert out.returncode == EXIT_BAD_INPUT, out.stderr
+    assert "could not reach the server" in out.stderr and "Traceback" not in out.stderr
+    assert "bug in tipgraph" not in out.stderr
+
+
+def test_other_os_errors_are_not_taken_for_an_unreachable_server() -> None:
+    with pytest.raises(FileNotFoundError), reaching_out("SELECT * WHERE { ?s ?p ?o }"):
+        raise FileNotFoundError("no such file")
+    with pytest.raises(BadInputError), reaching_out("SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }"):
+        raise FileNotFoundError("no such file")  # control: with a SERVICE it is
 
 
 # ---------------------------------------------------------------------------

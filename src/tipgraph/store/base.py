@@ -95,6 +95,34 @@ class RawResult:
     truncated: bool = False
 
 
+@contextlib.contextmanager
+def reaching_out(sparql: str) -> Iterator[None]:
+    """Turn a failed ``SERVICE`` (or ``FROM``) fetch of a query allowed to make one into bad input.
+
+    An engine reports an unreachable server as a bare ``OSError``; for a query that names
+    another server this is the user's address or server, not a bug of ours. Any other
+    ``OSError`` passes through unchanged.
+
+    >>> try:
+    ...     with reaching_out("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"):
+    ...         raise ConnectionRefusedError("Connection refused")
+    ... except ValueError as exc:
+    ...     print(type(exc).__name__, str(exc)[:60])
+    BadInputError <query>: the query could not reach the server its SERVICE or
+    """
+    try:
+        yield
+    except OSError as exc:
+        from ..errors import BadInputError
+        from ..sparql import lexical
+
+        if not lexical.findings(sparql, lexical.NETWORK_KEYWORDS):
+            raise
+        detail = " ".join(str(exc).split())[:300]
+        raise BadInputError(f"the query could not reach the server its SERVICE or FROM names ({detail}); "
+                            "check the address and that the server is running", path="<query>") from exc
+
+
 def _first(items: Iterable[Any], max_rows: int | None) -> tuple[list[Any], bool]:
     """At most ``max_rows`` items, and whether more existed."""
     out: list[Any] = []

@@ -12,7 +12,7 @@ from rdflib.term import Node
 
 from ..errors import BadInputError
 from ..namespace import PREFIXES
-from .base import Capabilities, Quad, RawResult, Store, collect, collect_triples, normalise
+from .base import Capabilities, Quad, RawResult, Store, collect, collect_triples, normalise, reaching_out
 from .terms import nquads as _nquads
 
 _OX_FORMATS = {"nquads": "N_QUADS", "ntriples": "N_TRIPLES", "turtle": "TURTLE", "trig": "TRIG"}
@@ -109,6 +109,10 @@ class MemoryStore(Store):
         return _nquads(q for q in self.quads() if q[3] not in skip)
 
     def execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None) -> RawResult:
+        with reaching_out(sparql):
+            return self._execute(sparql, bindings, max_rows)
+
+    def _execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None) -> RawResult:
         from pyparsing import ParseBaseException
         from rdflib.plugins.sparql.sparql import SPARQLError
 

@@ -1,12 +1,18 @@
 """The default backend: Oxigraph (pyoxigraph), in memory or kept in a directory.
 
-With a ``path`` the data lives in Oxigraph's on-disk format (RocksDB) and is read into
-memory when the store opens (read-only: no lock, no files written). A change is made in
-memory under the store's write lock and committed whole: the state is written into a new
-directory that replaces the old one (see :mod:`tipgraph.store.persist`), so readers keep
-reading the last committed state and a kill leaves the old store or the new one. The
-on-disk database is open only while it is read or written, because RocksDB runs
-background threads and a query worker forked while one of them holds a lock would hang.
+With a ``path`` the data lives in Oxigraph's on-disk format (RocksDB). Opening the store
+opens that database read-only (no lock; a few milliseconds at any size) and queries read it
+there. A change is made in memory under the store's write lock, so the first change reads
+the whole store into memory (:meth:`OxigraphStore.warm` does that on request: queries that
+read much of the graph run up to 4 times faster there), and is committed whole: the state is
+written into a new directory that replaces the old one (see :mod:`tipgraph.store.persist`),
+so readers keep reading the last committed state and a kill leaves the old store or the new
+one. A reader keeps the files of the state it opened even when a writer deletes them.
+
+A read-only RocksDB runs three pool threads that wait for work it never schedules (a
+read-only database neither flushes nor compacts), so a query worker forked from a process
+that holds one finds no lock taken; the database opened for writing is open only while a
+commit writes it.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from rdflib.term import Node
 from ..errors import BadInputError
 from ..namespace import PREFIXES
 from ..sparql.inline import inline_bindings
-from .base import Capabilities, Quad, RawResult, Store, collect, collect_triples
+from .base import Capabilities, Quad, RawResult, Store, collect, collect_triples, reaching_out
 from .persist import (WriteLock, backup_path, building_path, check_target, clean_logs, is_store, recover,
                       recover_if_idle, replace_directory)
 from .terms import iri_ref
@@ -244,6 +250,7 @@ class OxigraphStore(Store):
     def __init__(self, path: str | Path | None = None) -> None:
         super().__init__()
         self._ox = ox.Store()
+        self._on_disk = False
         self._dataset: Dataset | None = None
         self._lock: WriteLock | None = None
         self._writing = 0
@@ -266,11 +273,12 @@ class OxigraphStore(Store):
         return _generation(self.path)
 
     def _read_disk(self) -> None:
-        """Read the last committed state into memory (read-only: no lock, no log files).
+        """Open the last committed state read-only (no lock; the files are only read).
 
         The directory is pinned by a file descriptor while RocksDB opens it, so a writer
-        swapping in its new directory meanwhile cannot mix two versions; if it deletes
-        the files under us, we read again.
+        swapping in its new directory meanwhile cannot mix two versions; if it deletes the
+        files under us, we open again. RocksDB opens every file of the database at once and
+        keeps them open, so the state stays readable after a writer has deleted it.
         """
         assert self.path is not None
         if self._writing == 0:
@@ -280,13 +288,9 @@ class OxigraphStore(Store):
             source = self.path if self.path.exists() else backup_path(self.path)
             try:
                 with _pinned(source) as (where, generation):
-                    self._ox.clear()
-                    if is_store(Path(where)):
-                        disk = ox.Store.read_only(where)
-                        self._ox.bulk_extend(disk.quads_for_pattern(None, None, None, None))
-                        del disk
+                    view = ox.Store.read_only(where) if is_store(Path(where)) else ox.Store()
+                    next(iter(view), None)  # a torn directory fails here, not in the first query
             except Exception as exc:  # noqa: BLE001 - whatever a torn read raises, the answer is to read again
-                self._ox.clear()
                 if attempt == _READ_ATTEMPTS - 1:
                     raise _unreadable(self.path, exc) from None
                 time.sleep(0.01 * (attempt + 1))
@@ -294,10 +298,43 @@ class OxigraphStore(Store):
             if where != str(source) or generation is None or _generation(source) == generation:
                 break  # pinned, or the directory did not change while it was read
         else:
-            self._ox.clear()
             raise BadInputError("cannot read the store: it kept changing while it was read; try again",
                                 path=str(self.path))
+        self._use(view, on_disk=True)
         self._seen = generation if source == self.path else self._generation()
+
+    def _use(self, engine: ox.Store, *, on_disk: bool) -> None:
+        """Answer from ``engine`` from now on (a call already inside the old one finishes there).
+
+        The rdflib view handed out keeps working on the new engine (its plugin holds the
+        engine as ``_store``; if a version of oxrdflib does not, the next view is a new one).
+        """
+        self._ox, self._on_disk = engine, on_disk
+        plugin = getattr(self._dataset, "store", None)
+        if plugin is not None and hasattr(plugin, "_store"):
+            plugin._store = engine
+        else:
+            self._dataset = None
+
+    def warm(self) -> None:
+        """Read the whole store into memory now, if it is not there yet.
+
+        A persistent store answers from its directory until its first change; a question
+        that reads much of the graph runs up to 4 times faster in memory (measured at 1M
+        triples), and reading 1M triples into memory takes about 20 seconds.
+
+        >>> s = OxigraphStore(); s.warm(); s.in_memory
+        True
+        """
+        if self._on_disk:
+            memory = ox.Store()
+            memory.bulk_extend(self._ox.quads_for_pattern(None, None, None, None))
+            self._use(memory, on_disk=False)
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the data is held in memory (a persistent store is read there at its first change)."""
+        return not self._on_disk
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
@@ -321,6 +358,8 @@ class OxigraphStore(Store):
                     self._read_disk()  # another writer committed since we read: start from that
                 finally:
                     self._writing -= 1
+            if self._writing == 0:
+                self.warm()  # a change is made in memory and committed whole
             self._writing += 1
             try:
                 yield
@@ -382,6 +421,7 @@ class OxigraphStore(Store):
 
     @property
     def dataset(self) -> Dataset:
+        self.warm()  # rdflib may write through its view, and writes are made in memory
         if self._dataset is None:
             from oxrdflib import OxigraphStore as _Plugin
 
@@ -504,7 +544,8 @@ class OxigraphStore(Store):
         refuses the written query (a literal where only an IRI may stand), the values go as
         substitutions, as before (``inline=False``: always, to compare the two).
         """
-        return self._collect(self._run(sparql, bindings, inline), from_ox, max_rows)
+        with reaching_out(sparql):
+            return self._collect(self._run(sparql, bindings, inline), from_ox, max_rows)
 
     def execute_plain(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None, *,
                       inline: bool = True) -> RawResult:
@@ -518,7 +559,8 @@ class OxigraphStore(Store):
         >>> s.execute_plain("SELECT ?s ?o WHERE { ?s ?p ?o }", {}, None).rows
         [('urn:s', ('o', 'en', None))]
         """
-        return self._collect(self._run(sparql, bindings, inline), plain_value, max_rows)
+        with reaching_out(sparql):
+            return self._collect(self._run(sparql, bindings, inline), plain_value, max_rows)
 
     def _run(self, sparql: str, bindings: Mapping[str, Node], inline: bool) -> Any:
         res: Any = None
