@@ -28,9 +28,29 @@ def iri_ref(iri: str) -> str:
     return f"<{iri}>"
 
 
+def _nt(term: Node) -> str:
+    """One term as N-Triples writes it: rdflib's ``n3()``, except that a literal is always one
+    quoted line (``n3()`` writes a text with a line break in Turtle's triple quotes)."""
+    from rdflib import Literal
+
+    if not isinstance(term, Literal):
+        return term.n3()
+    body = '"' + _NEEDS_ECHAR.sub(lambda m: _ECHAR[m.group()], str(term)) + '"'
+    if term.language:
+        return f"{body}@{term.language}"
+    if term.datatype is not None:
+        return f"{body}^^<{term.datatype}>"
+    return body
+
+
 def ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> bytes:
-    """rdflib triples as N-Triples bytes (rdflib's own escaping of literals)."""
-    return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples).encode("utf-8")
+    """rdflib triples as N-Triples bytes.
+
+    >>> from rdflib import URIRef, Literal
+    >>> ntriples([(URIRef("urn:s"), URIRef("urn:p"), Literal("two\\nlines"))])
+    b'<urn:s> <urn:p> "two\\\\nlines" .\\n'
+    """
+    return "".join(f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in triples).encode("utf-8")
 
 
 def nquads(quads: Iterable[tuple[Node, Node, Node, Node]]) -> bytes:
@@ -40,7 +60,7 @@ def nquads(quads: Iterable[tuple[Node, Node, Node, Node]]) -> bytes:
     >>> nquads([(URIRef("urn:s"), URIRef("urn:p"), Literal('a "b"'), URIRef("urn:g"))])
     b'<urn:s> <urn:p> "a \\\\"b\\\\"" <urn:g> .\\n'
     """
-    return "".join(f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n" for s, p, o, g in quads).encode("utf-8")
+    return "".join(f"{_nt(s)} {_nt(p)} {_nt(o)} {_nt(g)} .\n" for s, p, o, g in quads).encode("utf-8")
 
 
 _LANG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*")
