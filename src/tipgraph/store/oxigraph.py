@@ -4,7 +4,7 @@ With a ``path`` the data lives in Oxigraph's on-disk format (RocksDB). Opening t
 opens that database read-only (no lock; a few milliseconds at any size) and queries read it
 there. A change is made in memory under the store's write lock, so the first change reads
 the whole store into memory (:meth:`OxigraphStore.warm` does that on request: queries that
-read much of the graph run up to 4 times faster there), and is committed whole: the state is
+read much of the graph run up to 5 times faster there), and is committed whole: the state is
 written into a new directory that replaces the old one (see :mod:`tipgraph.store.persist`),
 so readers keep reading the last committed state and a kill leaves the old store or the new
 one. A reader keeps the files of the state it opened even when a writer deletes them.
@@ -320,7 +320,7 @@ class OxigraphStore(Store):
         """Read the whole store into memory now, if it is not there yet.
 
         A persistent store answers from its directory until its first change; a question
-        that reads much of the graph runs up to 4 times faster in memory (measured at 1M
+        that reads much of the graph runs up to 5 times faster in memory (measured at 1M
         triples), and reading 1M triples into memory takes about 20 seconds.
 
         >>> s = OxigraphStore(); s.warm(); s.in_memory
