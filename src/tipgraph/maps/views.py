@@ -23,8 +23,24 @@ __all__ = ["country_view", "focus_view", "programme_view"]
 
 
 def _subgraph(G: nx.Graph, nodes: set[Any], focus: list[Any], title: str | None = None) -> nx.MultiDiGraph:
-    sub = G.subgraph(nodes).copy()
+    """The graph induced by ``nodes``, its nodes and edges in ``G``'s order.
+
+    Not ``G.subgraph(nodes).copy()``: that lists the nodes in the order of the set, which
+    changes from one run to the next (string hashes are salted per process), and the map's
+    page with it.
+    """
+    sub = G.__class__()
     sub.graph.update(G.graph)
+    order = [n for n in G if n in nodes]
+    sub.add_nodes_from((n, G.nodes[n].copy()) for n in order)
+    for u in order:
+        for v, data in G.adj[u].items():
+            if v not in nodes:
+                continue
+            if G.is_multigraph():
+                sub.add_edges_from((u, v, key, d.copy()) for key, d in data.items())
+            else:
+                sub.add_edge(u, v, **data)
     sub.graph["focus"] = focus
     if title:
         sub.graph["view"] = title
