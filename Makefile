@@ -59,7 +59,7 @@ demo: setup
 
 # ruff and mypy first: the package ships py.typed, so its types are part of its interface.
 lint: setup
-	$(PY) -m ruff check src
+	$(PY) -m ruff check src tests benchmarks
 	$(PY) -m mypy
 
 # Two workers, one test file each at a time (files keep their session fixtures): half the time

@@ -487,10 +487,7 @@ class Block:
         for pred, objs in pairs:
             if objs is None:
                 continue
-            if isinstance(objs, str):
-                objs = [objs]
-            else:
-                objs = list(dict.fromkeys(objs))  # type: ignore[call-overload]
+            objs = [objs] if isinstance(objs, str) else list(dict.fromkeys(objs))  # type: ignore[call-overload]
             if not objs:
                 continue
             self.triples += len(objs)
@@ -615,7 +612,7 @@ class _Landscape:
         self.country_iri: dict[str, str] = {}
         self.country_name: dict[str, str] = {}
         self.country_region: dict[str, str] = {}
-        for a2, a3, sub, name in COUNTRIES:
+        for a2, _a3, sub, name in COUNTRIES:
             iri = self.new("plc")
             self.country_iri[a2] = iri
             self.country_name[iri] = name
@@ -642,7 +639,7 @@ class _Landscape:
                   ("tg:locatedIn", self.continent_iri[cont] if cont else None))
         for code, name in _CONTINENTS.items():
             b.add(self.continent_iri[code], ("a", "tg:Region"), ("skos:prefLabel", en(name)))
-        for iri, name in zip(self.corridors, _CORRIDORS):
+        for iri, name in zip(self.corridors, _CORRIDORS, strict=False):
             b.add(iri, ("a", "tg:Region"), ("skos:prefLabel", en(name)))
         self.themes = []
         for label, alts in _THEMES:
@@ -655,7 +652,7 @@ class _Landscape:
         # Country weights: a shuffled power law, with the seed's countries at the top.
         rest = [a2 for a2, *_ in COUNTRIES[7:]]
         r.shuffle(rest)
-        order = ["PK", "AF", "IQ", "TJ", "UZ", "KG", "KZ"] + rest
+        order = ["PK", "AF", "IQ", "TJ", "UZ", "KG", "KZ", *rest]
         self.country_zipf = _Zipf([self.country_iri[a2] for a2 in order], 0.9)
         self.by_subregion: dict[str, list[str]] = {}
         for a2 in order:
@@ -707,7 +704,7 @@ class _Landscape:
         def flush_directory(force: bool = False) -> None:
             nonlocal directory
             if directory.triples >= 4000 or (force and directory.triples):
-                src, graph = self.source("tg:SourceDocument", f"Directory of organisations, part {part[0]}",
+                _src, graph = self.source("tg:SourceDocument", f"Directory of organisations, part {part[0]}",
                                          issued=_dt.date(2024, 6, 30))
                 part[0] += 1
                 directory_parts.append((graph, directory))
@@ -831,7 +828,7 @@ class _Landscape:
         r = self.rng
         self.nap: dict[str, str] = {}
         self.laws: dict[str, str] = {}
-        src, graph = self.source("tg:SourceDocument", "Compendium of national action plans and legislation",
+        _src, graph = self.source("tg:SourceDocument", "Compendium of national action plans and legislation",
                                  issued=_dt.date(2024, 3, 1))
         b = Block()
         for country, g in self.gov.items():
@@ -866,7 +863,7 @@ class _Landscape:
         first = True
         for i in range(years):
             year = 2024 - years + 1 + i
-            rsrc, rgraph = self.source("tg:SourceDocument", f"{label} {year}", issued=_dt.date(year, 6, 25),
+            _rsrc, rgraph = self.source("tg:SourceDocument", f"{label} {year}", issued=_dt.date(year, 6, 25),
                                        publisher=publisher)
             b = Block()
             if first:
@@ -940,7 +937,7 @@ class _Landscape:
                 if first and prog == ini:
                     countries = [self.country_iri[a2] for a2 in ("AF", "PK", "TJ", "IQ")]
                 countries = list(dict.fromkeys(countries))
-                broader = ([self.subregion_iri[region]] + r.sample(self.corridors, 1)) if (
+                broader = [self.subregion_iri[region], *r.sample(self.corridors, 1)] if (
                     first or r.random() < 0.3) else None
                 # Funders (one or two), implementers (one to four), sometimes an extending agency.
                 funders = [self.unions[0]] if first and prog == ini else self.funder_zipf.sample(
@@ -1001,7 +998,7 @@ class _Landscape:
         r = self.rng
         per = self.new("per")
         pst = self.new("pst")
-        unit = r.choice(self.units.get(org, [org]) + [org])
+        unit = r.choice([*self.units.get(org, [org]), org])
         title = r.choice(_POST_TITLES)
         b.add(pst, ("a", "tg:Post"), ("skos:prefLabel", en(f"{title}, {self.org_label.get(unit, 'unit')}")),
               ("tg:postIn", unit))
@@ -1036,7 +1033,7 @@ class _Landscape:
         organiser = implementers[0]
         label = (f"{'Regional' if len(countries) > 1 else 'National'} {word} on {r.choice(_EVENT_TOPICS)}, "
                  f"{self.country_name[country]}, {day.strftime('%B %Y')}")
-        src, graph = self.source("tg:PressRelease", f"Press release: {label}",
+        _src, graph = self.source("tg:PressRelease", f"Press release: {label}",
                                  issued=day + _dt.timedelta(days=r.randint(0, 10)), publisher=organiser,
                                  applies_to=country)
         b = Block()

@@ -244,7 +244,8 @@ def test_kosovo_is_ranked_under_its_user_assigned_code(tmp_path: Path) -> None:
                    "@prefix tgd: <https://w3id.org/tipgraph/id/> .\n"
                    "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
                    "<https://w3id.org/tipgraph/graph/entities-places> { tgd:plc-xk a tg:Country ; "
-                   'skos:prefLabel "Kosovo"@en ; tg:iso3166Alpha2 "XK" ; tg:iso3166Alpha3 "XKX" . }\n', encoding="utf-8")
+                   'skos:prefLabel "Kosovo"@en ; tg:iso3166Alpha2 "XK" ; tg:iso3166Alpha3 "XKX" . }\n',
+                   encoding="utf-8")
     assert tipgraph.load(data=[*data_files(), ttl]).validate(owl=False).conforms
     ttl.write_text(ttl.read_text().replace('"XK"', '"XQ"'))  # control: an unassigned code is still refused
     assert not tipgraph.load(data=[*data_files(), ttl]).validate(owl=False).conforms
