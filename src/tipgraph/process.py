@@ -385,8 +385,9 @@ def run_limited(fn: Callable[..., T], timeout: float | None, *, args: tuple[Any,
     """Run ``fn(*args)`` in a forked worker and return its result; kill it after ``timeout`` seconds.
 
     With ``timeout=None`` it runs in this process (and ``confine`` is not possible). The
-    fork sees the in-memory store as it is now without copying it (stores never keep
-    background threads that a fork could catch holding a lock). ``memory_mb`` caps the
+    fork sees the store as it is now without copying it (no store keeps a thread that a
+    fork could catch holding a lock: a read-only RocksDB's pool threads only wait, see
+    :mod:`tipgraph.store.oxigraph`). ``memory_mb`` caps the
     worker's address space; running out raises :class:`~tipgraph.errors.WorkerMemoryError`.
     ``confine=True`` confines the worker (:func:`confine_worker`; for SPARQL queries):
     what it refuses raises :class:`~tipgraph.errors.QueryRefusedError`. tipgraph's own
