@@ -69,14 +69,15 @@ QUESTIONS = ("implementers-of-programme", "who-works-where")
 def _run(cmd: list[str]) -> tuple[float, float]:
     """Wall seconds and peak resident MiB of one child process."""
     env = dict(os.environ, PYTHONWARNINGS="ignore")
-    t = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err[-500:]}")
+    with tempfile.TemporaryFile() as err:  # a file, not a pipe: the child never blocks on a full pipe
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            err.seek(0)
+            raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.read().decode()[-500:]}")
     return wall, usage.ru_maxrss / 1024
 
 

@@ -51,11 +51,10 @@ def serialise(store: Store, format: str = "trig", *, exclude: Iterable[str] = ()
     ``trig``, ``nquads`` and ``jsonld`` keep the named graphs; ``turtle`` and ``nt`` merge
     them, each fact once.
     """
-    canonical = format_for(None, format)
-    ox_format, keeps_graphs = EXPORT_FORMATS[canonical]
+    ox_format, keeps_graphs = EXPORT_FORMATS[format_for(None, format)]
     dumped = store.dump(exclude=exclude)
-    if canonical == "nquads" and store.backend == "oxigraph":
-        return dumped  # already N-Quads, written by this very serialiser
+    if format == "nquads" and store.backend == "oxigraph":
+        return dumped  # written by the engine's own N-Quads serialiser: parsing it again checks nothing
     quads = ox.parse(dumped, format=ox.RdfFormat.N_QUADS)
     if keeps_graphs:
         items: Iterable[ox.Quad] | list[ox.Triple] = quads  # streamed: 1M quads as objects took 1 GiB more

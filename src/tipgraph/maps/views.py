@@ -33,14 +33,11 @@ def _subgraph(G: nx.Graph, nodes: set[Any], focus: list[Any], title: str | None 
     sub.graph.update(G.graph)
     order = [n for n in G if n in nodes]
     sub.add_nodes_from((n, G.nodes[n].copy()) for n in order)
-    for u in order:
-        for v, data in G.adj[u].items():
-            if v not in nodes:
-                continue
-            if G.is_multigraph():
-                sub.add_edges_from((u, v, key, d.copy()) for key, d in data.items())
-            else:
-                sub.add_edge(u, v, **data)
+    if G.is_multigraph():
+        sub.add_edges_from((u, v, key, d.copy()) for u in order for v, keyed in G.adj[u].items() if v in nodes
+                           for key, d in keyed.items())
+    else:
+        sub.add_edges_from((u, v, d.copy()) for u in order for v, d in G.adj[u].items() if v in nodes)
     sub.graph["focus"] = focus
     if title:
         sub.graph["view"] = title

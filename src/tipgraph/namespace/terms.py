@@ -29,18 +29,12 @@ def iri_ref(iri: str) -> str:
 
 
 def _nt(term: Node) -> str:
-    """One term as N-Triples writes it: rdflib's ``n3()``, except that a literal is always one
-    quoted line (``n3()`` writes a text with a line break in Turtle's triple quotes)."""
+    """One term as N-Triples writes it. A literal is written by :func:`sparql_term` (N-Triples
+    literals are SPARQL's, one quoted line); rdflib's ``n3()`` writes a text with a line break
+    in Turtle's triple quotes, which N-Triples does not have."""
     from rdflib import Literal
 
-    if not isinstance(term, Literal):
-        return term.n3()
-    body = '"' + _NEEDS_ECHAR.sub(lambda m: _ECHAR[m.group()], str(term)) + '"'
-    if term.language:
-        return f"{body}@{term.language}"
-    if term.datatype is not None:
-        return f"{body}^^<{term.datatype}>"
-    return body
+    return sparql_term(term) if isinstance(term, Literal) else term.n3()
 
 
 def ntriples(triples: Iterable[tuple[Node, Node, Node]]) -> bytes:
