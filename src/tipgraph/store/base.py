@@ -298,6 +298,19 @@ class Store(abc.ABC):
             raise BadInputError(f"select_strings reads SELECT queries, not {res.kind}", path="<query>")
         return [tuple(None if v is None else str(v) for v in row) for row in res.rows]
 
+    def select_strings_later(self, sparql: str) -> Iterable[tuple[str | None, ...]]:
+        """:meth:`select_strings`, split in two: the engine answers in this call, and the rows
+        are built as they are read, which may be in another thread. A backend that can answer
+        without Python's lock (Oxigraph) does so here, so that threads asking several queries
+        run at the same time as the thread that reads them.
+
+        >>> from tipgraph.store import open_store
+        >>> s = open_store("oxigraph:"); s.load(b'<urn:s> <urn:p> "o"@en <urn:g> .\\n')
+        >>> list(s.select_strings_later("SELECT ?s ?o WHERE { ?s ?p ?o }"))
+        [('urn:s', 'o')]
+        """
+        return self.select_strings(sparql)
+
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
         """One change made of several writes: a persistent backend commits it once, at the end,

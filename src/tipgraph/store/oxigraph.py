@@ -40,6 +40,7 @@ from .base import Capabilities, Quad, RawResult, Store, collect, collect_triples
 from .persist import (WriteLock, backup_path, building_path, check_target, clean_logs, is_store, recover,
                       recover_if_idle, replace_directory)
 from .terms import iri_ref
+from .tsv import TsvRows
 
 _FORMATS = {"nquads": ox.RdfFormat.N_QUADS, "ntriples": ox.RdfFormat.N_TRIPLES,
             "turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG}
@@ -523,6 +524,23 @@ class OxigraphStore(Store):
     def select_strings(self, sparql: str) -> list[tuple[str | None, ...]]:
         # Straight from Oxigraph's terms: building and checking rdflib terms took most of the
         # network projection's time.
+        res = self._solutions(sparql)
+        return [tuple([None if v is None else v.value for v in sol]) for sol in res]  # a list: faster than a generator
+
+    def select_strings_later(self, sparql: str) -> TsvRows:
+        # The engine writes the whole answer as TSV without Python's lock; row by row, each
+        # solution would take the lock back, and wait for it behind any thread using Python.
+        res = self._solutions(sparql)
+        try:
+            return TsvRows(res.serialize(format=ox.QueryResultsFormat.TSV))
+        except (SyntaxError, ValueError) as exc:
+            mapped = _query_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from None
+
+    def _solutions(self, sparql: str) -> Any:
+        """The solutions of one of our own SELECT queries (an ASK or CONSTRUCT is refused)."""
         try:
             res: Any = self._ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
         except (SyntaxError, ValueError) as exc:
@@ -532,7 +550,7 @@ class OxigraphStore(Store):
             raise mapped from None
         if not isinstance(res, ox.QuerySolutions):
             raise BadInputError("select_strings reads SELECT queries, not ASK or CONSTRUCT", path="<query>")
-        return [tuple([None if v is None else v.value for v in sol]) for sol in res]  # a list: faster than a generator
+        return res
 
     def execute(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None, *,
                 inline: bool = True) -> RawResult:
