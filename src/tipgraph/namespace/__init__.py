@@ -9,6 +9,8 @@ rdflib.term.URIRef('https://w3id.org/tipgraph/ontology#implements')
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rdflib import BNode, URIRef
 from rdflib.namespace import Namespace
 from rdflib.term import Node
@@ -45,6 +47,34 @@ PREFIXES = {
 
 #: Longest namespace first, so a prefix that is the start of another never wins wrongly.
 _BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+#: The namespaces that no other namespace starts with: an IRI in one of them is in no longer one.
+_LEAST = frozenset(ns for _, ns in _BY_LENGTH if not any(o != ns and o.startswith(ns) for _, o in _BY_LENGTH))
+
+
+def shortener() -> Callable[[str], str]:
+    """:func:`shorten` for many IRIs given as strings, most of them in the same few namespaces:
+    the namespace of the last one shortened is tried first.
+
+    >>> short = shortener()
+    >>> short("https://w3id.org/tipgraph/id/org-0001"), short("https://w3id.org/tipgraph/id/prg-0002")
+    ('tgd:org-0001', 'tgd:prg-0002')
+    """
+    last: list[str] = ["", ""]   # the namespace last found, if no longer one starts with it; its prefix
+
+    def short(iri: str) -> str:
+        ns = last[0]
+        if ns and iri.startswith(ns) and len(iri) > len(ns):
+            return f"{last[1]}:{iri[len(ns):]}"
+        for prefix, ns in _BY_LENGTH:
+            if iri.startswith(ns) and len(iri) > len(ns):
+                if ns in _LEAST:
+                    last[:] = [ns, prefix]
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+
+    return short
 
 
 def shorten(term: Node | str | None, *, brackets: bool = False) -> str:
@@ -98,4 +128,4 @@ def expand(text: str) -> URIRef | None:
     return None
 
 
-__all__ = ["PREFIXES", "TG", "TGD", "TGG", "TGSH", "expand", "shorten"]
+__all__ = ["PREFIXES", "TG", "TGD", "TGG", "TGSH", "expand", "shorten", "shortener"]
