@@ -16,7 +16,7 @@ Among the facts between shown nodes, :func:`prune` drops
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Set
+from collections.abc import Callable, Iterable, Mapping, Set
 
 from ..resources import INFERRED_GRAPH
 from .schema import Schema
@@ -27,52 +27,78 @@ __all__ = ["Fact", "is_inferred", "prune"]
 Fact = tuple[str, str, str]
 
 
-def is_inferred(graphs: set[str]) -> bool:
+def is_inferred(graphs: Set[str]) -> bool:
     """A fact stated only in the inferred graph."""
     return not graphs or (len(graphs) == 1 and INFERRED_GRAPH in graphs)
 
 
-def prune(facts: dict[Fact, set[str]], schema: Schema) -> dict[Fact, set[str]]:
+def prune(facts: Mapping[Fact, Set[str]], schema: Schema) -> dict[Fact, Set[str]]:
     """The facts without those that other shown facts already say (see the module docs)."""
-    # Only a relation with a sub-property can be said more precisely, and only by a fact of a
-    # relation that has super-properties: index the pairs of those facts alone.
-    supers = {rel: schema.super_properties(rel) for rel in {k[1] for k in facts}}
-    precise: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for s, rel, o in facts:
-        if supers[rel]:
-            precise[(s, o)].add(rel)
-    has_sub = {sup for sups in supers.values() for sup in sups}
-    out = {(s, rel, o): graphs for (s, rel, o), graphs in facts.items()
-           # a sub-property of this relation linking the same pair says more
-           if rel not in has_sub or not any(rel in supers[r] for r in precise.get((s, o), ()) if r != rel)}
-    _drop_transitive_shortcuts(out, schema)
-    _drop_shown_chains(out, schema)
+    # Each step looks at the facts of the few relations it is about, found by relation once.
+    by_rel: dict[str, list[Fact]] = defaultdict(list)
+    for key in facts:
+        by_rel[key[1]].append(key)
+    out = dict(facts)
+    _drop_less_precise(out, by_rel, schema)
+    _drop_transitive_shortcuts(out, by_rel, schema)
+    _drop_shown_chains(out, by_rel, schema)
     return out
 
 
-def _index(schema: Schema, items: Iterable[Fact], only: set[str] | None = None) -> dict[str, dict[str, set[str]]]:
-    """relation -> subject -> objects, counting each fact under its super-properties too
-    (under the relations in ``only``, when given)."""
+def _under(schema: Schema, relations: Iterable[str], wanted: Set[str]) -> dict[str, frozenset[str]]:
+    """Each relation -> those of ``wanted`` it is counted under (itself and its super-properties),
+    for the relations counted under any."""
+    out = {}
+    for rel in relations:
+        rels = (schema.super_properties(rel) | {rel}) & wanted
+        if rels:
+            out[rel] = frozenset(rels)
+    return out
+
+
+def _index(facts: Mapping[Fact, Set[str]], by_rel: Mapping[str, list[Fact]], under: Mapping[str, frozenset[str]],
+           keep: Callable[[Set[str]], bool] | None = None) -> dict[str, dict[str, set[str]]]:
+    """relation -> subject -> objects of the facts still in ``facts``, each fact counted under
+    the relations ``under`` gives for its own (and only if ``keep`` of its graphs, when given)."""
     idx: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    under: dict[str, frozenset[str]] = {}
-    for s, rel, o in items:
-        rels = under.get(rel)
-        if rels is None:
-            rels = under[rel] = frozenset(schema.super_properties(rel) | {rel})
-            if only is not None:
-                rels = under[rel] = rels & only
-        for r in rels:
-            idx[r][s].add(o)
+    for rel, rels in under.items():
+        for key in by_rel.get(rel, ()):
+            graphs = facts.get(key)
+            if graphs is None or (keep is not None and not keep(graphs)):
+                continue
+            s, _, o = key
+            for r in rels:
+                idx[r][s].add(o)
     return idx
 
 
-def _drop_transitive_shortcuts(facts: dict[Fact, set[str]], schema: Schema) -> None:
+def _drop_less_precise(facts: dict[Fact, Set[str]], by_rel: Mapping[str, list[Fact]], schema: Schema) -> None:
+    """A relation beside one of its sub-properties for the same pair: the sub-property says more."""
+    # Only a relation with a sub-property can be said more precisely, and only by a fact of a
+    # relation that has super-properties: index the pairs of those facts alone.
+    supers = {rel: schema.super_properties(rel) for rel in by_rel}
+    precise: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for rel, keys in by_rel.items():
+        if supers[rel]:
+            for s, _, o in keys:
+                precise[(s, o)].add(rel)
+    has_sub = {sup for sups in supers.values() for sup in sups}
+    for rel in has_sub & by_rel.keys():
+        for key in by_rel[rel]:
+            s, _, o = key
+            if any(rel in supers[r] for r in precise.get((s, o), ()) if r != rel):
+                del facts[key]
+
+
+def _drop_transitive_shortcuts(facts: dict[Fact, Set[str]], by_rel: Mapping[str, list[Fact]],
+                               schema: Schema) -> None:
     """Inferred facts of a transitive relation that asserted facts of it already chain up to."""
-    shortcuts = [k for k, g in facts.items() if k[1] in schema.transitive and is_inferred(g)]
+    shortcuts = [k for rel in sorted(schema.transitive & by_rel.keys()) for k in by_rel[rel]
+                 if k in facts and is_inferred(facts[k])]
     if not shortcuts:
         return
     wanted = {k[1] for k in shortcuts}
-    asserted = _index(schema, (k for k, g in facts.items() if not is_inferred(g)), wanted)
+    asserted = _index(facts, by_rel, _under(schema, by_rel, wanted), lambda g: not is_inferred(g))
     for key in shortcuts:
         s, rel, o = key
         succ = asserted.get(rel, {})
@@ -87,11 +113,11 @@ def _drop_transitive_shortcuts(facts: dict[Fact, set[str]], schema: Schema) -> N
             del facts[key]
 
 
-def _drop_shown_chains(facts: dict[Fact, set[str]], schema: Schema) -> None:
+def _drop_shown_chains(facts: dict[Fact, Set[str]], by_rel: Mapping[str, list[Fact]], schema: Schema) -> None:
     """Inferred facts of a property chain whose two steps are both shown."""
     steps = {q for _, q1, q2 in schema.chains for q in (q1, q2)}
     steps |= {schema.inverse[q] for q in list(steps) if q in schema.inverse}
-    shown = _index(schema, facts, steps)
+    shown = _index(facts, by_rel, _under(schema, by_rel, steps))
     backwards: dict[str, dict[str, set[str]]] = {}   # relation -> object -> subjects, built when first needed
 
     nothing: frozenset[str] = frozenset()
@@ -111,11 +137,8 @@ def _drop_shown_chains(facts: dict[Fact, set[str]], schema: Schema) -> None:
             return backwards[inv].get(s, nothing)
         return nothing
 
-    inferred: dict[str, list[Fact]] = defaultdict(list)
     chained = {p for p, _, _ in schema.chains}
-    for k, g in facts.items():
-        if k[1] in chained and is_inferred(g):
-            inferred[k[1]].append(k)
+    inferred = {p: [k for k in by_rel.get(p, ()) if k in facts and is_inferred(facts[k])] for p in chained}
     for p, q1, q2 in schema.chains:
         for key in inferred.get(p, ()):
             if key not in facts:
