@@ -61,8 +61,9 @@ def _plain_add_fact_edges(G: nx.MultiDiGraph, facts: dict[Fact, set[str]], schem
                    source_dates=refs["source_dates"])
 
 
-def _plain_drop_shown_chains(facts: dict[Fact, set[str]], schema: Schema) -> None:
-    """Inferred facts of a two-step chain whose steps are both shown, each step found by a scan."""
+def _plain_drop_shown_chains(facts: dict[Fact, set[str]], _by_rel: object, schema: Schema) -> None:
+    """Inferred facts of a two-step chain whose steps are both shown, each step found by a scan
+    (not by the facts grouped by relation that the fast step is given)."""
     shown = list(facts)  # the facts as they were before any is dropped
 
     def under(rel: str, prop: str) -> bool:
@@ -86,6 +87,8 @@ def _plain(store: Store, monkeypatch: pytest.MonkeyPatch, **options: Any) -> nx.
     """The projection with every fast path replaced by the straightforward code."""
     with monkeypatch.context() as m:
         m.setattr(projection, "_mention_query", lambda store: projection._MENTION_GRAPHS_QUERY)
+        # every row as select_strings reads it, not decoded from the engine's TSV answer
+        m.setattr(projection, "_rows_later", lambda store, sparql: store.select_strings(sparql))
         m.setattr(projection, "_add_fact_edges", _plain_add_fact_edges)
         m.setattr(projection, "is_inferred", _plain_is_inferred)
         m.setattr(pruning, "is_inferred", _plain_is_inferred)
@@ -165,7 +168,7 @@ def test_the_projection_equals_the_straightforward_one_on_the_seed(backend: str,
 def test_the_chain_pruning_prunes_on_10k(landscape: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """Positive control for the chain step: without it more links are shown, both ways."""
     with monkeypatch.context() as m:
-        m.setattr(pruning, "_drop_shown_chains", lambda facts, schema: None)
+        m.setattr(pruning, "_drop_shown_chains", lambda facts, by_rel, schema: None)
         unchained = project(landscape).number_of_edges()
         m.setattr(pruning, "_drop_shown_chains", _plain_drop_shown_chains)
         plain = project(landscape).number_of_edges()
@@ -189,3 +192,54 @@ def test_the_comparison_sees_a_difference(landscape: Store, change: str) -> None
         assert nx.utils.edges_equal(other.edges(keys=True), fast.edges(keys=True))
     with pytest.raises(AssertionError):
         _identical(fast, other)
+
+
+def _edges_of(G: nx.MultiDiGraph) -> tuple[list, list, dict]:
+    return ([(u, v, k, dict(d)) for u, v, k, d in G.edges(keys=True, data=True)],
+            [(u, v, k, dict(d)) for u, v, k, d in G.in_edges(keys=True, data=True)], dict(G.degree()))
+
+
+def test_the_edge_adder_builds_what_add_edge_builds() -> None:
+    """Edges written straight into networkx's containers read back as add_edge's do, every way
+    round (successors, predecessors, degrees), a key given twice updating its data."""
+    adds = [("a", "b", "k", {"x": 1}), ("a", "b", "j", {"x": 2}), ("b", "a", "k", {"x": 3}),
+            ("a", "b", "k", {"y": 4}), ("c", "c", "k", {"x": 5})]
+
+    def built(fast: bool) -> nx.MultiDiGraph:
+        G = nx.MultiDiGraph()
+        G.add_nodes_from("abcd")
+        add = projection._edge_adder(G) if fast else (lambda u, v, key, data: G.add_edge(u, v, key, **data))
+        for u, v, key, data in adds:
+            add(u, v, key, dict(data))
+        return G
+
+    fast, slow = built(True), built(False)
+    assert _edges_of(fast) == _edges_of(slow)
+    assert fast.number_of_edges() == 4 and fast.edges["a", "b", "k"] == {"x": 1, "y": 4}   # positive control
+    assert nx.utils.graphs_equal(fast, slow) and fast._pred["b"]["a"] is fast._succ["a"]["b"]
+
+
+def test_the_edge_adder_leaves_other_graphs_to_add_edge() -> None:
+    """A subclass of MultiDiGraph, or one with other containers, is given its edges by add_edge."""
+    calls: list[tuple[str, str]] = []
+
+    class Counted(nx.MultiDiGraph):
+        def add_edge(self, u, v, key=None, **attr):  # type: ignore[no-untyped-def]
+            calls.append((u, v))
+            return super().add_edge(u, v, key, **attr)
+
+    class Ordered(nx.MultiDiGraph):
+        edge_attr_dict_factory = dict
+        adjlist_inner_dict_factory = dict
+
+    for G in (Counted(), Ordered()):
+        G.add_nodes_from("ab")
+        projection._edge_adder(G)("a", "b", "k", {"x": 1})
+        assert list(G.edges(keys=True, data=True)) == [("a", "b", "k", {"x": 1})]
+    assert calls == [("a", "b")]
+    # positive control: a plain graph is written to directly, add_edge is not called
+    plain = nx.MultiDiGraph()
+    plain.add_nodes_from("ab")
+    plain.add_edge = lambda *a, **k: calls.append(("plain", "called"))  # type: ignore[method-assign]
+    projection._edge_adder(plain)("a", "b", "k", {"x": 1})
+    assert calls == [("a", "b")] and plain.number_of_edges() == 1

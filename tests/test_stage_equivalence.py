@@ -154,6 +154,7 @@ def _add_node_sources_as_before(G: nx.MultiDiGraph, rows: projection.Rows, names
 def _read_facts_as_before(rows: projection.Rows, selection: _Selection, nodes: set[str], engagement_nodes: set[str],
                 include_inferred: bool, collapse: bool) -> _Facts:
     out = projection._Facts()
+    facts: dict[Fact, set[str]] = defaultdict(set)
     values = " ".join(projection.URIRef(p).n3() for p in sorted(selection.fetch))
     if not values:
         return out
@@ -182,7 +183,9 @@ def _read_facts_as_before(rows: projection.Rows, selection: _Selection, nodes: s
         rel, flip = canonical[sp]
         if flip:
             ss, so = so, ss
-        out.facts[(ss, rel, so)].add(sg)
+        facts[(ss, rel, so)].add(sg)
+    # only the facts between nodes can be shown (the projection kept them after reading)
+    out.facts = {k: g for k, g in facts.items() if k[0] in nodes and k[2] in nodes}  # type: ignore[misc]
     return out
 
 
@@ -212,6 +215,7 @@ def _add_fact_edges_as_before(G: nx.MultiDiGraph, facts: dict[Fact, set[str]], s
 def _reference_projection(store: Store, monkeypatch: pytest.MonkeyPatch, **options: object) -> nx.MultiDiGraph:
     with monkeypatch.context() as m:
         m.setattr(projection, "string_rows", _term_rows)
+        m.setattr(projection, "_rows_later", _term_rows)
         m.setattr(pruning, "prune", _prune_as_before)
         for step in ("_add_nodes", "_add_node_sources", "_read_facts", "_merge_symmetric", "_add_fact_edges"):
             m.setattr(projection, step, globals()[f"{step}_as_before"])

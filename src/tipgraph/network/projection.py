@@ -13,7 +13,8 @@ from __future__ import annotations
 import gc
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -22,7 +23,7 @@ import networkx as nx
 from rdflib import URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from ..namespace import TG
+from ..namespace import TG, shortener
 from ..query import shorten
 from ..resources import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from ..store import Store
@@ -136,41 +137,44 @@ def _project(store: Store, relations: Iterable[str] | None, collapse_engagements
     schema = Schema(store)
     selection = _select_relations(schema, relations, collapse_engagements)
     mentions = _mention_query(store)
-    with _Reader(store, [_LABELS_QUERY, _DERIVED_QUERY, _CATALOGUE_QUERY, _TYPES_QUERY, mentions,
-                         _edges_query(selection)], mentions=mentions) as rows:
+    # The biggest answer first, so that one thread reads it while the other reads the rest in
+    # the order they are wanted; the links are made before the nodes' sources are read.
+    with _Reader(store, [_edges_query(selection), _LABELS_QUERY, _DERIVED_QUERY, _CATALOGUE_QUERY, _TYPES_QUERY,
+                         mentions], mentions=mentions) as rows:
         names = _Names(rows)
         G = nx.MultiDiGraph()
         engagement_nodes = _add_nodes(G, _read_types(rows), schema, names, classes, collapse_engagements)
-        _add_node_sources(G, rows, names)
         read = _read_facts(rows, selection, set(G), engagement_nodes, include_inferred, collapse_engagements)
-    for node, role in read.roles.items():  # engagements shown as nodes carry their role
-        G.nodes[node]["role"] = names.label_of(role)
-    _merge_symmetric(read.facts, schema)
-    kept = {k: g for k, g in read.facts.items() if k[0] in G and k[2] in G}
-    read.facts.clear()  # its table is not needed again (at 1M it is tens of MB)
-    if prune:
-        kept = pruning.prune(kept, schema)
-    _add_fact_edges(G, kept, schema, names)
-    if collapse_engagements:
-        for eng, props in sorted(read.engagements.items()):
-            _add_engagement_edge(G, eng, props, selection.role_keys, read.engagement_graphs.get(eng, set()),
-                                 names.derived.get(eng, set()), names)
+        for node, role in read.roles.items():  # engagements shown as nodes carry their role
+            G.nodes[node]["role"] = names.label_of(role)
+        _merge_symmetric(read.facts, schema)
+        kept: Mapping[Fact, AbstractSet[str]] = read.facts  # the facts between nodes (_read_facts reads no others)
+        if prune:
+            kept = pruning.prune(kept, schema)
+        _add_fact_edges(G, kept, schema, names)
+        del kept
+        read.facts.clear()
+        if collapse_engagements:
+            for eng, props in sorted(read.engagements.items()):
+                _add_engagement_edge(G, eng, props, selection.role_keys, read.engagement_graphs.get(eng, set()),
+                                     names.derived.get(eng, set()), names)
+        _add_node_sources(G, rows, names)
     G.graph.update(_graph_attributes(schema, collapse_engagements, include_inferred))
     return G
 
 
 # --- reading -------------------------------------------------------------------
 #: The rows of one of the projection's queries, as plain strings.
-Rows = Callable[[str], list[tuple[str | None, ...]]]
+Rows = Callable[[str], Iterable[tuple[str | None, ...]]]
 
 
 class _Reader:
     """The projection's queries, asked all at once of a store that answers several at a time.
 
-    Oxigraph leaves Python's lock while it evaluates, so the engine works on the next
-    queries while Python builds the graph from the first. Each query is read by
-    :func:`~tipgraph.network.schema.string_rows`; a store without concurrent reads is asked
-    one query at a time, when its rows are wanted.
+    Each query is asked by :meth:`Store.select_strings_later`, whose engine work Oxigraph
+    does without Python's lock: the engine answers the next queries while Python builds the
+    graph from the first, and the rows are decoded as they are read. A store without
+    concurrent reads is asked one query at a time, when its rows are wanted.
     """
 
     def __init__(self, store: Store, queries: list[str], *, mentions: str = _MENTION_GRAPHS_QUERY) -> None:
@@ -178,12 +182,12 @@ class _Reader:
         #: the query that answers :data:`_MENTION_GRAPHS_QUERY` (see :func:`_mention_query`)
         self.mentions = mentions
         self._pool: ThreadPoolExecutor | None = None
-        self._pending: dict[str, Future[list[tuple[str | None, ...]]]] = {}
+        self._pending: dict[str, Future[Iterable[tuple[str | None, ...]]]] = {}
         if store.capabilities.concurrent_reads and queries:
             self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tipgraph-projection")
-            self._pending = {q: self._pool.submit(string_rows, store, q) for q in queries}
+            self._pending = {q: self._pool.submit(_rows_later, store, q) for q in queries}
 
-    def __call__(self, sparql: str) -> list[tuple[str | None, ...]]:
+    def __call__(self, sparql: str) -> Iterable[tuple[str | None, ...]]:
         pending = self._pending.pop(sparql, None)
         return pending.result() if pending is not None else string_rows(self._store, sparql)
 
@@ -194,6 +198,12 @@ class _Reader:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
         self._pending.clear()
+
+
+def _rows_later(store: Store, sparql: str) -> Iterable[tuple[str | None, ...]]:
+    """The rows of one query, as :func:`~tipgraph.network.schema.string_rows` reads them, decoded
+    as they are iterated (:meth:`Store.select_strings_later`)."""
+    return store.select_strings_later(sparql)
 
 
 def _mention_query(store: Store) -> str:
@@ -288,9 +298,13 @@ class _Names:
 
     def label_of(self, iri: str) -> str:
         """The preferred label, else rdfs:label, else the local name."""
-        return (best_text(self.labels.get((iri, _PREF_LABEL), []))
-                or best_text(self.labels.get((iri, _LABEL), []))
-                or local_name(iri))
+        for prop in (_PREF_LABEL, _LABEL):
+            found = self.labels.get((iri, prop))
+            if found:
+                text = found[0][0] if len(found) == 1 else best_text(found)
+                if text:
+                    return text
+        return local_name(iri)
 
     def graph_sources(self, graph: str) -> list[str]:
         """Labels of the documents a named graph's facts were taken from."""
@@ -325,7 +339,7 @@ class _Names:
 # --- nodes ----------------------------------------------------------------------
 def _read_types(rows: Rows) -> dict[str, set[str]]:
     types: dict[str, set[str]] = defaultdict(set)
-    for s, t in cast("list[tuple[str, str]]", rows(_TYPES_QUERY)):
+    for s, t in cast("Iterable[tuple[str, str]]", rows(_TYPES_QUERY)):
         types[s].add(t)
     return types
 
@@ -345,6 +359,7 @@ def _add_nodes(G: nx.MultiDiGraph, types: dict[str, set[str]], schema: Schema, n
     # What the types say (class, group, kept or not) is worked out once per set of types.
     kinds: dict[frozenset[str], tuple[str, str, bool]] = {}
     nodes = []
+    curie = shortener()
     for iri, tset in sorted(types.items()):  # sorted: same graph, same analysis, every run
         kind_key = frozenset(tset)
         kind = kinds.get(kind_key)
@@ -361,7 +376,7 @@ def _add_nodes(G: nx.MultiDiGraph, types: dict[str, set[str]], schema: Schema, n
         aliases = names.aliases.get(iri)
         nodes.append((iri, {"label": label, "cls": cls, "group": group,
                             "aliases": sorted(a for a in aliases if a != label) if aliases else [],
-                            "sources": [], "iri": iri, "curie": shorten(iri)}))
+                            "sources": [], "iri": iri, "curie": curie(iri)}))
     G.add_nodes_from(nodes)
     return engagements
 
@@ -382,7 +397,7 @@ def _add_node_sources(G: nx.MultiDiGraph, rows: Rows, names: _Names) -> None:
     node_graphs: dict[str, set[str]] = defaultdict(set)
     nodes = set(G)
     query = rows.mentions if isinstance(rows, _Reader) else _MENTION_GRAPHS_QUERY
-    for s, g in cast("list[tuple[str, str]]", rows(query)):
+    for s, g in cast("Iterable[tuple[str, str]]", rows(query)):
         if s in nodes:
             node_graphs[s].add(g)
     graph_sources, label_of, derived = names.graph_sources, names.label_of, names.derived
@@ -399,11 +414,16 @@ def _add_node_sources(G: nx.MultiDiGraph, rows: Rows, names: _Names) -> None:
 
 
 # --- facts ----------------------------------------------------------------------
+#: The graphs stating a fact. The facts stated in the same graphs share one set, so these are
+#: frozen: a fact stated once more gets a new set (see :func:`_read_facts`).
+Graphs = frozenset[str]
+
+
 @dataclass
 class _Facts:
     """The facts read from the store, keyed the way they will be shown."""
 
-    facts: dict[Fact, set[str]] = field(default_factory=lambda: defaultdict(set))   # -> graphs stating it
+    facts: dict[Fact, Graphs] = field(default_factory=dict)   # -> graphs stating it
     engagements: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
     engagement_graphs: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     roles: dict[str, str] = field(default_factory=dict)   # engagement node -> its role's IRI
@@ -411,6 +431,8 @@ class _Facts:
 
 def _read_facts(rows: Rows, selection: _Selection, nodes: set[str], engagement_nodes: set[str],
                 include_inferred: bool, collapse: bool) -> _Facts:
+    """The facts between ``nodes`` (the others could not be shown), the collapsed engagements'
+    properties, and the roles of engagements shown as nodes."""
     out = _Facts()
     if not selection.fetch:
         return out
@@ -418,26 +440,20 @@ def _read_facts(rows: Rows, selection: _Selection, nodes: set[str], engagement_n
     facts, engagements, engagement_graphs = out.facts, out.engagements, out.engagement_graphs
     # each relation fetched: (relation shown, turned round), None where it is shown as no fact
     shown = {p: canonical.get(p) for p in selection.fetch}
-    # The rows' strings are new objects, one per row: the facts keep the nodes' own strings and
-    # one string per graph instead, so that the rows' copies go with the rows.
-    same: dict[str, str] = {n: n for n in nodes}
-    same.update((n, n) for n in engagement_nodes)
-    graph_name = {INFERRED_GRAPH: INFERRED_GRAPH}
+    # A fact keeps the node's own string and one set per set of graphs: the rows' strings are
+    # new objects, one per row, and go with the rows. ``node`` is also the test "is it shown".
+    node: dict[str, str] = {n: n for n in nodes}
+    same: dict[str, str] = {**node, **{n: n for n in engagement_nodes}}
+    alone: dict[str, Graphs] = {}     # graph -> the set of it alone
+    graph_name: dict[str, str] = {}
     skip_inferred = not include_inferred
+    get, once = facts.get, alone.get
     # every value is bound: the pattern binds them all
-    edge_rows = cast("list[tuple[str, str, str, str]]", rows(_edges_query(selection)))
-
-    def add_fact(ss: str, sp: str, so: str, sg: str) -> None:
-        how = shown.get(sp)
-        if how is not None:
-            rel, flip = how
-            ss, so = same.get(ss, ss), same.get(so, so)
-            facts[(so, rel, ss) if flip else (ss, rel, so)].add(graph_name.setdefault(sg, sg))
-
-    if collapse:
-        for ss, sp, so, sg in edge_rows:
-            if skip_inferred and sg == INFERRED_GRAPH:
-                continue
+    edge_rows = cast("Iterable[tuple[str, str, str, str]]", rows(_edges_query(selection)))
+    for ss, sp, so, sg in edge_rows:
+        if skip_inferred and sg == INFERRED_GRAPH:
+            continue
+        if collapse:
             if sp == _HAS_ENGAGEMENT:
                 ss, sp, so = so, _ORGANISATION, ss
             elif sp == _PROGRAMME_ENGAGEMENT:
@@ -447,20 +463,31 @@ def _read_facts(rows: Rows, selection: _Selection, nodes: set[str], engagement_n
                 if sg != INFERRED_GRAPH:
                     engagement_graphs[ss].add(graph_name.setdefault(sg, sg))
                 continue
-            if so not in engagement_nodes:
-                add_fact(ss, sp, so, sg)
-        return out
-    for ss, sp, so, sg in edge_rows:
-        if skip_inferred and sg == INFERRED_GRAPH:
-            continue
-        if sp == _ROLE and ss in nodes and sp not in canonical:
+            if so in engagement_nodes:
+                continue
+        elif sp == _ROLE and ss in node and sp not in canonical:
             out.roles[ss] = so  # an engagement node shown as such
             continue
-        add_fact(ss, sp, so, sg)
+        how = shown.get(sp)
+        if how is None:
+            continue
+        a, b = node.get(ss), node.get(so)
+        if a is None or b is None:
+            continue
+        rel, flip = how
+        key = (b, rel, a) if flip else (a, rel, b)
+        graphs = get(key)
+        if graphs is None:
+            graphs = once(sg)
+            if graphs is None:
+                graphs = alone[sg] = frozenset((sg,))
+            facts[key] = graphs
+        elif sg not in graphs:
+            facts[key] = graphs | {graph_name.setdefault(sg, sg)}
     return out
 
 
-def _merge_symmetric(facts: dict[Fact, set[str]], schema: Schema) -> None:
+def _merge_symmetric(facts: dict[Fact, Graphs], schema: Schema) -> None:
     """A symmetric fact is shown once per pair, the way round a source states it."""
     for (s, rel, o) in sorted(k for k in facts if k[1] in schema.symmetric):
         if s != o and (s, rel, o) in facts and (o, rel, s) in facts:
@@ -468,19 +495,19 @@ def _merge_symmetric(facts: dict[Fact, set[str]], schema: Schema) -> None:
             keep_here = (is_inferred(there) and not is_inferred(here)) or \
                 (is_inferred(here) == is_inferred(there) and s < o)
             if keep_here:
-                here |= facts.pop((o, rel, s))
+                facts[(s, rel, o)] = here | facts.pop((o, rel, s))
             else:
-                there |= facts.pop((s, rel, o))
+                facts[(o, rel, s)] = there | facts.pop((s, rel, o))
 
 
 # --- edges ----------------------------------------------------------------------
-def _add_fact_edges(G: nx.MultiDiGraph, facts: dict[Fact, set[str]], schema: Schema, names: _Names) -> None:
+def _add_fact_edges(G: nx.MultiDiGraph, facts: Mapping[Fact, AbstractSet[str]], schema: Schema,
+                    names: _Names) -> None:
     shown: dict[str, tuple[str, str]] = {}   # relation -> (edge key, label)
-    # what a fact's graphs say (sources, addresses, dates, inferred), once per graph for the
-    # facts stated in one graph (most of them), else once per set of graphs
-    alone: dict[str, tuple[list[str], list[str], list[str], bool]] = {}
-    several: dict[frozenset[str], tuple[list[str], list[str], list[str], bool]] = {}
-    add_edge = G.add_edge
+    # what a fact's graphs say (sources, addresses, dates, inferred), once per set of graphs
+    # (most facts share theirs with many others)
+    said_by: dict[AbstractSet[str], tuple[list[str], list[str], list[str], bool]] = {}
+    add = _edge_adder(G)
     for fact in _sorted_facts(facts, G):
         s, rel, o = fact
         graphs = facts[fact]
@@ -489,22 +516,45 @@ def _add_fact_edges(G: nx.MultiDiGraph, facts: dict[Fact, set[str]], schema: Sch
             key = local_name(rel)
             named = shown[rel] = (key, schema.properties.get(rel) or key)
         key, label = named
-        if len(graphs) == 1:
-            (graph,) = graphs
-            said = alone.get(graph)
-            if said is None:
-                said = alone[graph] = (*names.fact_sources(frozenset(graphs)), is_inferred(graphs))
-        else:
-            both = frozenset(graphs)
-            said = several.get(both)
-            if said is None:
-                said = several[both] = (*names.fact_sources(both), is_inferred(graphs))
+        said = said_by.get(graphs)
+        if said is None:
+            said = said_by[graphs] = (*names.fact_sources(frozenset(graphs)), is_inferred(graphs))
         sources, urls, dates, inferred = said
-        add_edge(s, o, key, relation=key, label=label, iri=rel, sources=sources.copy(), inferred=inferred,
-                 source_urls=urls.copy(), source_dates=dates.copy())
+        add(s, o, key, {"relation": key, "label": label, "iri": rel, "sources": sources.copy(), "inferred": inferred,
+                        "source_urls": urls.copy(), "source_dates": dates.copy()})
 
 
-def _sorted_facts(facts: dict[Fact, set[str]], G: nx.MultiDiGraph) -> list[Fact]:
+def _edge_adder(G: nx.MultiDiGraph) -> Callable[[str, str, str, dict[str, Any]], None]:
+    """``G.add_edge(u, v, key, **data)`` between two nodes of ``G``, for a graph built as this
+    module builds it.
+
+    networkx's ``add_edge`` checks both ends, makes the data's dictionary twice and clears
+    the graph's caches at every call: half of the time of adding the 1M landscape's 400k
+    facts. A ``MultiDiGraph`` with networkx's own containers keeps an edge's data in the
+    dictionary of its key in ``G._succ[u][v]``, which is also ``G._pred[v][u]`` (as
+    ``add_edge`` leaves them), so the edges are written there. Any other graph is given them by
+    ``add_edge``; tests/test_projection_speed_paths.py checks the two give the same graph.
+    """
+    plain = (type(G) is nx.MultiDiGraph and G.adjlist_inner_dict_factory is dict
+             and G.edge_key_dict_factory is dict and G.edge_attr_dict_factory is dict
+             and not getattr(G, "__networkx_cache__", None))
+    if not plain:
+        return lambda u, v, key, data: G.add_edge(u, v, key, **data)
+    succ, pred = G._succ, G._pred
+
+    def add(u: str, v: str, key: str, data: dict[str, Any]) -> None:
+        keys = succ[u].get(v)
+        if keys is None:
+            succ[u][v] = pred[v][u] = {key: data}
+        elif key in keys:
+            keys[key].update(data)
+        else:
+            keys[key] = data
+
+    return add
+
+
+def _sorted_facts(facts: Mapping[Fact, AbstractSet[str]], G: nx.MultiDiGraph) -> list[Fact]:
     """``sorted(facts)``, each fact compared as one string (its parts joined by NUL), which is
     faster than comparing tuples and gives the same order wherever no part holds a NUL: the
     ends of the facts are nodes of ``G`` (the caller keeps only those), checked with the relations.
