@@ -475,11 +475,13 @@ def count(n: int) -> str:
 class Block:
     """The body of one named graph, built as text; counts the triples it states."""
 
-    __slots__ = ("parts", "triples")
+    __slots__ = ("partners", "parts", "triples")
 
     def __init__(self) -> None:
         self.parts: list[str] = []
         self.triples = 0
+        #: the (government, implementer) partnerships this graph states (each stated once)
+        self.partners: set[tuple[str, str]] = set()
 
     def add(self, subject: str, *pairs: tuple[str, object]) -> None:
         """State ``subject`` with (predicate, object-or-list-of-objects) pairs; empty lists are skipped."""
@@ -550,12 +552,9 @@ class _Landscape:
         self.triples = 0
         self.graphs = 0
         self.counters: dict[str, int] = {}
-        self.partners = {}
         self.sources_block = Block()
 
     # --- identifiers -----------------------------------------------------
-    partners: dict[int, set[tuple[str, str]]]
-
     def new(self, kind: str) -> str:
         n = self.counters.get(kind, 0) + 1
         if f"tgd:{kind}-{n:04d}" in _RESERVED:  # given out by name, where a named query's default needs it
@@ -948,7 +947,7 @@ class _Landscape:
                     implementers = [self.igos[0], self.igos[1]]
                 else:
                     implementers = self.implementer_zipf.sample(r, 1 + min(3, int(r.paretovariate(1.5)) - 1))
-                partners = self.partners.setdefault(id(b), set())  # a fact is stated once per graph
+                partners = b.partners
                 for k, imp in enumerate(implementers):
                     where = countries if k == 0 else (r.sample(countries, r.randint(1, len(countries)))
                                                        if not first else countries)

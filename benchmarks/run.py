@@ -197,6 +197,7 @@ def measure(fn: Callable[[], Any], repeat: int, *, slow: float, warmup: bool = T
     cpu: list[float] = []
     result: Any = None
     for i in range(repeat + (1 if warmup else 0)):
+        result = None  # the previous run's result is freed first: a stage's peak memory is one run's
         if setup is not None:
             setup()
         gc.collect()
