@@ -80,7 +80,10 @@ def _running_worker(cli: subprocess.Popen[str], within: float = 30) -> list[int]
 def test_a_worker_dies_with_its_command(sig: signal.Signals) -> None:
     tried = []
     for _ in range(3):  # a command that ended on its own before its worker was seen is started again
-        cli = _cli("query", "-e", SLOW, "--timeout", "120", "--memory", "0")  # runs until killed
+        # runs until killed; SIGHUP at its default action, as a terminal starts it (under nohup, or a
+        # runner started with it ignored, the command would inherit the ignoring and rightly stay)
+        cli = _cli("query", "-e", SLOW, "--timeout", "120", "--memory", "0",
+                   preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_DFL))
         workers = _running_worker(cli)
         if workers:
             break
