@@ -67,12 +67,13 @@ def shortener() -> Callable[[str], str]:
         ns = last[0]
         if ns and iri.startswith(ns) and len(iri) > len(ns):
             return f"{last[1]}:{iri[len(ns):]}"
-        for prefix, ns in _BY_LENGTH:
-            if iri.startswith(ns) and len(iri) > len(ns):
-                if ns in _LEAST:
-                    last[:] = [ns, prefix]
-                return f"{prefix}:{iri[len(ns):]}"
-        return iri
+        text = shorten(iri)
+        if text != iri:
+            prefix, _, local = text.partition(":")
+            ns = iri[:len(iri) - len(local)]
+            if ns in _LEAST:
+                last[:] = [ns, prefix]
+        return text
 
     return short
 

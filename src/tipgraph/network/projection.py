@@ -291,7 +291,7 @@ class _Names:
             elif b is not None:
                 refs[str(a)][str(kind)] = str(b)
         self._sources: dict[str, list[str]] = {}
-        self._fact_sources: dict[frozenset[str], tuple[list[str], list[str], list[str]]] = {}
+        self._fact_sources: dict[frozenset[str], tuple[list[str], list[str], list[str], bool]] = {}
         #: label of a source document -> its address and publication date ("" when unknown)
         self.references: dict[str, tuple[str, str]] = {
             self.label_of(src): (r.get("url", ""), r.get("issued", "")) for src, r in sorted(refs.items())}
@@ -301,7 +301,7 @@ class _Names:
         for prop in (_PREF_LABEL, _LABEL):
             found = self.labels.get((iri, prop))
             if found:
-                text = found[0][0] if len(found) == 1 else best_text(found)
+                text = best_text(found)
                 if text:
                     return text
         return local_name(iri)
@@ -325,14 +325,16 @@ class _Names:
         refs = [self.references.get(label, ("", "")) for label in sources]
         return {"source_urls": [u for u, _ in refs], "source_dates": [d for _, d in refs]}
 
-    def fact_sources(self, graphs: frozenset[str]) -> tuple[list[str], list[str], list[str]]:
-        """The sources of a fact stated in ``graphs`` with their addresses and dates, worked out
-        once per set of graphs (most facts share their graphs with many others); callers copy."""
+    def fact_sources(self, graphs: frozenset[str]) -> tuple[list[str], list[str], list[str], bool]:
+        """The sources of a fact stated in ``graphs`` with their addresses and dates, and whether
+        it is inferred only, worked out once per set of graphs (most facts share theirs with many
+        others); callers copy the lists."""
         found = self._fact_sources.get(graphs)
         if found is None:
             sources = sorted({lab for g in graphs if g != INFERRED_GRAPH for lab in self.graph_sources(g)})
             refs = self.reference_attributes(sources)
-            found = self._fact_sources[graphs] = (sources, refs["source_urls"], refs["source_dates"])
+            found = self._fact_sources[graphs] = (sources, refs["source_urls"], refs["source_dates"],
+                                                  is_inferred(graphs))
         return found
 
 
@@ -504,9 +506,7 @@ def _merge_symmetric(facts: dict[Fact, Graphs], schema: Schema) -> None:
 def _add_fact_edges(G: nx.MultiDiGraph, facts: Mapping[Fact, AbstractSet[str]], schema: Schema,
                     names: _Names) -> None:
     shown: dict[str, tuple[str, str]] = {}   # relation -> (edge key, label)
-    # what a fact's graphs say (sources, addresses, dates, inferred), once per set of graphs
-    # (most facts share theirs with many others)
-    said_by: dict[AbstractSet[str], tuple[list[str], list[str], list[str], bool]] = {}
+    said_by = names.fact_sources
     add = _edge_adder(G)
     for fact in _sorted_facts(facts, G):
         s, rel, o = fact
@@ -516,10 +516,7 @@ def _add_fact_edges(G: nx.MultiDiGraph, facts: Mapping[Fact, AbstractSet[str]], 
             key = local_name(rel)
             named = shown[rel] = (key, schema.properties.get(rel) or key)
         key, label = named
-        said = said_by.get(graphs)
-        if said is None:
-            said = said_by[graphs] = (*names.fact_sources(frozenset(graphs)), is_inferred(graphs))
-        sources, urls, dates, inferred = said
+        sources, urls, dates, inferred = said_by(frozenset(graphs))
         add(s, o, key, {"relation": key, "label": label, "iri": rel, "sources": sources.copy(), "inferred": inferred,
                         "source_urls": urls.copy(), "source_dates": dates.copy()})
 

@@ -11,7 +11,7 @@ two-step property chains; :class:`Schema` holds the answer as plain strings.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from rdflib import Literal
 from rdflib.namespace import OWL
@@ -90,12 +90,14 @@ def string_rows(store: Store, sparql: str) -> list[tuple[str | None, ...]]:
     return store.select_strings(sparql)
 
 
-def best_text(values: Iterable[tuple[str, str | None]]) -> str | None:
+def best_text(values: Sequence[tuple[str, str | None]]) -> str | None:
     """:func:`best_label` of ``(text, language)`` pairs (language None or "" when untagged).
 
     >>> best_text([("Pakistán", "es"), ("Pakistan", "en")])
     'Pakistan'
     """
+    if len(values) == 1:  # most entities have one label: nothing to rank
+        return values[0][0]
     ranked = [(0 if not lang or lang == "en" or lang.startswith("en-") else 1, text) for text, lang in values]
     return min(ranked)[1] if ranked else None
 

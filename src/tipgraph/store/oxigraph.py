@@ -194,6 +194,18 @@ def _query_error(exc: Exception) -> BadInputError | None:
     return None
 
 
+@contextlib.contextmanager
+def _our_errors() -> Iterator[None]:
+    """What pyoxigraph raises about a query, as :func:`_query_error` maps it; anything else as it is."""
+    try:
+        yield
+    except (SyntaxError, ValueError) as exc:
+        mapped = _query_error(exc)
+        if mapped is None:
+            raise
+        raise mapped from None
+
+
 def _generation(folder: Path) -> tuple[int, int] | None:
     """Which directory ``folder`` names (each commit swaps in a new one); None if there is none."""
     try:
@@ -531,23 +543,13 @@ class OxigraphStore(Store):
         # The engine writes the whole answer as TSV without Python's lock; row by row, each
         # solution would take the lock back, and wait for it behind any thread using Python.
         res = self._solutions(sparql)
-        try:
+        with _our_errors():
             return TsvRows(res.serialize(format=ox.QueryResultsFormat.TSV))
-        except (SyntaxError, ValueError) as exc:
-            mapped = _query_error(exc)
-            if mapped is None:
-                raise
-            raise mapped from None
 
     def _solutions(self, sparql: str) -> Any:
         """The solutions of one of our own SELECT queries (an ASK or CONSTRUCT is refused)."""
-        try:
+        with _our_errors():
             res: Any = self._ox.query(sparql, use_default_graph_as_union=True, prefixes=PREFIXES)
-        except (SyntaxError, ValueError) as exc:
-            mapped = _query_error(exc)
-            if mapped is None:
-                raise
-            raise mapped from None
         if not isinstance(res, ox.QuerySolutions):
             raise BadInputError("select_strings reads SELECT queries, not ASK or CONSTRUCT", path="<query>")
         return res
@@ -588,15 +590,10 @@ class OxigraphStore(Store):
                 res = self._ox.query(inlined, use_default_graph_as_union=True, prefixes=PREFIXES)
             except SyntaxError:
                 res = None
-        try:
-            if res is None:
+        if res is None:
+            with _our_errors():
                 subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
                 res = self._ox.query(sparql, use_default_graph_as_union=True, substitutions=subs, prefixes=PREFIXES)
-        except (SyntaxError, ValueError) as exc:
-            mapped = _query_error(exc)
-            if mapped is None:
-                raise
-            raise mapped from None
         return res
 
     @staticmethod
