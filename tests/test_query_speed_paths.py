@@ -541,3 +541,47 @@ def test_typed_cells_are_the_literals_rdflib_makes(lexical: str, datatype: URIRe
     fast, slow = typed_term(lexical, str(datatype)), Literal(lexical, datatype=datatype)
     assert parts(fast) == parts(slow) and fast == slow and fast.eq(slow)
     assert parts(typed_term("2024-03-02", str(XSD.date))) != parts(Literal("2024-03-01", datatype=XSD.date))
+
+
+def _ident_after(seconds: float) -> int:
+    import threading
+
+    time.sleep(seconds)
+    return threading.get_ident()
+
+
+def test_a_call_known_to_be_quick_runs_in_the_calling_thread() -> None:
+    import threading
+
+    from tipgraph.process import run_in_thread
+
+    here = threading.get_ident()
+    key = ("quick", os.getpid(), time.monotonic())
+    assert run_in_thread(_ident_after, 5, args=(0.002,), key=key) != here  # first time: a runner thread
+    assert run_in_thread(_ident_after, 5, args=(0.002,), key=key) == here  # known quick: no hand-over
+    assert run_in_thread(_ident_after, 5, args=(0.002,)) != here  # no key, nothing known: a runner
+    # 2 ms is quick under a limit of 5 s, not under a limit of 50 ms: the hand-over again
+    assert run_in_thread(_ident_after, 0.05, args=(0.002,), key=key) != here
+    slow = ("slow", os.getpid(), time.monotonic())
+    assert run_in_thread(_ident_after, 5, args=(0.08,), key=slow) != here  # over 50 ms: never skipped
+    assert run_in_thread(_ident_after, 5, args=(0,), key=slow) != here
+    assert run_in_thread(_ident_after, 5, args=(0,), key=slow) == here  # ... until it was quick once
+
+
+def test_a_quick_question_is_guarded_again_after_a_write(own_kg: tipgraph.KnowledgeGraph,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tipgraph import process
+
+    # Anything that once took less than its limit counts as quick here, so that the limit of
+    # 10 ms below would let the question skip the hand-over if a write did not make it unknown.
+    # Known quick on the seed, facts-per-relation runs without a hand-over; 150,000 more facts
+    # change the store's state, so the same question is handed over again and stopped at its limit.
+    monkeypatch.setattr(process, "QUICK_SHARE", 1.0)
+    for _ in range(3):
+        own_kg.query("facts-per-relation", timeout=30)
+    extra = "".join(f"<urn:t:s{i}> <urn:t:p{i % 40}> <urn:t:o{i % 997}> <urn:t:g> .\n" for i in range(150_000))
+    own_kg.store.load(extra.encode(), format="nquads")
+    started = time.monotonic()
+    with pytest.raises(QueryTimeoutError, match="finishes in the background"):
+        own_kg.query("facts-per-relation", timeout=0.01)
+    assert time.monotonic() - started < 1.0

@@ -651,7 +651,9 @@ class _Runner:
         while True:
             fn, args, box, done = self.inbox.get()
             try:
-                box.append(("ok", fn(*args)))
+                started = time.perf_counter()
+                out = fn(*args)
+                box.append(("ok", out, time.perf_counter() - started))
             except BaseException as exc:  # noqa: BLE001 - handed to the caller, who raises it
                 # The engine's result objects must be freed by the thread that made them
                 # (pyoxigraph's are thread-bound): the traceback's frames let go of them here.
@@ -669,8 +671,16 @@ _idle: list[_Runner] = []
 _running = 0  # calls inside a runner now, including those whose caller gave up
 _runner_owner = 0
 
+#: A call under a ``key`` that last took at most this share of its time limit (and at most
+#: :data:`QUICK_MAX` seconds) runs in the calling thread: see :func:`run_in_thread`.
+QUICK_SHARE = 0.01
+QUICK_MAX = 0.05
+_took: dict[Any, float] = {}  # key -> seconds its last call took (emptied when it grows past _TOOK_MAX)
+_TOOK_MAX = 4096
 
-def run_in_thread(fn: Callable[..., T], timeout: float | None, *, args: tuple[Any, ...] = ()) -> T:
+
+def run_in_thread(fn: Callable[..., T], timeout: float | None, *, args: tuple[Any, ...] = (),
+                  key: Any = None) -> T:
     """Run ``fn(*args)`` in a thread of this process; past ``timeout`` seconds, give up on it.
 
     For trusted work whose engine releases the GIL (the library's own named questions on
@@ -682,6 +692,13 @@ def run_in_thread(fn: Callable[..., T], timeout: float | None, *, args: tuple[An
     it needs a new worker, wait for it within their own limits, since a fork must not copy a
     thread that is inside the engine. A reused worker already forked answers at once.
 
+    ``key`` names the work exactly (for a query: its store's state, its text and values): a
+    call whose key last took at most :data:`QUICK_SHARE` of this limit, and at most
+    :data:`QUICK_MAX` seconds, runs in the calling thread. The same work on the same data
+    takes the same time; handing it over would cost as much as the work (waking a thread on
+    another core takes tens of microseconds, more on a virtual machine), and only a machine
+    slowed a hundredfold could take it past its limit.
+
     >>> run_in_thread(sum, 5, args=([1, 2, 3],))
     6
     """
@@ -690,12 +707,26 @@ def run_in_thread(fn: Callable[..., T], timeout: float | None, *, args: tuple[An
         return fn(*args)
     if not (timeout > 0 and math.isfinite(timeout) and timeout <= MAX_TIMEOUT):
         raise BadInputError("the time limit must be a positive number of seconds")
+    took = _took.get(key) if key is not None else None
     with _threads:
         if _runner_owner != os.getpid():  # a forked copy of this process has none of its parent's threads
             _idle.clear()
+            _took.clear()
+            took = None
             _runner_owner = os.getpid()
-        runner = _idle.pop() if _idle else _Runner()
-        _running += 1
+        _running += 1  # counted as inside the engine either way: no fork may copy it
+        quick = took is not None and took <= min(QUICK_MAX, timeout * QUICK_SHARE)
+        runner = None if quick else _idle.pop() if _idle else _Runner()
+    if runner is None:
+        try:
+            started = time.perf_counter()
+            out = fn(*args)
+            _remember(key, time.perf_counter() - started)
+            return out
+        finally:
+            with _threads:
+                _running -= 1
+                _threads.notify_all()
     box: list[Any] = []
     done = threading.Lock()
     done.acquire()
@@ -704,10 +735,19 @@ def run_in_thread(fn: Callable[..., T], timeout: float | None, *, args: tuple[An
         raise QueryTimeoutError(
             f"the query ran past its time limit of {timeout:g} s; it could not be stopped and finishes in the "
             "background, its answer dropped; raise the limit with timeout=... or --timeout")
-    status, payload = box[0]
+    status, payload = box[0][:2]
     if status == "error":
         raise payload
+    _remember(key, box[0][2])
     return payload
+
+
+def _remember(key: Any, seconds: float) -> None:
+    if key is None:
+        return
+    if len(_took) >= _TOOK_MAX and key not in _took:
+        _took.clear()
+    _took[key] = seconds
 
 
 def _no_call_running(timeout: float) -> None:

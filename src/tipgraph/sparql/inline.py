@@ -102,6 +102,13 @@ def inline_bindings(sparql: str, bindings: Mapping[str, Node]) -> str | None:
     """``sparql`` with the bound values written in as constants, or None to keep substitutions."""
     if not bindings:
         return sparql
+    return _inlined(sparql, tuple(bindings.items()))
+
+
+@lru_cache(maxsize=1024)
+def _inlined(sparql: str, items: tuple[tuple[str, Node], ...]) -> str | None:
+    # Remembered: a named question asked again with the same values is written the same way.
+    bindings = dict(items)
     if any(isinstance(v, BNode) for v in bindings.values()):
         return None
     try:
