@@ -27,6 +27,19 @@ PREFIX xsd:  <http://www.w3.org/2001/XMLSchema#>
 
 #: The formulations before the rewrites, written plainly (the way a reader would first write them).
 ORIGINALS: dict[str, str] = {
+    "documents-discussed": PREFIXES + """
+SELECT DISTINCT ?eventLabel ?documentLabel ?kind ?reviewed ?publisherLabel
+WHERE {
+  ?event tg:discusses ?document ;
+         skos:prefLabel ?eventLabel .
+  ?document skos:prefLabel ?documentLabel .
+  VALUES (?class ?kind) { (tg:NationalActionPlan "national action plan") (tg:Report "report") (tg:Legislation "legislation") }
+  ?document a ?class .
+  BIND(EXISTS { ?event tg:reviews ?document } AS ?reviewed)
+  OPTIONAL { ?document tg:publishedBy/skos:prefLabel ?publisherLabel }
+}
+ORDER BY ?eventLabel ?documentLabel
+""",
     "implementers-of-activity": PREFIXES + """
 SELECT DISTINCT ?activity ?programme ?programmeLabel ?organisation ?organisationLabel
 WHERE {
@@ -90,13 +103,15 @@ ORDER BY ?personLabel
 
 #: Queries whose ORDER BY leaves ties (two items of one kind with one label): the order among tied
 #: rows is the engine's, so these are compared as the same rows with the same sequence of sort keys.
-TIES: dict[str, tuple[str, ...]] = {"work-on-theme": ("kind", "itemLabel"), "members-of-organisation": ("personLabel",)}
+TIES: dict[str, tuple[str, ...]] = {"work-on-theme": ("kind", "itemLabel"), "members-of-organisation": ("personLabel",),
+                                    "documents-discussed": ("eventLabel", "documentLabel")}
 
 #: Parameters to try beyond the defaults: other values and open ones ('*' leaves a parameter unbound).
 OTHER_PARAMS: dict[str, list[dict[str, str]]] = {
     "implementers-of-activity": [{"activity": "tgd:prg-0002"}, {"activity": "tgd:prg-0003"}, {"activity": "*"}],
     "tier-fell": [{"earlier": "2020", "later": "2024"}, {"earlier": "2024", "later": "2023"},
                   {"earlier": "*"}, {"later": "*"}, {"report": "*"}],
+    "documents-discussed": [],
     "work-on-theme": [{"theme": "tgd:thm-0001"}, {"theme": "tgd:thm-0003"}, {"theme": "*"}],
     "members-of-organisation": [{"organisation": "tgd:org-0011"}, {"organisation": "tgd:org-0003"},
                                 {"organisation": "*"}],
@@ -172,6 +187,8 @@ ALTERED = {
     # the role that is not implementing, a tier that did not change counted as a fall, kinds swapped
     "implementers-of-activity": ("?role = tg:ImplementingRole", "?role != tg:ImplementingRole"),
     "tier-fell": ("?afterLevel > ?beforeLevel", "?afterLevel >= ?beforeLevel"),
+    # the publisher of any event instead of the document's
+    "documents-discussed": ("?document tg:publishedBy", "?event tg:publishedBy"),
     "work-on-theme": ('IF(?class = tg:Event, "event", "document")', 'IF(?class = tg:Event, "document", "event")'),
     # posts in the organisation itself left out
     "members-of-organisation": ("tg:subOrganisationOf? ?organisation", "tg:subOrganisationOf ?organisation"),
