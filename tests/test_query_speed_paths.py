@@ -213,7 +213,7 @@ def test_a_query_can_keep_its_values_as_substitutions(kg_ox: tipgraph.KnowledgeG
     """``# @plan substitutions`` (countries-in-region: the EXISTS plans better without the region)."""
     assert get_named_query("countries-in-region").plan == "substitutions"
     seen: list[bool] = []
-    method = "execute_plain" if hasattr(OxigraphStore, "execute_plain") else "execute"  # what the worker calls
+    method = "execute"  # what a named question in this process calls
     original = getattr(OxigraphStore, method)
 
     def spy(self: OxigraphStore, sparql: str, bindings: Any, max_rows: Any, *, inline: bool = True) -> Any:
@@ -585,3 +585,18 @@ def test_a_quick_question_is_guarded_again_after_a_write(own_kg: tipgraph.Knowle
     with pytest.raises(QueryTimeoutError, match="finishes in the background"):
         own_kg.query("facts-per-relation", timeout=0.01)
     assert time.monotonic() - started < 1.0
+
+
+def test_a_named_question_in_this_process_gives_the_workers_terms_shared(kg_ox: tipgraph.KnowledgeGraph) -> None:
+    named = get_named_query("who-works-where")
+    own = kg_ox.query("who-works-where")  # the library's own text: answered in this process
+    users = run_query(kg_ox.store, named.sparql)  # the same text as a user's: the confined worker
+    assert own.worker is None and users.worker is not None
+    assert own.vars == users.vars and own.rows == users.rows and len(own.rows) > 3
+    assert [[type(x) for x in row] for row in own.rows] == [[type(x) for x in row] for row in users.rows]
+    # a value that recurs (a role, a source) is one term, converted once
+    roles = [row[own.vars.index("roleLabel")] for row in own.rows]
+    assert len(set(roles)) < len(roles)
+    first = {}
+    for role in roles:
+        assert first.setdefault(role, role) is role

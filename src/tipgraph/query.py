@@ -503,10 +503,10 @@ def run_query(store: Store, sparql: str, bindings: Mapping[str, Any] | None = No
     # The library's own text needs no confinement: on an engine that releases the GIL while it
     # works (Oxigraph), a thread of this process answers it under the same time limit.
     if plain and store.capabilities.concurrent_reads and _own(name, sparql_asked):
-        args = (text, terms, limits.max_rows, inline)
         # Keyed by the store's state as well: after a write the same question is unknown again.
         key = (state, text, tuple(sorted(terms.items())), limits.max_rows, inline)
-        raw = _decode(run_in_thread(_answerer(store), limits.timeout, args=args, key=key), rows=False)
+        raw = run_in_thread(_execute, limits.timeout, args=(store, text, terms, limits.max_rows, inline), key=key)
+        plain = False  # rdflib terms already (converted once per distinct value, without the plain step)
     elif plain:
         wire, pid = run_reused(_answerer(store), limits.timeout, key=state,
                                args=(text, terms, limits.max_rows, inline),

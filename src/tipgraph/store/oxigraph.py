@@ -140,6 +140,23 @@ def from_ox(term: Any) -> Node | None:
     raise TypeError(f"cannot convert {term!r}")
 
 
+def _shared_terms() -> Callable[[Any], Node | None]:
+    """:func:`from_ox` for one answer: a term that recurs (a label, a country) is converted once
+    and shared (rdflib terms are immutable); Oxigraph's terms hash and compare as RDF terms."""
+    memo: dict[Any, Node | None] = {}
+    get = memo.get
+
+    def convert(term: Any) -> Node | None:
+        if term is None:
+            return None
+        found = get(term)
+        if found is None:
+            found = memo[term] = from_ox(term)
+        return found
+
+    return convert
+
+
 def plain_value(term: Any) -> Any:
     """A pyoxigraph term as a plain value (see :meth:`OxigraphStore.execute_plain`).
 
@@ -602,6 +619,8 @@ class OxigraphStore(Store):
             return RawResult(kind="ASK", boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
             vars_ = [v.value for v in res.variables]
+            if convert is from_ox:
+                convert = _shared_terms()
             rows = (tuple(map(convert, sol)) for sol in res)
             return collect("SELECT", vars_, rows, max_rows)
         return collect_triples(((convert(t.subject), convert(t.predicate), convert(t.object))
