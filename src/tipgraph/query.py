@@ -20,12 +20,12 @@ import difflib
 import io
 import json
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
@@ -40,6 +40,8 @@ from .sparql import lexical as sparqltext
 from .sparql.inline import sliced
 from .store import RawResult, Store
 from .store.oxigraph import DIRECT_TERMS, iri_term, text_term, typed_term
+
+T = TypeVar("T")
 
 _KINDS = {"entity", "string", "integer", "date"}
 #: Values that leave a parameter open (unbound): "where does UNODC implement anything?"
@@ -388,16 +390,24 @@ def convert_param(store: Store, param: Param, value: Any) -> Node:
 
 def _is_a(store: Store, iri: URIRef, cls: URIRef) -> bool:
     """Whether ``iri`` is of class ``cls``; remembered while the store does not change."""
+    return bool(_remembered(store, "_tipgraph_is_a", (iri, cls),
+                            lambda: bool(execute_bound(store, _IS_A, {"entity": iri, "cls": cls}, 1).boolean)))
+
+
+def _remembered(store: Store, slot: str, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, remembered in ``store`` under ``slot`` and ``key`` while the store does not
+    change (nothing is remembered for a store whose changes are not counted)."""
     state = store.state
-    seen: dict[Any, bool] = store.__dict__.setdefault("_tipgraph_is_a", {})
-    key = (state, iri, cls)
-    if state is not None and key in seen:
-        return seen[key]
-    answer = bool(execute_bound(store, _IS_A, {"entity": iri, "cls": cls}, 1).boolean)
-    if state is not None:
-        if len(seen) > 4096 or any(k[0] != state for k in list(seen)[:1]):
-            seen.clear()
-        seen[key] = answer
+    if state is None:
+        return compute()
+    seen: dict[Any, Any] = store.__dict__.setdefault(slot, {})
+    full = (state, *key)
+    if full in seen:
+        return seen[full]
+    answer = compute()
+    if len(seen) > 4096 or any(k[0] != state for k in list(seen)[:1]):
+        seen.clear()
+    seen[full] = answer
     return answer
 
 
@@ -424,23 +434,13 @@ def bind_named(store: Store, query: NamedQuery, params: Mapping[str, Any]) -> di
     Remembered while the store does not change (a label is resolved, and an entity's kind
     checked, by queries of their own).
     """
-    state = store.state
     try:
-        key: Any = (state, query.path, query.sparql, tuple(sorted(params.items())))
-        hash(key)
+        values = tuple(sorted(params.items()))
+        hash(values)
     except TypeError:  # a value that cannot be remembered: worked out each time
-        key = None
-    seen: dict[Any, dict[str, Node]] = store.__dict__.setdefault("_tipgraph_bound", {})
-    if state is not None and key is not None:
-        found = seen.get(key)
-        if found is not None:
-            return dict(found)
-    out = _bind_named(store, query, params)
-    if state is not None and key is not None:
-        if len(seen) > 1024 or any(k[0] != state for k in list(seen)[:1]):
-            seen.clear()
-        seen[key] = dict(out)
-    return out
+        return _bind_named(store, query, params)
+    return dict(_remembered(store, "_tipgraph_bound", (query.path, query.sparql, values),
+                            lambda: _bind_named(store, query, params)))
 
 
 def _bind_named(store: Store, query: NamedQuery, params: Mapping[str, Any]) -> dict[str, Node]:

@@ -582,7 +582,7 @@ class OxigraphStore(Store):
         substitutions, as before (``inline=False``: always, to compare the two).
         """
         with reaching_out(sparql):
-            return self._collect(self._run(sparql, bindings, inline), from_ox, max_rows)
+            return self._collect(self._run(sparql, bindings, inline), _shared_terms(), max_rows)
 
     def execute_plain(self, sparql: str, bindings: Mapping[str, Node], max_rows: int | None, *,
                       inline: bool = True) -> RawResult:
@@ -619,8 +619,6 @@ class OxigraphStore(Store):
             return RawResult(kind="ASK", boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
             vars_ = [v.value for v in res.variables]
-            if convert is from_ox:
-                convert = _shared_terms()
             rows = (tuple(map(convert, sol)) for sol in res)
             return collect("SELECT", vars_, rows, max_rows)
         return collect_triples(((convert(t.subject), convert(t.predicate), convert(t.object))
